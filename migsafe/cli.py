@@ -1,0 +1,117 @@
+"""The command line: parse arguments, call the library, render, choose the exit code. Nothing else."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from migsafe import __version__
+from migsafe.errors import MigsafeError
+
+app = typer.Typer(
+    name="migsafe",
+    help="Safety reviewer for Alembic migrations on PostgreSQL.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"migsafe {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Safety reviewer for Alembic migrations on PostgreSQL."""
+
+
+def _use_color(no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+@app.command()
+def review(
+    paths: List[Path] = typer.Argument(None, help="Versions directory, project directory, alembic.ini, or "
+                                                  "revision files. Default: the project in the current directory."),
+    output_format: str = typer.Option("text", "--format", "-f", help="Output format: text or json."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 on findings at or above: error, "
+                                                                  "warning (default) or never."),
+    pg_version: Optional[str] = typer.Option(None, "--pg-version", help="Target PostgreSQL version (default 15)."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule ids (comma-separated)."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule ids (comma-separated)."),
+    since: Optional[str] = typer.Option(None, "--since", help="Review only revisions after this revision id."),
+    config: Optional[Path] = typer.Option(None, "--config", help="pyproject.toml (or migsafe.toml) to read."),
+    no_color: bool = typer.Option(False, "--no-color", help="No colour (also: NO_COLOR set)."),
+) -> None:
+    """Review revision scripts and report the migrations that will hurt a live database."""
+    from migsafe.engine import ReviewOptions
+    from migsafe.engine import review as run_review
+    from migsafe.reporters import FORMATS, renderer
+
+    if output_format not in FORMATS:
+        _fail(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    options = ReviewOptions(paths=list(paths or []), config_file=config, pg_version=pg_version, select=select,
+                            ignore=ignore, fail_on=fail_on, since=since)
+    report = _guard(lambda: run_review(options))
+    sys.stdout.write(renderer(output_format)(report, color=_use_color(no_color)))
+    raise typer.Exit(report.exit_code())
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule with its id, default severity and summary."""
+    from migsafe.rules import all_rules
+
+    width = max(len(r.id) for r in all_rules())
+    for rule in all_rules():
+        typer.echo(f"{rule.id:<{width}}  {rule.severity:<7}  {rule.summary}")
+
+
+@app.command()
+def explain(rule_id: str = typer.Argument(..., help="A rule id, as shown by `migsafe rules`.")) -> None:
+    """Show a rule's documentation: the problem, what PostgreSQL does, and the safe recipe."""
+    from migsafe.docs import rule_doc
+    from migsafe.rules import rules_by_id
+
+    if rule_id not in rules_by_id():
+        _fail(f"unknown rule id {rule_id!r} (see `migsafe rules`)")
+    text = rule_doc(rule_id)
+    if text is None:
+        _fail(f"no documentation page found for {rule_id}")
+    typer.echo(text)
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"migsafe: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _guard(call):  # type: ignore[no-untyped-def]
+    """Run the library; turn any failure into one line on stderr and exit code 2 - never a traceback."""
+    try:
+        return call()
+    except MigsafeError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        typer.echo("migsafe: interrupted", err=True)
+        raise typer.Exit(130) from None
+    except Exception as exc:  # noqa: BLE001 - a bug in migsafe must still not print a traceback at users
+        detail = str(exc).strip().splitlines()
+        _fail(f"internal error: {type(exc).__name__}: {detail[0] if detail else ''} "
+              "(please report this with the revision that triggered it)")
+
+
+def run() -> None:
+    app()

@@ -1,0 +1,151 @@
+"""``[tool.migsafe]`` settings: read from pyproject.toml, validated strictly, overridden by the command line.
+
+Unknown keys and unknown rule ids are errors: a typo in a safety tool's configuration must not silently turn
+a check off.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from migsafe.errors import UsageError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SEVERITIES = ("error", "warning", "info")
+FAIL_LEVELS = ("error", "warning", "never")
+
+
+@dataclass(frozen=True)
+class PgVersion:
+    major: int
+    minor: int | None = None  # None: the latest minor of that major
+
+    def __str__(self) -> str:
+        return f"{self.major}" if self.minor is None else f"{self.major}.{self.minor}"
+
+    def at_least(self, major: int, minor: int = 0) -> bool:
+        if self.major != major:
+            return self.major > major
+        return self.minor is None or self.minor >= minor
+
+    @classmethod
+    def parse(cls, value: object, where: str) -> "PgVersion":
+        text = str(value).strip()
+        parts = text.split(".")
+        try:
+            numbers = [int(p) for p in parts]
+        except ValueError:
+            raise UsageError(f"{where}: pg-version must look like 15 or 14.2, not {text!r}") from None
+        if not 1 <= len(numbers) <= 2 or not 9 <= numbers[0] <= 30:
+            raise UsageError(f"{where}: pg-version must look like 15 or 14.2, not {text!r}")
+        return cls(numbers[0], numbers[1] if len(numbers) == 2 else None)
+
+
+@dataclass(frozen=True)
+class Settings:
+    pg_version: PgVersion = PgVersion(15)
+    select: tuple[str, ...] = ()  # empty: all rules
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+    start_after: str | None = None
+    fail_on: str = "warning"
+    transaction_per_migration: bool = True
+    config_file: Path | None = None
+
+    def with_overrides(self, **changes: Any) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_KEYS = {"pg-version", "select", "ignore", "severity", "start-after", "fail-on", "transaction-per-migration"}
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest pyproject.toml with a ``[tool.migsafe]`` table, from ``start`` upward."""
+    start = start.resolve()
+    for directory in [start, *start.parents]:
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file() and "migsafe" in read_toml(candidate).get("tool", {}):
+            return candidate
+    return None
+
+
+def load_settings(config_file: Path | None, known_rules: set[str]) -> Settings:
+    if config_file is None:
+        return Settings()
+    data = read_toml(config_file)
+    table = data.get("tool", {}).get("migsafe")
+    if table is None:
+        if config_file.name == "pyproject.toml":
+            raise UsageError(f"{config_file}: no [tool.migsafe] table")
+        table = data  # a dedicated migsafe.toml holds the keys at top level
+    where = str(config_file)
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise UsageError(f"{where}: unknown key {unknown[0]!r} in [tool.migsafe] "
+                         f"(known: {', '.join(sorted(_KEYS))})")
+    settings = Settings(config_file=config_file)
+    if "pg-version" in table:
+        settings = replace(settings, pg_version=PgVersion.parse(table["pg-version"], where))
+    for key in ("select", "ignore"):
+        if key in table:
+            ids = _string_list(table[key], f"{where}: {key}")
+            check_rule_ids(ids, known_rules, f"{where}: {key}")
+            settings = replace(settings, **{key: tuple(ids)})
+    if "severity" in table:
+        sev = table["severity"]
+        if not isinstance(sev, dict):
+            raise UsageError(f"{where}: severity must be a table of rule id = \"error\"|\"warning\"|\"info\"")
+        check_rule_ids(list(sev), known_rules, f"{where}: severity")
+        for rule, level in sev.items():
+            if level not in SEVERITIES:
+                raise UsageError(f"{where}: severity of {rule!r} must be one of {', '.join(SEVERITIES)}")
+        settings = replace(settings, severity=dict(sev))
+    if "start-after" in table:
+        if not isinstance(table["start-after"], str):
+            raise UsageError(f"{where}: start-after must be a revision id string")
+        settings = replace(settings, start_after=table["start-after"])
+    if "fail-on" in table:
+        settings = replace(settings, fail_on=check_fail_on(table["fail-on"], where))
+    if "transaction-per-migration" in table:
+        value = table["transaction-per-migration"]
+        if not isinstance(value, bool):
+            raise UsageError(f"{where}: transaction-per-migration must be true or false")
+        settings = replace(settings, transaction_per_migration=value)
+    return settings
+
+
+def check_fail_on(value: object, where: str) -> str:
+    if value not in FAIL_LEVELS:
+        raise UsageError(f"{where}: fail-on must be one of {', '.join(FAIL_LEVELS)}, not {value!r}")
+    return str(value)
+
+
+def check_rule_ids(ids: list[str], known: set[str], where: str) -> None:
+    for rule_id in ids:
+        if rule_id not in known:
+            raise UsageError(f"{where}: unknown rule id {rule_id!r} (see `migsafe rules`)")
+
+
+def _string_list(value: object, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageError(f"{where} must be a list of rule ids")
+    return list(value)

@@ -1,0 +1,192 @@
+"""The review, end to end: files -> revisions -> recorded statements -> findings -> one report.
+
+Nothing here prints; the CLI renders the report with a reporter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from migsafe import config as cfg
+from migsafe.errors import UsageError
+from migsafe.model import LoadError, Note, RecordedRevision
+from migsafe.project import Project, locate
+from migsafe.report import Finding, Report
+from migsafe.revisions import History, list_revision_files, load_history
+from migsafe.rules import Hit, Rule, RevisionView, all_rules, rules_by_id
+from migsafe.suppression import Suppressions, parse_directives
+
+
+@dataclass
+class ReviewOptions:
+    paths: list[Path] = field(default_factory=list)
+    cwd: Path = field(default_factory=Path.cwd)
+    config_file: Path | None = None
+    pg_version: str | None = None
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    fail_on: str | None = None
+    since: str | None = None
+    transaction_per_migration: bool | None = None
+
+
+def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
+    known = set(rules_by_id())
+    config_file = options.config_file or cfg.find_config(project.root)
+    settings = cfg.load_settings(config_file, known)
+    overrides: dict[str, object] = {}
+    if options.pg_version is not None:
+        overrides["pg_version"] = cfg.PgVersion.parse(options.pg_version, "--pg-version")
+    for key in ("select", "ignore"):
+        value = getattr(options, key)
+        if value:
+            ids = [part.strip() for item in value for part in item.split(",") if part.strip()]
+            cfg.check_rule_ids(ids, known, f"--{key}")
+            overrides[key] = tuple(ids)
+    if options.fail_on is not None:
+        overrides["fail_on"] = cfg.check_fail_on(options.fail_on, "--fail-on")
+    if options.since is not None:
+        overrides["start_after"] = options.since
+    if options.transaction_per_migration is not None:
+        overrides["transaction_per_migration"] = options.transaction_per_migration
+    return settings.with_overrides(**overrides)
+
+
+def active_rules(settings: cfg.Settings) -> list[Rule]:
+    rules = list(all_rules())
+    if settings.select:
+        rules = [r for r in rules if r.id in settings.select]
+    return [r for r in rules if r.id not in settings.ignore]
+
+
+def review(options: ReviewOptions) -> Report:
+    project = locate(options.paths, options.cwd)
+    settings = resolve_settings(options, project)
+    paths = list_revision_files(project.versions_dirs, recursive=project.recursive)
+    if project.only_files:
+        paths += [p for p in sorted(project.only_files) if p not in paths]
+    history = load_history(paths)
+    reported = _reported_revisions(history, project, settings)
+    report = Report(
+        pg_version=str(settings.pg_version),
+        transaction_model="per-migration" if settings.transaction_per_migration else "single",
+        fail_on=settings.fail_on,
+        cwd=options.cwd,
+    )
+    for error in history.unreadable:
+        if project.only_files is None or error.path in project.only_files:
+            report.errors.append(error)
+    for problem in history.problems:
+        if problem.kind == "graph" and "is not in this history" in problem.message:
+            report.notes.append(Note(kind="graph", message=problem.message, path=problem.path, line=problem.line,
+                                     revision=problem.revision))
+        else:
+            report.errors.append(problem)
+    if not history.files and not report.errors:
+        where = ", ".join(str(d) for d in project.versions_dirs)
+        raise UsageError(f"nothing to review: no revision scripts in {where}")
+
+    from migsafe.recording.runner import record_history
+
+    recorded = record_history(
+        history.files,
+        sys_path=project.sys_path,
+        config_file=project.config_file,
+        transaction_per_migration=settings.transaction_per_migration,
+        reported=reported,
+    )
+    report.revisions_loaded = len(recorded)
+    rules = active_rules(settings)
+    for order, revision in enumerate(recorded):
+        if not revision.reported:
+            continue
+        report.revisions_reviewed += 1
+        if revision.error is not None:
+            report.errors.append(revision.error)
+            continue
+        report.notes.extend(revision.notes)
+        _check_revision(revision, order, rules, settings, recorded, report)
+    report.sort()
+    return report
+
+
+def _reported_revisions(history: History, project: Project, settings: cfg.Settings) -> set[str]:
+    ids = {f.revision for f in history.files if f.revision}
+    if project.only_files is not None:
+        ids = {f.revision for f in history.files if f.path.resolve() in project.only_files and f.revision}
+    if settings.start_after:
+        start = settings.start_after
+        if start not in {f.revision for f in history.files}:
+            raise UsageError(f"start-after/--since: unknown revision {start!r}")
+        excluded = history.ancestors(start) | {start}
+        ids -= excluded
+    return ids  # type: ignore[return-value]
+
+
+def _check_revision(revision: RecordedRevision, order: int, rules: list[Rule], settings: cfg.Settings,
+                    history: list[RecordedRevision], report: Report) -> None:
+    view = RevisionView(revision, settings.pg_version, history)
+    hits: list[tuple[Rule, Hit]] = []
+    seen: set[tuple[str, int]] = set()
+    for rule in rules:
+        for hit in rule.run(view):
+            if (rule.id, hit.statement.index) in seen:
+                continue
+            seen.add((rule.id, hit.statement.index))
+            hits.append((rule, hit))
+    # A rule that explains the same object better replaces another's finding (hidden-rename over drop-column).
+    superseded = {(old, hit.key) for rule, hit in hits for old in rule.supersedes if hit.key}
+    directives = parse_directives("\n".join(revision.source_lines))
+    suppressions = Suppressions(directives)
+    known = set(rules_by_id())
+    for directive in directives:
+        for rule_id in directive.ids:
+            if rule_id != "*" and rule_id not in known:
+                report.errors.append(LoadError(
+                    message=f"unknown rule id {rule_id!r} in migsafe ignore comment (see `migsafe rules`)",
+                    path=revision.path, line=directive.line, revision=revision.revision, kind="config"))
+    sql_ignores_used: set[tuple[int, str]] = set()
+    for rule, hit in hits:
+        statement = hit.statement
+        if hit.key and (rule.id, hit.key) in superseded:
+            continue
+        if rule.id in statement.sql_ignores or "*" in statement.sql_ignores:
+            sql_ignores_used.add((statement.index, rule.id if rule.id in statement.sql_ignores else "*"))
+            continue
+        if suppressions.suppresses(rule.id, statement.line, statement.end_line):
+            continue
+        source_line = revision.source_lines[statement.line - 1].strip() \
+            if 0 < statement.line <= len(revision.source_lines) else ""
+        report.findings.append(Finding(
+            rule=rule.id,
+            severity=settings.severity.get(rule.id, rule.severity),
+            message=hit.message,
+            fix=hit.fix or rule.fix,
+            path=revision.path,
+            line=statement.line,
+            end_line=statement.end_line,
+            revision=revision.revision,
+            sql=statement.sql,
+            source_line=source_line,
+            order=order,
+        ))
+    active = {r.id for r in rules}
+    for line, rule_id in suppressions.unused():
+        if rule_id == "*" or rule_id in active:
+            report.notes.append(Note(kind="unused-ignore",
+                                     message=f"ignore comment for {rule_id} suppresses nothing",
+                                     path=revision.path, line=line, revision=revision.revision))
+    for statement in revision.statements:
+        for rule_id in statement.sql_ignores:
+            if (statement.index, rule_id) not in sql_ignores_used and (rule_id == "*" or rule_id in active):
+                if rule_id != "*" and rule_id not in known:
+                    continue
+                report.notes.append(Note(kind="unused-ignore",
+                                         message=f"SQL ignore comment for {rule_id} suppresses nothing",
+                                         path=revision.path, line=statement.line, revision=revision.revision))
+        for rule_id in statement.sql_ignores:
+            if rule_id != "*" and rule_id not in known:
+                report.errors.append(LoadError(
+                    message=f"unknown rule id {rule_id!r} in SQL ignore comment (see `migsafe rules`)",
+                    path=revision.path, line=statement.line, revision=revision.revision, kind="config"))

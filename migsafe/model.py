@@ -1,0 +1,112 @@
+"""What recording produces: revisions, the operations their ``upgrade()`` invoked, and the SQL they emitted.
+
+These are plain data. Rules read them; nothing here knows about rules or reporting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from migsafe.schema import EnumType, Index, Table
+from migsafe.sql.actions import Action, QName
+
+
+@dataclass
+class RecordedOperation:
+    """One ``op.*`` call (or ``batch_op.*`` call, or a statement run through ``op.get_bind()``)."""
+
+    name: str  # "create_index", "execute", "bind.execute", "batch_alter_table", ...
+    line: int
+    end_line: int
+    operation: Any = None  # the Alembic MigrateOperation, when there is one
+    batch_table: str | None = None
+    batch_recreate: bool = False
+
+
+@dataclass
+class Statement:
+    """One SQL statement as PostgreSQL would receive it, with everything rules need to judge it."""
+
+    sql: str
+    index: int
+    operation: RecordedOperation
+    in_transaction: bool
+    transaction: int | None  # transactions are numbered across the whole review; None outside one
+    source: str  # "op" (an Alembic operation), "execute" (op.execute SQL), "bind" (op.get_bind()), "batch"
+    actions: tuple[Action, ...] = ()
+    node: Any = None  # pglast AST node
+    literals: frozenset[str] = frozenset()
+    parse_error: str | None = None
+    # The schema as it was just before this statement, for the objects the statement touches.
+    tables_before: Mapping[QName, Table | None] = field(default_factory=dict)
+    enums_before: Mapping[QName, EnumType | None] = field(default_factory=dict)
+    indexes_before: Mapping[QName, Index | None] = field(default_factory=dict)
+    # Rule ids from ``-- migsafe: ignore[...]`` comments inside the SQL; "*" means all.
+    sql_ignores: frozenset[str] = frozenset()
+
+    @property
+    def line(self) -> int:
+        return self.operation.line
+
+    @property
+    def end_line(self) -> int:
+        return self.operation.end_line
+
+
+@dataclass
+class Note:
+    """Something a user should know that is not a rule violation."""
+
+    kind: str  # "data-dependent", "unparsed-statement", "unused-ignore", "graph", ...
+    message: str
+    path: Path | None = None
+    line: int | None = None
+    revision: str | None = None
+
+
+@dataclass
+class LoadError:
+    """migsafe could not review this: a revision that failed to import or record, a bad graph, a bad comment."""
+
+    message: str
+    path: Path | None = None
+    line: int | None = None
+    revision: str | None = None
+    kind: str = "load-error"
+
+
+@dataclass
+class RevisionFile:
+    """A revision script as found on disk, before it is executed."""
+
+    path: Path
+    revision: str | None
+    down_revisions: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    branch_labels: tuple[str, ...] = ()
+    line: int = 1  # line of the ``revision =`` assignment, for graph errors
+
+
+@dataclass
+class RecordedRevision:
+    file: RevisionFile
+    statements: list[Statement] = field(default_factory=list)
+    operations: list[RecordedOperation] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    error: LoadError | None = None
+    source_lines: list[str] = field(default_factory=list)
+    reported: bool = True  # False for revisions loaded only for schema context
+    # Revisions that ship in the same deploy as this one: tables they create are still empty here.
+    shipping_set: frozenset[str] = frozenset()
+    # What ``downgrade()`` re-creates, when asked for (hidden-rename evidence for a file reviewed alone).
+    downgrade_actions: tuple[Action, ...] | None = None
+
+    @property
+    def revision(self) -> str:
+        return self.file.revision or self.file.path.stem
+
+    @property
+    def path(self) -> Path:
+        return self.file.path

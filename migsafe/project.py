@@ -1,0 +1,166 @@
+"""Work out which Alembic project a PATH argument means.
+
+PATH may be a versions directory, a directory holding ``alembic.ini`` (or a ``pyproject.toml`` with
+``[tool.alembic]``), an ``alembic.ini`` file, or revision files. Alembic's own :class:`~alembic.config.Config`
+reads the configuration (``script_location``, ``version_locations``, ``prepend_sys_path``, ``%(here)s``); we only
+resolve relative paths against the configuration file's directory instead of the current directory, because a
+reviewer is run from anywhere.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from migsafe.errors import UsageError
+
+
+@dataclass
+class Project:
+    root: Path  # where configuration is looked for (pyproject.toml upward from here)
+    versions_dirs: list[Path]
+    sys_path: list[Path] = field(default_factory=list)
+    config_file: Path | None = None  # alembic.ini or pyproject.toml holding [tool.alembic]
+    recursive: bool = False
+    only_files: set[Path] | None = None  # review only these files (the rest is context)
+    env_py: Path | None = None
+
+
+def locate(paths: list[Path], cwd: Path) -> Project:
+    if not paths:
+        project = _from_directory(cwd, explicit=False)
+        if project is None:
+            raise UsageError(
+                f"no Alembic project in {cwd}: no alembic.ini and no [tool.alembic] in pyproject.toml; "
+                "pass a versions directory, an alembic.ini or revision files"
+            )
+        return project
+    files = [p for p in paths if p.suffix == ".py"]
+    if files:
+        others = [p for p in paths if p.suffix != ".py"]
+        if others:
+            raise UsageError(f"{others[0]}: pass either revision files or one project path, not both")
+        return _from_revision_files(files)
+    if len(paths) > 1:
+        raise UsageError("pass one project path (a directory or alembic.ini), or one or more revision files")
+    path = paths[0]
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or directory")
+    if path.is_file():
+        if path.suffix == ".ini":
+            return _from_ini(path)
+        if path.name == "pyproject.toml":
+            return _from_pyproject(path) or _fail(path, "pyproject.toml has no [tool.alembic] table")
+        raise UsageError(f"{path}: expected a directory, an alembic.ini, or revision (.py) files")
+    project = _from_directory(path, explicit=True)
+    if project is None:
+        raise UsageError(f"{path}: no revision scripts, alembic.ini or versions/ directory here")
+    return project
+
+
+def _fail(path: Path, message: str) -> Project:
+    raise UsageError(f"{path}: {message}")
+
+
+def _from_directory(directory: Path, explicit: bool) -> Project | None:
+    directory = directory.resolve()
+    ini = directory / "alembic.ini"
+    if ini.is_file():
+        return _from_ini(ini)
+    pyproject = directory / "pyproject.toml"
+    if pyproject.is_file():
+        found = _from_pyproject(pyproject)
+        if found is not None:
+            return found
+    if not explicit:
+        return None
+    if any(p.suffix == ".py" and p.name != "__init__.py" for p in directory.iterdir()):
+        return _from_versions_dir(directory)
+    if (directory / "versions").is_dir():
+        return _from_versions_dir(directory / "versions")
+    return None
+
+
+def _from_versions_dir(versions: Path) -> Project:
+    versions = versions.resolve()
+    # A versions directory inside a project: use that project's settings (sys.path, extra locations).
+    for parent in list(versions.parents)[:4]:
+        for candidate in (parent / "alembic.ini", parent / "pyproject.toml"):
+            if candidate.is_file():
+                project = _from_ini(candidate) if candidate.suffix == ".ini" else _from_pyproject(candidate)
+                if project is not None and versions in project.versions_dirs:
+                    return project
+    root = versions.parent.parent if versions.name == "versions" else versions.parent
+    return Project(root=versions, versions_dirs=[versions], sys_path=[root])
+
+
+def _from_revision_files(files: list[Path]) -> Project:
+    for f in files:
+        if not f.is_file():
+            raise UsageError(f"{f}: no such file")
+    resolved = {f.resolve() for f in files}
+    directories = {f.parent for f in resolved}
+    project = _from_versions_dir(next(iter(sorted(directories))))
+    for d in directories:
+        if d not in project.versions_dirs and not (project.recursive and any(
+                d.is_relative_to(v) for v in project.versions_dirs)):
+            project.versions_dirs.append(d)
+    project.only_files = resolved
+    project.root = next(iter(sorted(directories)))
+    return project
+
+
+def _from_pyproject(pyproject: Path) -> Project | None:
+    from migsafe.config import read_toml
+
+    data = read_toml(pyproject)
+    if "alembic" not in data.get("tool", {}):
+        return None
+    return _from_alembic_config(pyproject, ini=None, toml=pyproject)
+
+
+def _from_ini(ini: Path) -> Project:
+    ini = ini.resolve()
+    toml = ini.parent / "pyproject.toml"
+    return _from_alembic_config(ini, ini=ini, toml=toml if toml.is_file() else None)
+
+
+def _from_alembic_config(config_file: Path, ini: Path | None, toml: Path | None) -> Project:
+    from alembic.config import Config
+
+    base = config_file.parent
+    try:
+        config = Config(file_=str(ini) if ini else None, toml_file=str(toml) if toml else None)
+        script_location = config.get_alembic_option("script_location")
+        version_locations = config.get_version_locations_list()
+        prepend = config.get_prepend_sys_paths_list() or []
+        recursive = config.get_alembic_boolean_option("recursive_version_locations")
+    except Exception as exc:  # configparser and Alembic errors: name the file
+        raise UsageError(f"{config_file}: cannot read Alembic configuration: {exc}") from None
+    if not script_location:
+        raise UsageError(f"{config_file}: no script_location in the Alembic configuration")
+    script_dir = _resolve_location(script_location, base)
+    if version_locations:
+        versions = [_resolve_location(v, base) for v in version_locations]
+    else:
+        versions = [script_dir / "versions"]
+    missing = [v for v in versions if not v.is_dir()]
+    if missing:
+        raise UsageError(f"{config_file}: versions directory {missing[0]} does not exist")
+    sys_path = [_resolve_location(p, base) for p in prepend] or [base]
+    env_py = script_dir / "env.py"
+    return Project(root=base, versions_dirs=versions, sys_path=sys_path, config_file=config_file,
+                   recursive=recursive, env_py=env_py if env_py.is_file() else None)
+
+
+def _resolve_location(location: str, base: Path) -> Path:
+    location = location.strip()
+    if ":" in location and not Path(location).is_absolute() and len(location.split(":")[0]) > 1:
+        # "package:path" form, as Alembic accepts for script_location.
+        package, _, sub = location.partition(":")
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.submodule_search_locations:
+            return (Path(list(spec.submodule_search_locations)[0]) / sub).resolve()
+    path = Path(location).expanduser()
+    return (path if path.is_absolute() else base / path).resolve()

@@ -1,0 +1,148 @@
+"""A stand-in for ``op.get_bind()`` in offline mode.
+
+Alembic's offline connection is a mock whose ``execute()`` returns None and which has no ``commit()``, so data
+migrations crash under ``--sql``. We give revisions a real SQLAlchemy :class:`~sqlalchemy.engine.Connection`
+on the PostgreSQL dialect instead, backed by a DBAPI that records every statement and returns no rows. Core,
+ORM sessions, ``text()`` and ``exec_driver_sql`` all work; every statement reaches the recorder in order with
+the Alembic operations.
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Any, Callable
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import StaticPool
+
+SqlSink = Callable[[str, str], None]  # (sql, kind) -> None; kind is "execute" or "commit"
+
+
+class _Cursor:
+    arraysize = 1
+    lastrowid = None
+
+    def __init__(self, conn: "_DBAPIConnection") -> None:
+        self.connection = conn
+        self.description: list[tuple[Any, ...]] | None = None
+        self.rowcount = 0
+        self._rows: list[tuple[Any, ...]] = []
+        self.next_description: list[tuple[Any, ...]] | None = None
+
+    def execute(self, sql: str, params: Any = None) -> None:
+        self.connection.sink(sql, "execute")
+        self._prepare(sql)
+
+    def executemany(self, sql: str, seq: Any) -> None:
+        self.connection.sink(sql, "execute")
+        self._prepare(sql)
+
+    def _prepare(self, sql: str) -> None:
+        description, self.next_description = self.next_description, None
+        head = sql.lstrip().upper()
+        if description is None and (head.startswith(("SELECT", "WITH", "SHOW", "VALUES", "TABLE"))
+                                    or " RETURNING " in head):
+            description = []
+        self.description = description
+        self._rows = []
+        # An ORM flush needs the primary key an INSERT ... RETURNING produced; hand back a placeholder row.
+        if description and head.startswith("INSERT") and " RETURNING " in head:
+            self._rows = [tuple(1 for _ in description)]
+        self.rowcount = len(self._rows)
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchmany(self, size: int | None = None) -> list[tuple[Any, ...]]:
+        rows, self._rows = self._rows, []
+        return rows
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        rows, self._rows = self._rows, []
+        return rows
+
+    def close(self) -> None:
+        pass
+
+    def setinputsizes(self, *args: Any) -> None:
+        pass
+
+    def __iter__(self) -> Any:
+        return iter(self.fetchall())
+
+
+class _DBAPIConnection:
+    notices: list[str] = []
+    autocommit = False
+
+    def __init__(self, sink: SqlSink) -> None:
+        self.sink = sink
+
+    def cursor(self, *args: Any, **kwargs: Any) -> _Cursor:
+        return _Cursor(self)
+
+    def commit(self) -> None:
+        self.sink("COMMIT", "commit")
+
+    def rollback(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _dbapi_module() -> types.ModuleType:
+    module = types.ModuleType("migsafe_recording_dbapi")
+    module.paramstyle = "pyformat"  # type: ignore[attr-defined]
+    module.apilevel = "2.0"  # type: ignore[attr-defined]
+    module.threadsafety = 1  # type: ignore[attr-defined]
+    module.__version__ = "2.9.10"  # type: ignore[attr-defined]
+    for name in ("Error", "Warning", "InterfaceError", "DatabaseError", "OperationalError", "ProgrammingError",
+                 "IntegrityError", "DataError", "NotSupportedError", "InternalError"):
+        setattr(module, name, type(name, (Exception,), {}))
+    module.connect = lambda *a, **k: None  # type: ignore[attr-defined]
+    return module
+
+
+class RecordingConnection(Connection):
+    """A Connection whose transaction handling mirrors Alembic's online connection.
+
+    Alembic runs a revision inside a transaction on this connection, so ``commit()`` always commits something
+    (and is recorded), and the connection begins a new transaction afterwards, as SQLAlchemy's autobegin does
+    on the next statement.
+    """
+
+    def commit(self) -> None:
+        if not self.in_transaction():
+            self.begin()
+        super().commit()
+        self.begin()
+
+    def close(self) -> None:
+        # A revision closing the migration's connection would break every later operation; nothing to record.
+        pass
+
+
+def recording_connection(sink: SqlSink) -> Connection:
+    engine = create_engine(
+        "postgresql+psycopg2://",
+        module=_dbapi_module(),
+        creator=lambda: _DBAPIConnection(sink),
+        poolclass=StaticPool,
+        _initialize=False,  # no server to ask for its version: the dialect keeps its defaults
+    )
+    # SQLAlchemy offers no public hook for the Connection class; the subclass only adjusts commit/close.
+    engine._connection_cls = RecordingConnection  # type: ignore[attr-defined]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _describe(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        # Give the ORM the column names it expects, so an empty result maps cleanly.
+        compiled = getattr(context, "compiled", None)
+        columns = getattr(compiled, "_result_columns", None) if compiled is not None else None
+        if columns:
+            cursor.next_description = [(c[1], None, None, None, None, None, None) for c in columns]
+
+    connection = engine.connect()
+    connection.begin()
+    return connection

@@ -1,0 +1,136 @@
+"""Alembic ``Operations`` subclasses that tell the recorder which operation is running.
+
+Every ``op.*`` call goes through :meth:`Operations.invoke`; wrapping it is enough to know, for each emitted
+statement, which operation (and so which source line) produced it. Batch blocks queue their operations and
+emit SQL when the block exits, so the batch implementation remembers which queued entry came from which
+``batch_op.*`` call.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Iterator
+
+import sqlalchemy as sa
+from alembic.operations import BatchOperations, Operations
+from alembic.operations.batch import BatchOperationsImpl
+from sqlalchemy.types import UserDefinedType
+
+if TYPE_CHECKING:
+    from migsafe.recording.recorder import Recorder
+
+
+def operation_name(operation: Any) -> str:
+    name = type(operation).__name__
+    name = re.sub(r"Op$", "", name)
+    name = {"ExecuteSQL": "Execute"}.get(name, name)
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+class _RecordingMixin:
+    _recorder: "Recorder"
+
+    def invoke(self, operation: Any) -> Any:
+        with self._recorder.operation(operation_name(operation), operation, batch=self._batch_info()):
+            return super().invoke(operation)  # type: ignore[misc]
+
+    def _batch_info(self) -> Any:
+        return None
+
+    def get_bind(self) -> Any:
+        return self._recorder.bind()
+
+
+class RecordingOperations(_RecordingMixin, Operations):
+    def __init__(self, migration_context: Any, recorder: "Recorder") -> None:
+        super().__init__(migration_context)
+        self._recorder = recorder
+
+    @contextmanager
+    def batch_alter_table(  # type: ignore[override]
+        self,
+        table_name: str,
+        schema: str | None = None,
+        recreate: str = "auto",
+        partial_reordering: Any = None,
+        copy_from: sa.Table | None = None,
+        table_args: tuple[Any, ...] = (),
+        table_kwargs: Any = None,
+        reflect_args: tuple[Any, ...] = (),
+        reflect_kwargs: Any = None,
+        naming_convention: Any = None,
+    ) -> Iterator[BatchOperations]:
+        # Same as Operations.batch_alter_table, with our batch classes; and for recreate="always", which needs
+        # reflection Alembic cannot do offline, the table comes from the schema model.
+        recorder = self._recorder
+        with recorder.operation("batch_alter_table", None, batch=(table_name, recreate == "always")) as owner:
+            pass
+        impl = RecordingBatchImpl(
+            self, table_name, schema, recreate, copy_from, table_args, dict(table_kwargs or {}), reflect_args,
+            dict(reflect_kwargs or {}), naming_convention, partial_reordering,
+        )
+        impl.owner = owner
+        batch_op = RecordingBatchOperations(self.migration_context, impl=impl)
+        batch_op._recorder = recorder
+        yield batch_op
+        if recreate == "always" and copy_from is None:
+            impl.copy_from = recorder.table_for_batch(table_name, schema, impl.batch)
+        impl.flush()
+
+
+class RecordingBatchOperations(_RecordingMixin, BatchOperations):
+    impl: "RecordingBatchImpl"
+
+    def _batch_info(self) -> Any:
+        return (self.impl.table_name, self.impl.recreate == "always")
+
+    def invoke(self, operation: Any) -> Any:
+        before = len(self.impl.batch)
+        with self._recorder.operation(operation_name(operation), operation, batch=self._batch_info()) as rec:
+            result = BatchOperations.invoke(self, operation)
+        self.impl.owners.extend([rec] * (len(self.impl.batch) - before))
+        return result
+
+
+class RecordingBatchImpl(BatchOperationsImpl):
+    owner: Any = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owners: list[Any] = []
+
+    def flush(self) -> None:
+        recorder = self.operations._recorder
+        if self._should_recreate():
+            # The whole copy-and-swap belongs to the `with op.batch_alter_table(...)` line.
+            with recorder.attributed(self.owner, source="batch"):
+                super().flush()
+            recorder.after_batch_recreate(self.table_name, self.schema)
+            return
+        for (opname, args, kwargs), owner in zip(self.batch, self.owners):
+            with recorder.attributed(owner, source="op"):
+                getattr(self.operations.impl, opname)(*args, **kwargs)
+
+
+class RawType(UserDefinedType):
+    """A column type known only by its SQL spelling (from the schema model)."""
+
+    cache_ok = True
+
+    def __init__(self, spelling: str) -> None:
+        self.spelling = spelling
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return self.spelling
+
+
+def _share_proxy_setup() -> None:
+    # `alembic.op` is filled in by Operations._install_proxy(), which looks its module list up by the exact
+    # class. Register our subclass under the same entry so the standard proxy mechanism serves it.
+    from alembic.util.langhelpers import ModuleClsProxy
+
+    ModuleClsProxy._setups[RecordingOperations] = ModuleClsProxy._setups[Operations]
+
+
+_share_proxy_setup()

@@ -1,0 +1,309 @@
+"""The recorder: turns what Alembic emits in offline mode into :class:`~migsafe.model.Statement` records.
+
+Alembic renders every operation through ``impl.static_output`` in ``--sql`` mode, including the ``BEGIN`` and
+``COMMIT`` of its transaction handling and of ``autocommit_block()``. The recorder receives that stream, knows
+from :mod:`migsafe.recording.operations` which operation is running, parses each statement with pglast, keeps
+track of whether a transaction is open, snapshots the tables a statement touches and then applies the
+statement to the schema model.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from dataclasses import fields, replace
+from typing import Any, Iterator
+
+from migsafe.model import Note, RecordedOperation, RecordedRevision, Statement
+from migsafe.recording.source import LineMap, caller_line
+from migsafe.schema import Schema
+from migsafe.sql import actions as A
+from migsafe.sql.analysis import ParsedStatement, driver_sql_to_postgres, parse, parse_type
+
+_IGNORE_SQL_RE = re.compile(r"--\s*migsafe:\s*ignore(?:\[([^\]]*)\])?", re.IGNORECASE)
+
+
+class Recorder:
+    def __init__(self, schema: Schema, default_schema: str = "public") -> None:
+        self.schema = schema
+        self.default_schema = default_schema
+        self.revision: RecordedRevision | None = None
+        self._stack: list[tuple[RecordedOperation, str]] = []
+        self.in_transaction = False
+        self.transaction: int | None = None
+        self._transaction_counter = 0
+        self._bind: Any = None
+        self._upgrade_code: Any = None
+        self._filename = ""
+        self._linemap: LineMap | None = None
+        self._index = 0
+        self.capturing = True  # False while recording a downgrade for evidence only
+
+    # -- revision boundaries -----------------------------------------------------------------------------------
+    def start_revision(self, revision: RecordedRevision, upgrade_code: Any, linemap: LineMap) -> None:
+        self.revision = revision
+        self._upgrade_code = upgrade_code
+        self._filename = str(revision.path)
+        self._linemap = linemap
+        self._index = 0
+        self._stack.clear()
+
+    def end_revision(self) -> None:
+        self.revision = None
+        self._stack.clear()
+
+    # -- operations --------------------------------------------------------------------------------------------
+    def new_operation(self, name: str, operation: Any = None, batch: Any = None) -> RecordedOperation:
+        line, end_line = caller_line(self._upgrade_code, self._filename, self._linemap or LineMap(""))
+        rec = RecordedOperation(name=name, line=line, end_line=end_line, operation=operation)
+        if batch is not None:
+            rec.batch_table, rec.batch_recreate = batch
+        if self.revision is not None:
+            self.revision.operations.append(rec)
+        return rec
+
+    @contextmanager
+    def operation(self, name: str, operation: Any = None, batch: Any = None) -> Iterator[RecordedOperation]:
+        if self._stack:
+            # An operation invoked by another (Alembic's create_table emitting CREATE TYPE, for example)
+            # belongs to the outer call.
+            yield self._stack[-1][0]
+            return
+        rec = self.new_operation(name, operation, batch)
+        with self.attributed(rec, source="execute" if name == "execute" else "op"):
+            yield rec
+
+    @contextmanager
+    def attributed(self, rec: RecordedOperation, source: str) -> Iterator[None]:
+        self._stack.append((rec, source))
+        try:
+            yield
+        finally:
+            self._stack.pop()
+
+    # -- the bind --------------------------------------------------------------------------------------------
+    def bind(self) -> Any:
+        if self._bind is None:
+            from migsafe.recording.bind import recording_connection
+
+            self._bind = recording_connection(self._on_bind_sql)
+        return self._bind
+
+    def _on_bind_sql(self, sql: str, kind: str) -> None:
+        if self.revision is None:
+            return
+        rec = self._stack[-1][0] if self._stack else self.new_operation("bind.execute")
+        if kind == "commit":
+            rec = self._stack[-1][0] if self._stack else rec
+            rec.name = rec.name if self._stack else "bind.commit"
+            self._record(ParsedStatement(text="COMMIT", start=0, end=6, actions=(A.Transaction("commit"),),
+                                         kind="TransactionStmt"), rec, "bind", "")
+            # SQLAlchemy begins a new transaction on the connection's next statement.
+            self._begin()
+            return
+        self._ingest(driver_sql_to_postgres(sql), rec, "bind")
+        reads = sql.lstrip().upper().startswith(("SELECT", "WITH", "SHOW")) or " RETURNING " in sql.upper()
+        if reads and self.capturing and not any(n.kind == "data-dependent" for n in self.revision.notes):
+            self.revision.notes.append(Note(
+                kind="data-dependent",
+                message="reads query results through op.get_bind(); offline review sees no rows, so code that "
+                        "depends on the data was not exercised",
+                path=self.revision.path, line=rec.line, revision=self.revision.revision))
+
+    # -- Alembic's output stream -----------------------------------------------------------------------------
+    def on_output(self, text: str) -> None:
+        """Replacement for ``impl.static_output``: every statement Alembic renders arrives here."""
+        sql = text.strip()
+        if not self._stack:
+            word = sql.rstrip(";").strip().upper()
+            if word == "BEGIN":
+                self._begin()
+                return
+            if word == "COMMIT":
+                self._end()
+                return
+            if self.revision is None:
+                return
+            rec = self.new_operation("alembic")
+            self._ingest(sql, rec, "op")
+            return
+        rec, source = self._stack[-1]
+        if self.revision is None:
+            return
+        self._ingest(sql, rec, source)
+
+    def _begin(self) -> None:
+        self._transaction_counter += 1
+        self.in_transaction = True
+        self.transaction = self._transaction_counter
+
+    def _end(self) -> None:
+        self.in_transaction = False
+        self.transaction = None
+
+    def _ingest(self, sql: str, rec: RecordedOperation, source: str) -> None:
+        parsed = parse(sql, self.default_schema)
+        if parsed and parsed[0].error and "%(" in sql:
+            # text() with bound parameters renders DBAPI placeholders; give pglast something it can read.
+            parsed = parse(driver_sql_to_postgres(sql), self.default_schema)
+        for stmt in parsed:
+            self._record(stmt, rec, source, sql)
+
+    def _record(self, parsed: ParsedStatement, rec: RecordedOperation, source: str, whole_sql: str) -> None:
+        revision = self.revision
+        assert revision is not None
+        actions = self._with_operation_hints(parsed.actions, rec)
+        statement = Statement(
+            sql=parsed.text,
+            index=self._index,
+            operation=rec,
+            in_transaction=self.in_transaction,
+            transaction=self.transaction,
+            source=source,
+            actions=actions,
+            node=parsed.node,
+            literals=parsed.literals,
+            parse_error=parsed.error,
+            sql_ignores=_sql_ignores(whole_sql, parsed) if source in ("execute", "bind") else frozenset(),
+        )
+        self._snapshot(statement)
+        self._index += 1
+        if self.capturing:
+            revision.statements.append(statement)
+        if parsed.error:
+            if self.capturing:
+                revision.notes.append(Note(kind="unparsed-statement",
+                                           message=f"statement not understood, not checked: {parsed.error}: "
+                                                   f"{_shorten(parsed.text)}",
+                                           path=revision.path, line=rec.line, revision=revision.revision))
+        for action in actions:
+            if isinstance(action, A.Transaction):
+                if action.kind == "begin":
+                    self._begin()
+                elif action.kind in ("commit", "rollback", "commit_prepared", "prepare"):
+                    self._end()
+            elif isinstance(action, A.SetVariable) and action.name == "search_path" and action.value:
+                first = action.value.split(",")[0].strip().strip("'\"")
+                if first and not first.startswith("$"):
+                    self.default_schema = first
+            self.schema.apply(action, revision.revision)
+
+    def _with_operation_hints(self, actions: tuple[A.Action, ...], rec: RecordedOperation) -> tuple[A.Action, ...]:
+        """Add what the Alembic operation knew but the SQL does not say (``existing_type``)."""
+        existing = getattr(rec.operation, "kw", {}).get("existing_type") if rec.operation is not None else None
+        if existing is None or not any(isinstance(a, A.AlterColumnType) for a in actions):
+            return actions
+        hint = compile_type(existing)
+        if hint is None:
+            return actions
+        return tuple(replace(a, old_type_hint=hint) if isinstance(a, A.AlterColumnType) else a for a in actions)
+
+    def _snapshot(self, statement: Statement) -> None:
+        tables: dict[A.QName, Any] = {}
+        enums: dict[A.QName, Any] = {}
+        indexes: dict[A.QName, Any] = {}
+        for action in statement.actions:
+            for f in fields(action):
+                value = getattr(action, f.name)
+                if not isinstance(value, A.QName):
+                    continue
+                if f.name == "table":
+                    tables[value] = self.schema.tables.get(value)
+                elif f.name == "type":
+                    enums[value] = self.schema.enums.get(value)
+                elif isinstance(action, (A.DropIndex, A.RenameIndex)):
+                    index = self.schema.indexes.get(value)
+                    indexes[value] = index
+                    if index is not None:
+                        tables[index.table] = self.schema.tables.get(index.table)
+            if isinstance(action, A.AddConstraint) and action.constraint.references is not None:
+                ref = action.constraint.references
+                tables[ref] = self.schema.tables.get(ref)
+            if isinstance(action, A.AlterColumnType) and action.new_type is not None:
+                enums[action.new_type.qname] = self.schema.enums.get(action.new_type.qname)
+        statement.tables_before = tables
+        statement.enums_before = enums
+        statement.indexes_before = indexes
+
+    # -- batch recreate ----------------------------------------------------------------------------------------
+    def table_for_batch(self, table_name: str, schema: str | None, batch: list[Any]) -> Any:
+        """The table Alembic would reflect for ``recreate="always"``, built from the schema model."""
+        import sqlalchemy as sa
+
+        from migsafe.recording.operations import RawType
+
+        qname = A.QName(schema or self.default_schema, table_name)
+        known = self.schema.tables.get(qname)
+        metadata = sa.MetaData()
+        columns: list[sa.Column] = []
+        if known is not None and known.columns:
+            for col in known.columns.values():
+                columns.append(sa.Column(col.name, RawType(str(col.type) if col.type else "text"),
+                                         nullable=col.nullable))
+        else:
+            # Table unknown (file reviewed alone): the columns the batch touches are all we know.
+            names: list[str] = []
+            for opname, args, _kw in batch:
+                if opname in ("alter_column", "drop_column") and len(args) > 1:
+                    name = args[1] if isinstance(args[1], str) else getattr(args[1], "name", None)
+                    if name and name not in names:
+                        names.append(name)
+            columns = [sa.Column(n, RawType("text")) for n in names] or [sa.Column("id", RawType("integer"))]
+        return sa.Table(table_name, metadata, *columns, schema=schema)
+
+    def after_batch_recreate(self, table_name: str, schema: str | None) -> None:
+        """The copy-and-swap made a "new" table in the model; it is the same old table holding the same rows."""
+        qname = A.QName(schema or self.default_schema, table_name)
+        before = None
+        if self.revision is not None:
+            for statement in self.revision.statements:
+                if qname in statement.tables_before and statement.operation.batch_recreate:
+                    before = statement.tables_before[qname]
+                    break
+        current = self.schema.tables.get(qname)
+        if current is not None:
+            self.schema.tables[qname] = replace(
+                current,
+                created_in=before.created_in if before is not None else None,
+                holds_data=before.holds_data if before is not None else True,
+            )
+
+
+def compile_type(type_: Any) -> A.SqlType | None:
+    try:
+        from sqlalchemy.dialects import postgresql
+
+        if isinstance(type_, type):
+            type_ = type_()
+        return parse_type(type_.compile(dialect=postgresql.dialect()))
+    except Exception:
+        return None
+
+
+def _sql_ignores(whole_sql: str, parsed: ParsedStatement) -> frozenset[str]:
+    """Rule ids from ``-- migsafe: ignore[...]`` comments that belong to this statement.
+
+    pglast's span of a statement starts right after the previous semicolon, so a comment above a statement
+    lies inside its span. A comment on the same line after a statement's semicolon belongs to that statement.
+    """
+    ids: set[str] = set()
+    for match in _IGNORE_SQL_RE.finditer(whole_sql):
+        pos = match.start()
+        if parsed.start <= pos < parsed.end:
+            trails_previous = parsed.start > 0 and "\n" not in whole_sql[parsed.start:pos]
+            if not trails_previous:
+                ids.update(_split_ids(match.group(1)))
+        elif pos >= parsed.end and "\n" not in whole_sql[parsed.end:pos]:
+            ids.update(_split_ids(match.group(1)))
+    return frozenset(ids)
+
+
+def _split_ids(group: str | None) -> list[str]:
+    if group is None:
+        return ["*"]
+    return [part.strip() for part in group.split(",") if part.strip()]
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,203 @@
+"""Run each revision's ``upgrade()`` under Alembic's offline machinery and record it.
+
+One :class:`~alembic.runtime.migration.MigrationContext` (postgresql dialect, ``as_sql=True``, transactional
+DDL) follows the whole history, so the transaction model is Alembic's own: ``begin_transaction`` per
+migration or once for the whole upgrade, and ``autocommit_block()`` as Alembic implements it. Everything a
+revision could leave behind (the ``alembic.op`` and ``alembic.context`` proxies, ``sys.path`` entries, the
+revision modules themselves, stdout) is restored after the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Iterator
+
+from alembic.runtime.environment import EnvironmentContext
+from alembic.runtime.migration import MigrationContext
+
+from migsafe.model import LoadError, RecordedRevision, RevisionFile
+from migsafe.recording.operations import RecordingOperations
+from migsafe.recording.recorder import Recorder
+from migsafe.recording.source import LineMap
+from migsafe.schema import Schema
+from migsafe.sql import actions as A
+
+
+class RecordingMigrationContext(MigrationContext):
+    """``context.get_bind()`` / ``op.get_context().bind`` must give the same recording stand-in as
+    ``op.get_bind()``."""
+
+    _recorder: Recorder
+
+    @property
+    def bind(self) -> Any:  # type: ignore[override]
+        return self._recorder.bind()
+
+
+def record_history(
+    files: list[RevisionFile],
+    *,
+    sys_path: list[Path],
+    config_file: Path | None,
+    transaction_per_migration: bool = True,
+    reported: set[str] | None = None,
+    want_downgrade_evidence: bool = True,
+) -> list[RecordedRevision]:
+    """Record every revision in order. ``reported``: revision ids whose findings matter (None: all)."""
+    schema = Schema()
+    recorder = Recorder(schema)
+    buffer = io.StringIO()
+    context = RecordingMigrationContext.configure(
+        dialect_name="postgresql",
+        opts={
+            "as_sql": True,
+            "output_buffer": buffer,
+            "transactional_ddl": True,
+            "transaction_per_migration": transaction_per_migration,
+        },
+    )
+    context._recorder = recorder
+    context.impl.static_output = recorder.on_output  # type: ignore[method-assign]
+    operations = RecordingOperations(context, recorder)
+    environment = _environment(config_file, context)
+    results: list[RecordedRevision] = []
+    with _isolated(sys_path, operations, environment):
+        outer = contextlib.nullcontext() if transaction_per_migration else context.begin_transaction()
+        with outer:  # type: ignore[attr-defined]
+            for file in files:
+                rec = RecordedRevision(file=file, reported=reported is None or (file.revision in reported))
+                _record_one(rec, context, recorder, transaction_per_migration)
+                if want_downgrade_evidence and rec.reported and rec.error is None and _needs_downgrade(rec):
+                    rec.downgrade_actions = _downgrade_actions(rec, context, recorder)
+                results.append(rec)
+    return results
+
+
+def _environment(config_file: Path | None, context: MigrationContext) -> EnvironmentContext:
+    from alembic.config import Config
+
+    if config_file is not None and config_file.suffix == ".ini":
+        config = Config(file_=str(config_file))
+    elif config_file is not None:
+        config = Config(toml_file=str(config_file))
+    else:
+        config = Config()
+    environment = EnvironmentContext(config, None, as_sql=True)
+    environment._migration_context = context  # type: ignore[attr-defined]
+    return environment
+
+
+@contextlib.contextmanager
+def _isolated(sys_path: list[Path], operations: RecordingOperations,
+              environment: EnvironmentContext) -> Iterator[None]:
+    saved_path = list(sys.path)
+    saved_modules = set(sys.modules)
+    sys.path[:0] = [str(p) for p in sys_path if str(p) not in sys.path]
+    operations._install_proxy()
+    environment._install_proxy()
+    try:
+        yield
+    finally:
+        operations._remove_proxy()
+        environment._remove_proxy()
+        sys.path[:] = saved_path
+        for name in set(sys.modules) - saved_modules:
+            if name.startswith("_migsafe_rev_"):
+                del sys.modules[name]
+
+
+def _load_module(file: RevisionFile) -> Any:
+    from alembic.util.pyfiles import load_module_py
+
+    return load_module_py(f"_migsafe_rev_{abs(hash(str(file.path)))}", file.path)
+
+
+def _record_one(rec: RecordedRevision, context: MigrationContext, recorder: Recorder, per_migration: bool) -> None:
+    path = rec.path
+    try:
+        rec.source_lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        rec.source_lines = []
+    linemap = LineMap("\n".join(rec.source_lines))
+    recorder.start_revision(rec, None, linemap)
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(captured):
+            module = _load_module(rec.file)
+            upgrade = getattr(module, "upgrade", None)
+            if not callable(upgrade):
+                rec.error = LoadError(message="revision has no upgrade() function", path=path, line=1,
+                                      revision=rec.revision)
+                return
+            recorder.start_revision(rec, getattr(upgrade, "__code__", None), linemap)
+            transaction = context.begin_transaction(_per_migration=True) if per_migration \
+                else contextlib.nullcontext()
+            with transaction:  # type: ignore[attr-defined]
+                upgrade()
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - SystemExit from a revision must not end the review
+        rec.error = _load_error(exc, rec)
+        if per_migration:
+            recorder._end()
+    finally:
+        recorder.end_revision()
+
+
+def _load_error(exc: BaseException, rec: RecordedRevision) -> LoadError:
+    line = 1
+    if isinstance(exc, SyntaxError) and exc.filename and Path(exc.filename) == rec.path:
+        line = exc.lineno or 1
+    else:
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename == str(rec.path):
+                line = lineno
+    text = str(exc).strip().splitlines()
+    if isinstance(exc, SystemExit):
+        message = f"revision called sys.exit({exc.code!r})"
+    else:
+        message = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+    return LoadError(message=message, path=rec.path, line=line, revision=rec.revision)
+
+
+def _needs_downgrade(rec: RecordedRevision) -> bool:
+    """Only a drop of something the schema model did not know calls for the downgrade's evidence."""
+    for statement in rec.statements:
+        for action in statement.actions:
+            if isinstance(action, A.DropColumn):
+                table = statement.tables_before.get(action.table)
+                if table is None or table.column(action.column) is None or table.column(action.column).type is None:
+                    return True
+            elif isinstance(action, A.DropTable):
+                table = statement.tables_before.get(action.table)
+                if table is None or not table.columns:
+                    return True
+    return False
+
+
+def _downgrade_actions(rec: RecordedRevision, context: MigrationContext, recorder: Recorder) -> tuple[A.Action, ...]:
+    """Record ``downgrade()`` against a throwaway schema; its ADD COLUMN / CREATE TABLE say what was dropped."""
+    scratch = RecordedRevision(file=rec.file, reported=False)
+    real_schema, real_state = recorder.schema, (recorder.in_transaction, recorder.transaction)
+    recorder.schema = Schema()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            module = _load_module(rec.file)
+            downgrade = getattr(module, "downgrade", None)
+            if not callable(downgrade):
+                return ()
+            recorder.start_revision(scratch, getattr(downgrade, "__code__", None), LineMap(""))
+            downgrade()
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # noqa: BLE001 - evidence is best effort
+        pass
+    finally:
+        recorder.end_revision()
+        recorder.schema = real_schema
+        recorder.in_transaction, recorder.transaction = real_state
+    return tuple(a for s in scratch.statements for a in s.actions if isinstance(a, (A.AddColumn, A.CreateTable)))

@@ -1,0 +1,69 @@
+"""Which line of a revision script led to an operation.
+
+Findings point at the line a reviewer reads: the statement in ``upgrade()``'s own body that made the call (for
+a helper function, the line calling the helper; for a call over several lines, its first line). We take the
+``upgrade`` frame's current line from the interpreter stack and widen it to the innermost Python statement
+containing it, which gives the same answer on every Python version (3.11 reports the line of the
+sub-expression being executed, 3.10 does not).
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import sys
+from types import CodeType, FrameType
+
+
+class LineMap:
+    """Maps any line of a file to the (first, last) line of the innermost statement containing it."""
+
+    def __init__(self, source: str) -> None:
+        self._spans: list[tuple[int, int]] = []
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            return
+        for node in ast.walk(tree):
+            if isinstance(node, ast.stmt):
+                end = getattr(node, "end_lineno", None) or node.lineno
+                if isinstance(node, (ast.With, ast.AsyncWith, ast.For, ast.While, ast.If, ast.Try,
+                                     ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    # A compound statement "contains" only its header for attribution purposes.
+                    end = max(node.lineno, (node.body[0].lineno - 1) if node.body else node.lineno)
+                    for item in getattr(node, "items", ()):  # `with a(...), b(...):` headers
+                        end = max(end, getattr(item.context_expr, "end_lineno", end) or end)
+                self._spans.append((node.lineno, end))
+        self._spans.sort()
+        self._starts = [s for s, _ in self._spans]
+
+    def statement(self, line: int) -> tuple[int, int]:
+        best: tuple[int, int] | None = None
+        # Spans are sorted by start; the innermost containing span is the one with the latest start.
+        index = bisect.bisect_right(self._starts, line)
+        for start, end in reversed(self._spans[:index]):
+            if start <= line <= end:
+                if best is None or (end - start) < (best[1] - best[0]):
+                    best = (start, end)
+                if start < line - 200:  # statements are not that long; stop scanning
+                    break
+        return best or (line, line)
+
+
+def caller_line(upgrade_code: CodeType | None, filename: str, linemap: LineMap) -> tuple[int, int]:
+    """The (first, last) line in the revision of the call currently executing."""
+    frame: FrameType | None = sys._getframe(1)
+    innermost_in_file: FrameType | None = None
+    outermost_in_file: FrameType | None = None
+    while frame is not None:
+        if upgrade_code is not None and frame.f_code is upgrade_code:
+            return linemap.statement(frame.f_lineno)
+        if frame.f_code.co_filename == filename:
+            if innermost_in_file is None:
+                innermost_in_file = frame
+            outermost_in_file = frame
+        frame = frame.f_back
+    chosen = outermost_in_file or innermost_in_file
+    if chosen is not None:
+        return linemap.statement(chosen.f_lineno)
+    return (1, 1)

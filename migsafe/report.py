@@ -1,0 +1,70 @@
+"""The one report object every reporter renders, and the exit code it implies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from migsafe.model import LoadError, Note
+
+SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    fix: str
+    path: Path
+    line: int
+    end_line: int
+    revision: str
+    sql: str = ""
+    source_line: str = ""
+    order: int = 0  # position of the revision in upgrade order
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    pg_version: str = "15"
+    transaction_model: str = "per-migration"
+    revisions_reviewed: int = 0
+    revisions_loaded: int = 0
+    fail_on: str = "warning"
+    cwd: Path = field(default_factory=Path.cwd)
+
+    def sort(self) -> None:
+        self.findings.sort(key=lambda f: (f.order, f.line, f.rule))
+
+    def display_path(self, path: Path | None) -> str:
+        if path is None:
+            return ""
+        try:
+            return str(path.resolve().relative_to(self.cwd.resolve()))
+        except ValueError:
+            return str(path.resolve())
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for finding in self.findings:
+            counts[finding.severity] += 1
+        return counts
+
+    def exit_code(self) -> int:
+        if self.errors:
+            return 2
+        if self.fail_on == "never":
+            return 0
+        threshold = SEVERITY_ORDER[self.fail_on]
+        return 1 if any(SEVERITY_ORDER[f.severity] >= threshold for f in self.findings) else 0
+
+    @property
+    def transaction_description(self) -> str:
+        if self.transaction_model == "per-migration":
+            return "one transaction per revision (transaction_per_migration=True)"
+        return "one transaction for the whole upgrade (Alembic's default)"

@@ -1,0 +1,59 @@
+"""``--format json``: a stable, versioned object for machines."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from migsafe import __version__
+from migsafe.report import Report
+
+SCHEMA_VERSION = 1
+
+
+def as_dict(report: Report) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "migsafe", "version": __version__},
+        "assumptions": {
+            "pg_version": report.pg_version,
+            "transaction_model": report.transaction_model,
+            "transaction_model_description": report.transaction_description,
+        },
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity,
+                "path": report.display_path(f.path),
+                "line": f.line,
+                "end_line": f.end_line,
+                "revision": f.revision,
+                "message": f.message,
+                "fix": f.fix,
+                "sql": f.sql,
+            }
+            for f in report.findings
+        ],
+        "errors": [
+            {"kind": e.kind, "path": report.display_path(e.path) if e.path else None, "line": e.line,
+             "revision": e.revision, "message": e.message}
+            for e in report.errors
+        ],
+        "notes": [
+            {"kind": n.kind, "path": report.display_path(n.path) if n.path else None, "line": n.line,
+             "revision": n.revision, "message": n.message}
+            for n in report.notes
+        ],
+        "summary": {
+            "revisions_reviewed": report.revisions_reviewed,
+            "revisions_loaded": report.revisions_loaded,
+            "findings": len(report.findings),
+            "by_severity": report.counts,
+            "errors": len(report.errors),
+            "notes": len(report.notes),
+        },
+    }
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    return json.dumps(as_dict(report), indent=2) + "\n"

@@ -1,0 +1,53 @@
+"""The default terminal output: findings grouped by revision, each with its source line and the fix.
+
+Output is deterministic (no timestamps, stable order) so it can be diffed; colour only when asked for.
+"""
+
+from __future__ import annotations
+
+import io
+from itertools import groupby
+
+from rich.console import Console
+from rich.markup import escape
+
+from migsafe.report import Report
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=100, highlight=False,
+                      soft_wrap=True)
+    for path, findings in groupby(report.findings, key=lambda f: (f.order, f.path)):
+        items = list(findings)
+        first = items[0]
+        console.print(f"[bold]{escape(report.display_path(path[1]))}[/bold] (revision {escape(first.revision)})")
+        for f in items:
+            style = _STYLE[f.severity]
+            console.print(f"  {escape(report.display_path(f.path))}:{f.line}: [{style}]{f.severity}[/{style}] "
+                          f"[bold]{f.rule}[/bold]: {escape(f.message)}")
+            if f.source_line:
+                console.print(f"    [dim]{f.line:>4} |[/dim] {escape(f.source_line)}")
+            console.print(f"    [green]fix:[/green] {escape(f.fix)}")
+        console.print()
+    for error in report.errors:
+        where = f"{report.display_path(error.path)}:{error.line}: " if error.path else ""
+        console.print(f"{escape(where)}[bold red]{error.kind}[/bold red]: {escape(error.message)}")
+    if report.errors:
+        console.print()
+    for note in report.notes:
+        where = f"{report.display_path(note.path)}:{note.line}: " if note.path else ""
+        console.print(f"[dim]{escape(where)}note ({note.kind}): {escape(note.message)}[/dim]")
+    if report.notes:
+        console.print()
+    counts = report.counts
+    summary = (f"{len(report.findings)} finding{'s' if len(report.findings) != 1 else ''} "
+               f"({counts['error']} error, {counts['warning']} warning, {counts['info']} info) in "
+               f"{report.revisions_reviewed} revision{'s' if report.revisions_reviewed != 1 else ''}")
+    if report.errors:
+        summary += f"; {len(report.errors)} could not be reviewed"
+    console.print(summary)
+    console.print(f"[dim]assumed: PostgreSQL {report.pg_version}, {report.transaction_description}[/dim]")
+    return buffer.getvalue()

@@ -1,0 +1,35 @@
+"""The rule set. Each module in this package defines one rule (``RULE``), named after its id.
+
+Rules are discovered, not listed: adding ``migsafe/rules/<id with underscores>.py`` adds the rule.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+
+from migsafe.rules.base import Hit, RevisionView, Rule
+
+__all__ = ["Hit", "RevisionView", "Rule", "all_rules", "rules_by_id"]
+
+_NOT_RULES = {"base"}
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> tuple[Rule, ...]:
+    found: list[Rule] = []
+    for module_info in pkgutil.iter_modules(__path__):
+        if module_info.name in _NOT_RULES or module_info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        rule = getattr(module, "RULE", None)
+        if isinstance(rule, Rule):
+            if rule.id.replace("-", "_") != module_info.name:
+                raise RuntimeError(f"rule {rule.id!r} must live in rules/{rule.id.replace('-', '_')}.py")
+            found.append(rule)
+    return tuple(sorted(found, key=lambda r: r.id))
+
+
+def rules_by_id() -> dict[str, Rule]:
+    return {rule.id: rule for rule in all_rules()}

@@ -1,0 +1,109 @@
+"""What a rule is: a small declared object plus a function over one recorded revision.
+
+A rule module defines ``RULE = Rule(...)`` and decorates its check function with ``@RULE.check``. The check
+receives a :class:`RevisionView` and yields :class:`Hit` values; the engine turns hits into findings (rule id,
+severity, file, line), de-duplicates them (one finding per rule per statement), applies ``supersedes`` and
+suppressions. Adding a rule means adding a module to ``migsafe/rules/`` and a page to ``docs/rules/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, TypeVar
+
+from migsafe.config import PgVersion
+from migsafe.model import RecordedRevision, Statement
+from migsafe.schema import Table
+from migsafe.sql import actions as A
+
+ActionT = TypeVar("ActionT", bound=A.Action)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule's raw verdict on one statement; ``key`` names the object, so that one rule's finding can
+    replace another's for the same object (see :attr:`Rule.supersedes`)."""
+
+    statement: Statement
+    message: str
+    key: tuple[object, ...] = ()
+    fix: str | None = None  # overrides the rule's generic fix when the rule knows better
+
+
+CheckFunction = Callable[["RevisionView"], Iterable[Hit]]
+
+
+@dataclass
+class Rule:
+    id: str
+    severity: str  # default severity: "error", "warning" or "info"
+    summary: str  # one line: what is wrong
+    fix: str  # one or two lines: the safe way, in Alembic terms
+    supersedes: tuple[str, ...] = ()
+    function: CheckFunction | None = field(default=None, repr=False)
+
+    def check(self, function: CheckFunction) -> CheckFunction:
+        self.function = function
+        return function
+
+    def run(self, view: "RevisionView") -> Iterable[Hit]:
+        assert self.function is not None, f"rule {self.id} has no check function"
+        return self.function(view)
+
+
+class RevisionView:
+    """What a rule may ask about one revision (and, for transaction questions, the revisions after it)."""
+
+    def __init__(self, revision: RecordedRevision, pg_version: PgVersion, history: list[RecordedRevision]) -> None:
+        self.revision = revision
+        self.pg_version = pg_version
+        self._history = history
+
+    @property
+    def statements(self) -> list[Statement]:
+        return self.revision.statements
+
+    def actions(self, *types: type[ActionT]) -> Iterator[tuple[Statement, ActionT]]:
+        for statement in self.revision.statements:
+            for action in statement.actions:
+                if isinstance(action, types):
+                    yield statement, action  # type: ignore[misc]
+
+    def table_before(self, statement: Statement, name: A.QName) -> Table | None:
+        return statement.tables_before.get(name)
+
+    def is_new_table(self, statement: Statement, name: A.QName) -> bool:
+        """True when the table was created by a revision shipping with this one and holds no rows yet.
+
+        Every other table, including one no revision we saw created, is an existing table with data.
+        """
+        table = statement.tables_before.get(name)
+        if table is None:
+            return False
+        shipping = self.revision.shipping_set or frozenset({self.revision.revision})
+        return table.created_in in shipping and not table.holds_data
+
+    def index_table(self, statement: Statement, index: A.QName) -> A.QName | None:
+        found = statement.indexes_before.get(index)
+        return found.table if found is not None else None
+
+    def later_in_transaction(self, statement: Statement) -> Iterator[Statement]:
+        """Statements after ``statement`` in the same database transaction (across revisions when the
+        whole upgrade is one transaction). Transaction numbers only grow, so a larger one ends the search."""
+        if statement.transaction is None:
+            return
+        started = False
+        for revision in self._history:
+            if not started and revision is not self.revision:
+                continue
+            for other in revision.statements:
+                if not started:
+                    started = other is statement
+                    continue
+                if other.transaction is not None and other.transaction > statement.transaction:
+                    return
+                if other.transaction == statement.transaction:
+                    yield other
+
+    def hit(self, statement: Statement, message: str, key: tuple[object, ...] = (), fix: str | None = None) -> Hit:
+        return Hit(statement=statement, message=message, key=key, fix=fix)

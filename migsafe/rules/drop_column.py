@@ -1,0 +1,31 @@
+"""drop-column: dropping a column that running application code still reads or writes."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from migsafe.rules.base import Hit, RevisionView, Rule
+from migsafe.sql import actions as A
+
+RULE = Rule(
+    id="drop-column",
+    severity="warning",
+    summary="Dropping a column breaks application code that still uses it, and the data is gone",
+    fix="Deploy code that no longer reads or writes the column first (for SQLAlchemy models, remove the "
+        "attribute or mark it deferred), then drop the column in a later release.",
+)
+
+
+@RULE.check
+def check(view: RevisionView) -> Iterator[Hit]:
+    for statement, action in view.actions(A.DropColumn):
+        if view.is_new_table(statement, action.table):
+            continue
+        if statement.operation.batch_recreate:
+            continue
+        yield view.hit(
+            statement,
+            f"drops column {action.column!r} of table {action.table}: takes an ACCESS EXCLUSIVE lock, and "
+            "running code that still selects or inserts it fails until the new release is deployed",
+            key=("column", action.table, action.column),
+        )

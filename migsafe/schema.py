@@ -1,0 +1,275 @@
+"""The schema model: what the database looks like at each point of the history.
+
+It is updated statement by statement while revisions are recorded, so that Alembic's batch mode can be given
+the table it cannot reflect offline, and so that every recorded statement can keep a reference to the tables
+it touched *as they were before it ran*. Table values are immutable (a change makes a new value), which makes
+those before-snapshots free: a statement simply holds the old value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Mapping
+
+from migsafe.sql import actions as A
+from migsafe.sql.actions import QName, SqlType
+
+_EMPTY: Mapping = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: SqlType | None
+    nullable: bool = True
+    default_sql: str | None = None
+    added_in: str | None = None  # revision that added the column; None when unknown or from the first CREATE
+
+
+@dataclass(frozen=True)
+class Constraint:
+    name: str | None
+    kind: str
+    validated: bool = True
+    not_null_column: str | None = None
+    columns: tuple[str, ...] = ()
+    added_in: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: QName
+    columns: Mapping[str, Column] = field(default_factory=lambda: _EMPTY)
+    constraints: tuple[Constraint, ...] = ()
+    created_in: str | None = None  # revision id; None = existed before anything we saw
+    holds_data: bool = True  # a table from an earlier revision (or CREATE TABLE AS) is assumed to have rows
+
+    def column(self, name: str) -> Column | None:
+        return self.columns.get(name)
+
+    def has_validated_not_null_check(self, column: str) -> bool:
+        return any(c.kind == "check" and c.validated and c.not_null_column == column for c in self.constraints)
+
+
+@dataclass(frozen=True)
+class EnumType:
+    name: QName
+    labels: tuple[str, ...]
+    created_in: str | None = None
+
+
+@dataclass(frozen=True)
+class Index:
+    name: QName
+    table: QName
+    unique: bool = False
+    created_in: str | None = None
+
+
+@dataclass
+class Schema:
+    """Mutable container of immutable values; one instance follows the whole history."""
+
+    tables: dict[QName, Table] = field(default_factory=dict)
+    enums: dict[QName, EnumType] = field(default_factory=dict)
+    indexes: dict[QName, Index] = field(default_factory=dict)
+
+    def table(self, name: QName) -> Table | None:
+        return self.tables.get(name)
+
+    def index_table(self, index: QName) -> QName | None:
+        found = self.indexes.get(index)
+        return found.table if found else None
+
+    def apply(self, action: A.Action, revision: str | None) -> None:
+        """Apply one action. Unknown objects are created on the fly as pre-existing (they hold data)."""
+        handler = _APPLY.get(type(action))
+        if handler is not None:
+            handler(self, action, revision)
+
+    # -- helpers used by the handlers -------------------------------------------------------------------------
+    def _table_or_placeholder(self, name: QName) -> Table:
+        found = self.tables.get(name)
+        if found is None:
+            # A table no revision we saw created: it exists in production and holds data.
+            found = Table(name=name)
+        return found
+
+    def _put(self, table: Table) -> None:
+        self.tables[table.name] = table
+
+    def _with_column(self, table: QName, column: str, **changes: object) -> None:
+        current = self._table_or_placeholder(table)
+        col = current.columns.get(column) or Column(name=column, type=None)
+        columns = dict(current.columns)
+        columns[column] = replace(col, **changes)
+        self._put(replace(current, columns=MappingProxyType(columns)))
+
+
+def _create_table(schema: Schema, a: A.CreateTable, rev: str | None) -> None:
+    if a.if_not_exists and a.table in schema.tables:
+        return
+    columns = {
+        c.name: Column(name=c.name, type=c.type, nullable=not c.not_null, default_sql=c.default_sql)
+        for c in a.columns
+    }
+    constraints = tuple(
+        Constraint(name=c.name, kind=c.kind, validated=not c.not_valid, not_null_column=c.not_null_column,
+                   columns=c.columns, added_in=rev)
+        for c in a.constraints
+    )
+    schema._put(Table(name=a.table, columns=MappingProxyType(columns), constraints=constraints, created_in=rev,
+                      holds_data=a.as_select))
+
+
+def _drop_table(schema: Schema, a: A.DropTable, rev: str | None) -> None:
+    schema.tables.pop(a.table, None)
+    for name in [n for n, ix in schema.indexes.items() if ix.table == a.table]:
+        del schema.indexes[name]
+
+
+def _rename_table(schema: Schema, a: A.RenameTable, rev: str | None) -> None:
+    current = schema.tables.pop(a.table, None) or Table(name=a.table)
+    new = QName(a.table.schema, a.new_name)
+    schema._put(replace(current, name=new))
+    for name, ix in list(schema.indexes.items()):
+        if ix.table == a.table:
+            schema.indexes[name] = replace(ix, table=new)
+
+
+def _add_column(schema: Schema, a: A.AddColumn, rev: str | None) -> None:
+    c = a.column
+    schema._with_column(a.table, c.name, type=c.type, nullable=not c.not_null, default_sql=c.default_sql,
+                        added_in=rev)
+
+
+def _drop_column(schema: Schema, a: A.DropColumn, rev: str | None) -> None:
+    current = schema._table_or_placeholder(a.table)
+    columns = {k: v for k, v in current.columns.items() if k != a.column}
+    constraints = tuple(c for c in current.constraints if a.column not in c.columns and c.not_null_column != a.column)
+    schema._put(replace(current, columns=MappingProxyType(columns), constraints=constraints))
+
+
+def _rename_column(schema: Schema, a: A.RenameColumn, rev: str | None) -> None:
+    current = schema._table_or_placeholder(a.table)
+    columns = {}
+    for k, v in current.columns.items():
+        if k == a.column:
+            columns[a.new_name] = replace(v, name=a.new_name)
+        else:
+            columns[k] = v
+    if a.column not in current.columns:
+        columns[a.new_name] = Column(name=a.new_name, type=None)
+    schema._put(replace(current, columns=MappingProxyType(columns)))
+
+
+def _alter_type(schema: Schema, a: A.AlterColumnType, rev: str | None) -> None:
+    schema._with_column(a.table, a.column, type=a.new_type)
+
+
+def _set_not_null(schema: Schema, a: A.SetNotNull, rev: str | None) -> None:
+    schema._with_column(a.table, a.column, nullable=False)
+
+
+def _drop_not_null(schema: Schema, a: A.DropNotNull, rev: str | None) -> None:
+    schema._with_column(a.table, a.column, nullable=True)
+
+
+def _set_default(schema: Schema, a: A.SetDefault, rev: str | None) -> None:
+    schema._with_column(a.table, a.column, default_sql=a.default_sql)
+
+
+def _add_constraint(schema: Schema, a: A.AddConstraint, rev: str | None) -> None:
+    current = schema._table_or_placeholder(a.table)
+    c = a.constraint
+    new = Constraint(name=c.name, kind=c.kind, validated=not c.not_valid, not_null_column=c.not_null_column,
+                     columns=c.columns, added_in=rev)
+    changes: dict[str, object] = {"constraints": current.constraints + (new,)}
+    if c.kind == "primary_key" and c.columns:
+        columns = dict(current.columns)
+        for name in c.columns:
+            col = columns.get(name) or Column(name=name, type=None)
+            columns[name] = replace(col, nullable=False)
+        changes["columns"] = MappingProxyType(columns)
+    schema._put(replace(current, **changes))
+
+
+def _validate_constraint(schema: Schema, a: A.ValidateConstraint, rev: str | None) -> None:
+    current = schema._table_or_placeholder(a.table)
+    constraints = tuple(replace(c, validated=True) if c.name == a.name else c for c in current.constraints)
+    schema._put(replace(current, constraints=constraints))
+
+
+def _drop_constraint(schema: Schema, a: A.DropConstraint, rev: str | None) -> None:
+    current = schema.tables.get(a.table)
+    if current is not None:
+        schema._put(replace(current, constraints=tuple(c for c in current.constraints if c.name != a.name)))
+
+
+def _create_index(schema: Schema, a: A.CreateIndex, rev: str | None) -> None:
+    if a.name is not None:
+        schema.indexes[a.name] = Index(name=a.name, table=a.table, unique=a.unique, created_in=rev)
+
+
+def _drop_index(schema: Schema, a: A.DropIndex, rev: str | None) -> None:
+    schema.indexes.pop(a.name, None)
+
+
+def _rename_index(schema: Schema, a: A.RenameIndex, rev: str | None) -> None:
+    found = schema.indexes.pop(a.name, None)
+    if found is not None:
+        new = QName(a.name.schema, a.new_name)
+        schema.indexes[new] = replace(found, name=new)
+
+
+def _create_enum(schema: Schema, a: A.CreateEnum, rev: str | None) -> None:
+    schema.enums[a.type] = EnumType(name=a.type, labels=a.labels, created_in=rev)
+
+
+def _add_enum_value(schema: Schema, a: A.AddEnumValue, rev: str | None) -> None:
+    current = schema.enums.get(a.type) or EnumType(name=a.type, labels=())
+    if a.label not in current.labels:
+        schema.enums[a.type] = replace(current, labels=current.labels + (a.label,))
+
+
+def _rename_enum_value(schema: Schema, a: A.RenameEnumValue, rev: str | None) -> None:
+    current = schema.enums.get(a.type)
+    if current is not None:
+        schema.enums[a.type] = replace(current, labels=tuple(a.new if x == a.old else x for x in current.labels))
+
+
+def _rename_type(schema: Schema, a: A.RenameType, rev: str | None) -> None:
+    current = schema.enums.pop(a.type, None)
+    if current is not None:
+        new = QName(a.type.schema, a.new_name)
+        schema.enums[new] = replace(current, name=new)
+
+
+def _drop_type(schema: Schema, a: A.DropType, rev: str | None) -> None:
+    schema.enums.pop(a.type, None)
+
+
+_APPLY = {
+    A.CreateTable: _create_table,
+    A.DropTable: _drop_table,
+    A.RenameTable: _rename_table,
+    A.AddColumn: _add_column,
+    A.DropColumn: _drop_column,
+    A.RenameColumn: _rename_column,
+    A.AlterColumnType: _alter_type,
+    A.SetNotNull: _set_not_null,
+    A.DropNotNull: _drop_not_null,
+    A.SetDefault: _set_default,
+    A.AddConstraint: _add_constraint,
+    A.ValidateConstraint: _validate_constraint,
+    A.DropConstraint: _drop_constraint,
+    A.CreateIndex: _create_index,
+    A.DropIndex: _drop_index,
+    A.RenameIndex: _rename_index,
+    A.CreateEnum: _create_enum,
+    A.AddEnumValue: _add_enum_value,
+    A.RenameEnumValue: _rename_enum_value,
+    A.RenameType: _rename_type,
+    A.DropType: _drop_type,
+}

@@ -1,0 +1,246 @@
+"""The normalized model of what a SQL statement does.
+
+Rules never look at raw SQL or at which Alembic operation produced it: `op.create_index(...)` and
+`op.execute("CREATE INDEX ...")` both become a :class:`CreateIndex` action, so one rule gives one finding for
+both. A statement (one ALTER TABLE with several subcommands, for example) may carry several actions.
+Actions are plain frozen data, in the spirit of Alembic's ``operations/ops.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+
+class QName(NamedTuple):
+    """A schema-qualified name. ``schema`` is always filled in (the default schema when the SQL had none)."""
+
+    schema: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name if self.schema == "public" else f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class SqlType:
+    """A column type as PostgreSQL names it internally (``varchar``, ``int4``, ``timestamptz``...)."""
+
+    name: str
+    mods: tuple[int | str, ...] = ()
+    array: bool = False
+    schema: str | None = None  # set for user-defined types (enums, domains)
+
+    def __str__(self) -> str:
+        text = self.name if not self.schema or self.schema in ("public", "pg_catalog") else f"{self.schema}.{self.name}"
+        if self.mods:
+            text += "(" + ",".join(str(m) for m in self.mods) + ")"
+        return text + ("[]" if self.array else "")
+
+    @property
+    def qname(self) -> QName:
+        return QName(self.schema or "public", self.name)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A column as declared in CREATE TABLE or ADD COLUMN."""
+
+    name: str
+    type: SqlType | None
+    not_null: bool = False
+    default_sql: str | None = None
+    default_volatile: bool = False
+    serial: bool = False  # serial / bigserial / smallserial: a sequence default, filled in for every row
+    identity: bool = False
+    generated_stored: bool = False
+    primary_key: bool = False
+
+
+@dataclass(frozen=True)
+class ConstraintSpec:
+    kind: str  # "check", "foreign_key", "unique", "primary_key", "exclude", "not_null"
+    name: str | None
+    not_valid: bool = False
+    using_index: str | None = None
+    columns: tuple[str, ...] = ()
+    # For CHECK constraints of the form ``col IS NOT NULL``: the column they prove non-null.
+    not_null_column: str | None = None
+    references: QName | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """Base class: something one statement does to the database."""
+
+
+@dataclass(frozen=True)
+class CreateTable(Action):
+    table: QName
+    columns: tuple[ColumnSpec, ...] = ()
+    constraints: tuple[ConstraintSpec, ...] = ()
+    as_select: bool = False  # CREATE TABLE ... AS SELECT / SELECT INTO: the table holds data
+    if_not_exists: bool = False
+
+
+@dataclass(frozen=True)
+class DropTable(Action):
+    table: QName
+    cascade: bool = False
+
+
+@dataclass(frozen=True)
+class RenameTable(Action):
+    table: QName
+    new_name: str
+
+
+@dataclass(frozen=True)
+class AddColumn(Action):
+    table: QName
+    column: ColumnSpec
+
+
+@dataclass(frozen=True)
+class DropColumn(Action):
+    table: QName
+    column: str
+
+
+@dataclass(frozen=True)
+class RenameColumn(Action):
+    table: QName
+    column: str
+    new_name: str
+
+
+@dataclass(frozen=True)
+class AlterColumnType(Action):
+    table: QName
+    column: str
+    new_type: SqlType | None
+    using: bool = False
+    # The type before the change when the operation told us (Alembic's ``existing_type``).
+    old_type_hint: SqlType | None = None
+
+
+@dataclass(frozen=True)
+class SetNotNull(Action):
+    table: QName
+    column: str
+
+
+@dataclass(frozen=True)
+class DropNotNull(Action):
+    table: QName
+    column: str
+
+
+@dataclass(frozen=True)
+class SetDefault(Action):
+    table: QName
+    column: str
+    default_sql: str | None  # None: DROP DEFAULT
+    volatile: bool = False
+
+
+@dataclass(frozen=True)
+class AddConstraint(Action):
+    table: QName
+    constraint: ConstraintSpec
+
+
+@dataclass(frozen=True)
+class ValidateConstraint(Action):
+    table: QName
+    name: str
+
+
+@dataclass(frozen=True)
+class DropConstraint(Action):
+    table: QName
+    name: str
+
+
+@dataclass(frozen=True)
+class CreateIndex(Action):
+    table: QName
+    name: QName | None
+    concurrently: bool = False
+    unique: bool = False
+    columns: tuple[str, ...] = ()
+    if_not_exists: bool = False
+
+
+@dataclass(frozen=True)
+class DropIndex(Action):
+    name: QName
+    concurrently: bool = False
+    if_exists: bool = False
+
+
+@dataclass(frozen=True)
+class RenameIndex(Action):
+    name: QName
+    new_name: str
+
+
+@dataclass(frozen=True)
+class CreateEnum(Action):
+    type: QName
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AddEnumValue(Action):
+    type: QName
+    label: str
+    if_not_exists: bool = False
+
+
+@dataclass(frozen=True)
+class RenameEnumValue(Action):
+    type: QName
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class RenameType(Action):
+    type: QName
+    new_name: str
+
+
+@dataclass(frozen=True)
+class DropType(Action):
+    type: QName
+    cascade: bool = False
+
+
+@dataclass(frozen=True)
+class DataChange(Action):
+    """A DML statement. ``table`` is where rows change; ``kind`` is UPDATE, DELETE, INSERT or INSERT_SELECT."""
+
+    kind: str
+    table: QName
+    has_where: bool = False
+
+
+@dataclass(frozen=True)
+class Transaction(Action):
+    kind: str  # "begin", "commit", "rollback", "savepoint", ...
+
+
+@dataclass(frozen=True)
+class SetVariable(Action):
+    name: str
+    value: str | None
+    local: bool = False
+
+
+@dataclass(frozen=True)
+class Other(Action):
+    """A statement we parse but no rule models (yet): kept so reports can still name it."""
+
+    kind: str
+    tables: tuple[QName, ...] = field(default=())

@@ -1,0 +1,455 @@
+"""Turn PostgreSQL SQL text into :mod:`migsafe.sql.actions` with pglast, PostgreSQL's own parser.
+
+Why pglast and not regular expressions or sqlglot: migrations are full of statements that only PostgreSQL's
+grammar gets right (``ALTER TYPE ... ADD VALUE``, ``VALIDATE CONSTRAINT``, ``ADD ... USING INDEX``, ``DO``
+blocks); a wrong parse here is a missed finding or a false alarm everywhere downstream.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from pglast import ast, enums, parse_sql
+from pglast.parser import ParseError
+
+from migsafe.sql import actions as A
+from migsafe.sql.actions import QName, SqlType
+
+# Functions whose value differs per row: as a column default they force PostgreSQL to rewrite the table
+# when the column is added (11+ stores non-volatile defaults in the catalog instead). Kept as a list
+# because the review has no catalog to ask for ``provolatile``.
+VOLATILE_FUNCTIONS = frozenset(
+    {
+        "random",
+        "gen_random_uuid",
+        "uuid_generate_v1",
+        "uuid_generate_v1mc",
+        "uuid_generate_v4",
+        "uuidv4",
+        "uuidv7",
+        "clock_timestamp",
+        "timeofday",
+        "nextval",
+        "setval",
+        "txid_current",
+        "pg_current_xact_id",
+        "random_normal",
+        "gen_random_bytes",
+    }
+)
+
+# SERIAL pseudo-types: each expands to an integer column with a sequence default.
+SERIAL_TYPES = {"serial": "int4", "serial4": "int4", "bigserial": "int8", "serial8": "int8",
+                "smallserial": "int2", "serial2": "int2"}
+
+
+@dataclass
+class ParsedStatement:
+    """One statement of a SQL string, with where it sits in that string."""
+
+    text: str
+    start: int
+    end: int
+    node: Any | None = None
+    actions: tuple[A.Action, ...] = ()
+    literals: frozenset[str] = frozenset()
+    error: str | None = None
+    kind: str = ""
+
+
+_PARAM_RE = re.compile(r"%\((\w+)\)s|%s")
+
+
+def driver_sql_to_postgres(sql: str) -> str:
+    """Replace DBAPI placeholders (``%(name)s``, ``%s``) with ``$n`` so pglast can parse driver-level SQL."""
+    counter = iter(range(1, 10_000))
+    return _PARAM_RE.sub(lambda _m: f"${next(counter)}", sql).replace("%%", "%")
+
+
+def parse(sql: str, default_schema: str = "public") -> list[ParsedStatement]:
+    """Split and analyse ``sql``; never raises: an unparseable string becomes one statement with ``error``."""
+    try:
+        raw = parse_sql(sql)
+    except ParseError as exc:
+        text = sql.strip()
+        return [ParsedStatement(text=text, start=0, end=len(sql), error=str(exc).split("\n")[0],
+                                kind=_first_word(text))] if text else []
+    except Exception as exc:  # pglast raises a few other exception types on odd input
+        return [ParsedStatement(text=sql.strip(), start=0, end=len(sql), error=f"{type(exc).__name__}: {exc}")]
+    encoded = sql.encode("utf-8")
+    out: list[ParsedStatement] = []
+    for rawstmt in raw:
+        # pglast locations are byte offsets into the UTF-8 encoding.
+        start = rawstmt.stmt_location or 0
+        length = rawstmt.stmt_len or (len(encoded) - start)
+        text = encoded[start : start + length].decode("utf-8", "replace").strip()
+        cstart = len(encoded[:start].decode("utf-8", "replace"))
+        cend = cstart + len(encoded[start : start + length].decode("utf-8", "replace"))
+        node = rawstmt.stmt
+        stmt = ParsedStatement(text=text, start=cstart, end=cend, node=node, kind=type(node).__name__)
+        try:
+            stmt.actions = tuple(_actions(node, default_schema))
+        except Exception as exc:  # a shape we did not foresee must not take the review down
+            stmt.actions = (A.Other(kind=type(node).__name__),)
+            stmt.error = f"could not analyse {type(node).__name__}: {exc}"
+        stmt.literals = frozenset(_string_literals(node))
+        out.append(stmt)
+    return out
+
+
+def parse_type(type_sql: str) -> SqlType | None:
+    """Parse a type as SQL spells it (``VARCHAR(20)``, ``TIMESTAMP WITH TIME ZONE``, ``myenum``)."""
+    try:
+        node = parse_sql(f"SELECT NULL::{type_sql}")[0].stmt
+        return normalize_type(node.targetList[0].val.typeName)
+    except Exception:
+        return None
+
+
+def normalize_type(type_name: Any) -> SqlType | None:
+    if type_name is None:
+        return None
+    names = [n.sval for n in type_name.names or ()]
+    if not names:
+        return None
+    schema = names[0] if len(names) > 1 else None
+    name = names[-1].lower()
+    mods: list[int | str] = []
+    for mod in type_name.typmods or ():
+        if isinstance(mod, ast.A_Const) and mod.val is not None:
+            value = getattr(mod.val, "ival", None)
+            if value is None:
+                value = getattr(mod.val, "sval", None)
+            if value is not None:
+                mods.append(value)
+    if schema == "pg_catalog":
+        schema = None
+    return SqlType(name=name, mods=tuple(mods), array=bool(type_name.arrayBounds), schema=schema)
+
+
+def _first_word(text: str) -> str:
+    word = text.split(None, 1)[0] if text.split() else ""
+    return word.upper()
+
+
+def _qname(rangevar: Any, default_schema: str) -> QName:
+    return QName(rangevar.schemaname or default_schema, rangevar.relname)
+
+
+def _names_to_qname(names: Iterable[Any], default_schema: str) -> QName:
+    parts = [n.sval for n in names]
+    if len(parts) >= 2:
+        return QName(parts[-2], parts[-1])
+    return QName(default_schema, parts[-1])
+
+
+def _deparse(node: Any) -> str:
+    from pglast.stream import RawStream
+
+    try:
+        return RawStream()(node)
+    except Exception:
+        return "<expression>"
+
+
+def is_volatile(expr: Any) -> bool:
+    """True when the expression calls a volatile function (anywhere inside it)."""
+    for node in _walk(expr):
+        if isinstance(node, ast.FuncCall):
+            fname = node.funcname[-1].sval.lower()
+            if fname in VOLATILE_FUNCTIONS:
+                return True
+    return False
+
+
+def _walk(node: Any) -> Iterable[Any]:
+    if node is None:
+        return
+    if isinstance(node, (tuple, list)):
+        for item in node:
+            yield from _walk(item)
+        return
+    if not isinstance(node, ast.Node):
+        return
+    yield node
+    for attr in node:  # pglast nodes iterate over their attribute names
+        yield from _walk(getattr(node, attr))
+
+
+def _string_literals(node: Any) -> Iterable[str]:
+    for sub in _walk(node):
+        if isinstance(sub, ast.A_Const) and isinstance(sub.val, ast.String):
+            yield sub.val.sval
+    if isinstance(node, ast.DoStmt):
+        # DO blocks hide their SQL in a string: quoted words are enough to spot a label use.
+        for arg in node.args or ():
+            body = getattr(arg.arg, "sval", "") or ""
+            yield from re.findall(r"'((?:[^']|'')*)'", body)
+
+
+def _column_spec(coldef: Any) -> A.ColumnSpec:
+    sqltype = normalize_type(coldef.typeName)
+    serial = False
+    if sqltype is not None and sqltype.schema is None and sqltype.name in SERIAL_TYPES:
+        serial = True
+        sqltype = SqlType(SERIAL_TYPES[sqltype.name])
+    not_null = bool(coldef.is_not_null)
+    default_sql: str | None = None
+    volatile = False
+    identity = bool(coldef.identity and coldef.identity != "\x00")
+    generated_stored = bool(coldef.generated and coldef.generated not in ("\x00", "v"))
+    primary_key = False
+    if coldef.raw_default is not None:
+        default_sql = _deparse(coldef.raw_default)
+        volatile = is_volatile(coldef.raw_default)
+    for con in coldef.constraints or ():
+        ct = con.contype
+        if ct == enums.ConstrType.CONSTR_NOTNULL:
+            not_null = True
+        elif ct == enums.ConstrType.CONSTR_DEFAULT:
+            default_sql = _deparse(con.raw_expr)
+            volatile = is_volatile(con.raw_expr)
+        elif ct == enums.ConstrType.CONSTR_IDENTITY:
+            identity = True
+            not_null = True
+        elif ct == enums.ConstrType.CONSTR_GENERATED:
+            # generated_kind 's' = STORED; 'v' = VIRTUAL (PostgreSQL 18), which stores nothing.
+            if con.generated_kind != "v":
+                generated_stored = True
+        elif ct == enums.ConstrType.CONSTR_PRIMARY:
+            primary_key = True
+            not_null = True
+    return A.ColumnSpec(
+        name=coldef.colname,
+        type=sqltype,
+        not_null=not_null,
+        default_sql=default_sql,
+        default_volatile=volatile,
+        serial=serial,
+        identity=identity,
+        generated_stored=generated_stored,
+        primary_key=primary_key,
+    )
+
+
+def _not_null_check_column(expr: Any) -> str | None:
+    """``col IS NOT NULL`` (the constraint that lets 12+ skip the SET NOT NULL scan)."""
+    if isinstance(expr, ast.NullTest) and expr.nulltesttype == enums.NullTestType.IS_NOT_NULL:
+        arg = expr.arg
+        if isinstance(arg, ast.ColumnRef) and arg.fields and isinstance(arg.fields[-1], ast.String):
+            return arg.fields[-1].sval
+    return None
+
+
+_CONSTRAINT_KINDS = {
+    enums.ConstrType.CONSTR_CHECK: "check",
+    enums.ConstrType.CONSTR_FOREIGN: "foreign_key",
+    enums.ConstrType.CONSTR_UNIQUE: "unique",
+    enums.ConstrType.CONSTR_PRIMARY: "primary_key",
+    enums.ConstrType.CONSTR_EXCLUSION: "exclude",
+    enums.ConstrType.CONSTR_NOTNULL: "not_null",
+}
+
+
+def _constraint_spec(con: Any, default_schema: str) -> A.ConstraintSpec | None:
+    kind = _CONSTRAINT_KINDS.get(con.contype)
+    if kind is None:
+        return None
+    columns = tuple(k.sval for k in (con.keys or con.fk_attrs or ()) if hasattr(k, "sval"))
+    return A.ConstraintSpec(
+        kind=kind,
+        name=con.conname,
+        not_valid=bool(con.skip_validation),
+        using_index=con.indexname,
+        columns=columns,
+        not_null_column=_not_null_check_column(con.raw_expr) if kind == "check" else None,
+        references=_qname(con.pktable, default_schema) if con.pktable is not None else None,
+    )
+
+
+def _actions(node: Any, schema: str) -> Iterable[A.Action]:
+    handler = _HANDLERS.get(type(node))
+    if handler is None:
+        yield A.Other(kind=type(node).__name__)
+        return
+    yield from handler(node, schema)
+
+
+def _create_table(node: Any, schema: str) -> Iterable[A.Action]:
+    columns: list[A.ColumnSpec] = []
+    constraints: list[A.ConstraintSpec] = []
+    for elt in node.tableElts or ():
+        if isinstance(elt, ast.ColumnDef):
+            columns.append(_column_spec(elt))
+            for con in elt.constraints or ():
+                spec = _constraint_spec(con, schema)
+                if spec and spec.kind in ("foreign_key", "check", "unique"):
+                    constraints.append(A.ConstraintSpec(**{**spec.__dict__, "columns": spec.columns or (elt.colname,)}))
+        elif isinstance(elt, ast.Constraint):
+            spec = _constraint_spec(elt, schema)
+            if spec:
+                constraints.append(spec)
+    yield A.CreateTable(table=_qname(node.relation, schema), columns=tuple(columns),
+                        constraints=tuple(constraints), if_not_exists=bool(node.if_not_exists))
+
+
+def _create_table_as(node: Any, schema: str) -> Iterable[A.Action]:
+    if node.objtype == enums.ObjectType.OBJECT_TABLE and node.into is not None:
+        yield A.CreateTable(table=_qname(node.into.rel, schema), as_select=not node.into.skipData)
+    else:
+        yield A.Other(kind="CreateMaterializedView")
+
+
+def _alter_table(node: Any, schema: str) -> Iterable[A.Action]:
+    if node.objtype not in (enums.ObjectType.OBJECT_TABLE, enums.ObjectType.OBJECT_FOREIGN_TABLE):
+        yield A.Other(kind=f"Alter{node.objtype.name.removeprefix('OBJECT_').title()}")
+        return
+    table = _qname(node.relation, schema)
+    T = enums.AlterTableType
+    for cmd in node.cmds or ():
+        sub = cmd.subtype
+        if sub == T.AT_AddColumn:
+            yield A.AddColumn(table=table, column=_column_spec(cmd.def_))
+            for con in cmd.def_.constraints or ():
+                spec = _constraint_spec(con, schema)
+                if spec and spec.kind in ("foreign_key", "check", "unique", "primary_key"):
+                    yield A.AddConstraint(table=table, constraint=A.ConstraintSpec(
+                        **{**spec.__dict__, "columns": spec.columns or (cmd.def_.colname,)}))
+        elif sub == T.AT_DropColumn:
+            yield A.DropColumn(table=table, column=cmd.name)
+        elif sub == T.AT_AlterColumnType:
+            coldef = cmd.def_
+            yield A.AlterColumnType(table=table, column=cmd.name, new_type=normalize_type(coldef.typeName),
+                                    using=coldef.raw_default is not None)
+        elif sub == T.AT_SetNotNull:
+            yield A.SetNotNull(table=table, column=cmd.name)
+        elif sub == T.AT_DropNotNull:
+            yield A.DropNotNull(table=table, column=cmd.name)
+        elif sub == T.AT_ColumnDefault:
+            if cmd.def_ is None:
+                yield A.SetDefault(table=table, column=cmd.name, default_sql=None)
+            else:
+                yield A.SetDefault(table=table, column=cmd.name, default_sql=_deparse(cmd.def_),
+                                   volatile=is_volatile(cmd.def_))
+        elif sub == T.AT_AddConstraint:
+            spec = _constraint_spec(cmd.def_, schema)
+            if spec is not None:
+                yield A.AddConstraint(table=table, constraint=spec)
+            else:
+                yield A.Other(kind="AddConstraint", tables=(table,))
+        elif sub == T.AT_ValidateConstraint:
+            yield A.ValidateConstraint(table=table, name=cmd.name)
+        elif sub == T.AT_DropConstraint:
+            yield A.DropConstraint(table=table, name=cmd.name)
+        else:
+            yield A.Other(kind=sub.name.removeprefix("AT_"), tables=(table,))
+
+
+def _index(node: Any, schema: str) -> Iterable[A.Action]:
+    table = _qname(node.relation, schema)
+    columns = tuple(p.name for p in node.indexParams or () if getattr(p, "name", None))
+    name = QName(table.schema, node.idxname) if node.idxname else None
+    yield A.CreateIndex(table=table, name=name, concurrently=bool(node.concurrent), unique=bool(node.unique),
+                        columns=columns, if_not_exists=bool(node.if_not_exists))
+
+
+def _drop(node: Any, schema: str) -> Iterable[A.Action]:
+    O = enums.ObjectType
+    cascade = node.behavior == enums.DropBehavior.DROP_CASCADE
+    for obj in node.objects or ():
+        if node.removeType == O.OBJECT_TABLE:
+            yield A.DropTable(table=_names_to_qname(obj, schema), cascade=cascade)
+        elif node.removeType == O.OBJECT_INDEX:
+            yield A.DropIndex(name=_names_to_qname(obj, schema), concurrently=bool(node.concurrent),
+                              if_exists=bool(node.missing_ok))
+        elif node.removeType == O.OBJECT_TYPE:
+            names = obj.names if isinstance(obj, ast.TypeName) else obj
+            yield A.DropType(type=_names_to_qname(names, schema), cascade=cascade)
+        else:
+            yield A.Other(kind=f"Drop{node.removeType.name.removeprefix('OBJECT_').title()}")
+
+
+def _rename(node: Any, schema: str) -> Iterable[A.Action]:
+    O = enums.ObjectType
+    rt = node.renameType
+    if rt == O.OBJECT_COLUMN and node.relationType in (O.OBJECT_TABLE, O.OBJECT_FOREIGN_TABLE):
+        yield A.RenameColumn(table=_qname(node.relation, schema), column=node.subname, new_name=node.newname)
+    elif rt == O.OBJECT_TABLE:
+        yield A.RenameTable(table=_qname(node.relation, schema), new_name=node.newname)
+    elif rt == O.OBJECT_INDEX:
+        yield A.RenameIndex(name=_qname(node.relation, schema), new_name=node.newname)
+    elif rt == O.OBJECT_TYPE:
+        yield A.RenameType(type=_names_to_qname(node.object, schema), new_name=node.newname)
+    else:
+        yield A.Other(kind=f"Rename{rt.name.removeprefix('OBJECT_').title()}")
+
+
+def _enum(node: Any, schema: str) -> Iterable[A.Action]:
+    yield A.CreateEnum(type=_names_to_qname(node.typeName, schema),
+                       labels=tuple(v.sval for v in node.vals or ()))
+
+
+def _alter_enum(node: Any, schema: str) -> Iterable[A.Action]:
+    qname = _names_to_qname(node.typeName, schema)
+    if node.oldVal:
+        yield A.RenameEnumValue(type=qname, old=node.oldVal, new=node.newVal)
+    else:
+        yield A.AddEnumValue(type=qname, label=node.newVal, if_not_exists=bool(node.skipIfNewValExists))
+
+
+def _update(node: Any, schema: str) -> Iterable[A.Action]:
+    yield A.DataChange(kind="UPDATE", table=_qname(node.relation, schema), has_where=node.whereClause is not None)
+
+
+def _delete(node: Any, schema: str) -> Iterable[A.Action]:
+    yield A.DataChange(kind="DELETE", table=_qname(node.relation, schema), has_where=node.whereClause is not None)
+
+
+def _insert(node: Any, schema: str) -> Iterable[A.Action]:
+    select = node.selectStmt
+    from_select = isinstance(select, ast.SelectStmt) and select.valuesLists is None
+    yield A.DataChange(kind="INSERT_SELECT" if from_select else "INSERT", table=_qname(node.relation, schema))
+
+
+def _select(node: Any, schema: str) -> Iterable[A.Action]:
+    if node.intoClause is not None:
+        yield A.CreateTable(table=_qname(node.intoClause.rel, schema), as_select=True)
+    else:
+        yield A.Other(kind="Select")
+
+
+def _transaction(node: Any, schema: str) -> Iterable[A.Action]:
+    K = enums.TransactionStmtKind
+    kinds = {K.TRANS_STMT_BEGIN: "begin", K.TRANS_STMT_START: "begin", K.TRANS_STMT_COMMIT: "commit",
+             K.TRANS_STMT_ROLLBACK: "rollback", K.TRANS_STMT_SAVEPOINT: "savepoint",
+             K.TRANS_STMT_RELEASE: "release", K.TRANS_STMT_ROLLBACK_TO: "rollback_to",
+             K.TRANS_STMT_PREPARE: "prepare", K.TRANS_STMT_COMMIT_PREPARED: "commit_prepared",
+             K.TRANS_STMT_ROLLBACK_PREPARED: "rollback_prepared"}
+    yield A.Transaction(kind=kinds.get(node.kind, "other"))
+
+
+def _set(node: Any, schema: str) -> Iterable[A.Action]:
+    value = None
+    if node.args:
+        value = ", ".join(_deparse(a) for a in node.args)
+    yield A.SetVariable(name=(node.name or "").lower(), value=value, local=bool(node.is_local))
+
+
+_HANDLERS = {
+    ast.CreateStmt: _create_table,
+    ast.CreateTableAsStmt: _create_table_as,
+    ast.AlterTableStmt: _alter_table,
+    ast.IndexStmt: _index,
+    ast.DropStmt: _drop,
+    ast.RenameStmt: _rename,
+    ast.CreateEnumStmt: _enum,
+    ast.AlterEnumStmt: _alter_enum,
+    ast.UpdateStmt: _update,
+    ast.DeleteStmt: _delete,
+    ast.InsertStmt: _insert,
+    ast.SelectStmt: _select,
+    ast.TransactionStmt: _transaction,
+    ast.VariableSetStmt: _set,
+}

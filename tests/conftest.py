@@ -1,0 +1,95 @@
+"""Shared helpers: write small Alembic histories to a temporary directory and review them."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Iterable
+
+import pytest
+
+from migsafe.engine import ReviewOptions, review
+from migsafe.report import Report
+
+HEADER = '''"""{message}"""
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+revision = {revision!r}
+down_revision = {down!r}
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+{body}
+
+
+def downgrade():
+{downgrade}
+'''
+
+# A table most rule tests need: it was created by an earlier revision, so it holds data.
+USERS_TABLE = """
+op.create_table(
+    "users",
+    sa.Column("id", sa.Integer(), primary_key=True),
+    sa.Column("email", sa.String(100), nullable=False),
+    sa.Column("name", sa.String(50), nullable=True),
+    sa.Column("status", sa.String(20), nullable=True),
+)
+"""
+
+
+def revision_source(body: str, revision: str, down: str | None, downgrade: str = "pass",
+                    message: str = "test revision") -> str:
+    def indent(code: str) -> str:
+        code = textwrap.dedent(code).strip("\n") or "pass"
+        return textwrap.indent(code, "    ")
+
+    return HEADER.format(message=message, revision=revision, down=down, body=indent(body),
+                         downgrade=indent(downgrade))
+
+
+def write_history(directory: Path, bodies: Iterable[str]) -> list[Path]:
+    """One revision per body, chained: r1 <- r2 <- ...; returns the file paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    down = None
+    for number, body in enumerate(bodies, start=1):
+        revision = f"r{number}"
+        path = directory / f"{number:03d}_{revision}.py"
+        path.write_text(revision_source(body, revision, down), encoding="utf-8")
+        paths.append(path)
+        down = revision
+    return paths
+
+
+def review_bodies(tmp_path: Path, *bodies: str, **options: object) -> Report:
+    versions = tmp_path / "versions"
+    write_history(versions, bodies)
+    return review(ReviewOptions(paths=[versions], cwd=tmp_path, **options))  # type: ignore[arg-type]
+
+
+def rule_hits(report: Report, rule: str) -> list[tuple[str, int]]:
+    """(revision, line) of every finding of ``rule``."""
+    assert not report.errors, [e.message for e in report.errors]
+    return [(f.revision, f.line) for f in report.findings if f.rule == rule]
+
+
+def body_line(body: str, needle: str, header_lines: int | None = None) -> int:
+    """The file line of the first body line containing ``needle`` (bodies start after the header)."""
+    source = revision_source(body, "x", None)
+    for number, line in enumerate(source.splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in body")
+
+
+@pytest.fixture
+def review_history(tmp_path: Path):
+    def run(*bodies: str, **options: object) -> Report:
+        return review_bodies(tmp_path, *bodies, **options)
+
+    return run

@@ -1,0 +1,38 @@
+from conftest import USERS_TABLE, body_line, rule_hits
+
+RULE = "drop-column"
+
+
+def test_drop_column_op_on_existing_table(review_history):
+    body = 'op.drop_column("users", "name")'
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "drop_column"))]
+
+
+def test_drop_column_raw_sql(review_history):
+    body = 'op.execute("ALTER TABLE users DROP COLUMN name")'
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.execute"))]
+
+
+def test_drop_column_in_batch_block_points_at_batch_call(review_history):
+    body = '''
+with op.batch_alter_table("users") as batch_op:
+    batch_op.add_column(sa.Column("nickname", sa.String(50)))
+    batch_op.drop_column(
+        "name"
+    )
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "batch_op.drop_column"))]
+
+
+def test_drop_column_of_table_created_in_same_revision_is_fine(review_history):
+    body = USERS_TABLE + '\nop.drop_column("users", "name")'
+    report = review_history(body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_adding_a_column_is_not_a_drop(review_history):
+    report = review_history(USERS_TABLE, 'op.add_column("users", sa.Column("age", sa.Integer()))')
+    assert rule_hits(report, RULE) == []
