@@ -10,10 +10,12 @@ reviewer is run from anywhere.
 from __future__ import annotations
 
 import importlib.util
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from migsafe.errors import UsageError
+from migsafe.errors import MigsafeError, UsageError
 
 
 @dataclass
@@ -131,13 +133,22 @@ def _from_alembic_config(config_file: Path, ini: Path | None, toml: Path | None)
 
     base = config_file.parent
     try:
-        config = Config(file_=str(ini) if ini else None, toml_file=str(toml) if toml else None)
-        script_location = config.get_alembic_option("script_location")
-        version_locations = config.get_version_locations_list()
-        prepend = config.get_prepend_sys_paths_list() or []
-        recursive = config.get_alembic_boolean_option("recursive_version_locations")
+        with warnings.catch_warnings():
+            # Alembic warns about legacy path splitting in old ini files; that is the project's business.
+            warnings.simplefilter("ignore")
+            return _project_from_config(Config(file_=str(ini) if ini else None,
+                                               toml_file=str(toml) if toml else None), config_file, base)
+    except MigsafeError:
+        raise
     except Exception as exc:  # configparser and Alembic errors: name the file
         raise UsageError(f"{config_file}: cannot read Alembic configuration: {exc}") from None
+
+
+def _project_from_config(config: Any, config_file: Path, base: Path) -> Project:
+    script_location = config.get_alembic_option("script_location")
+    version_locations = config.get_version_locations_list()
+    prepend = config.get_prepend_sys_paths_list() or []
+    recursive = config.get_alembic_boolean_option("recursive_version_locations")
     if not script_location:
         raise UsageError(f"{config_file}: no script_location in the Alembic configuration")
     script_dir = _resolve_location(script_location, base)

@@ -146,10 +146,13 @@ class Recorder:
         if parsed and parsed[0].error and "%(" in sql:
             # text() with bound parameters renders DBAPI placeholders; give pglast something it can read.
             parsed = parse(driver_sql_to_postgres(sql), self.default_schema)
+        previous_end = 0
         for stmt in parsed:
-            self._record(stmt, rec, source, sql)
+            self._record(stmt, rec, source, sql, previous_end)
+            previous_end = stmt.end
 
-    def _record(self, parsed: ParsedStatement, rec: RecordedOperation, source: str, whole_sql: str) -> None:
+    def _record(self, parsed: ParsedStatement, rec: RecordedOperation, source: str, whole_sql: str,
+                previous_end: int = 0) -> None:
         revision = self.revision
         assert revision is not None
         actions = self._with_operation_hints(parsed.actions, rec)
@@ -164,7 +167,7 @@ class Recorder:
             node=parsed.node,
             literals=parsed.literals,
             parse_error=parsed.error,
-            sql_ignores=_sql_ignores(whole_sql, parsed) if source in ("execute", "bind") else frozenset(),
+            sql_ignores=_sql_ignores(whole_sql, parsed, previous_end) if source in ("execute", "bind") else frozenset(),
         )
         self._snapshot(statement)
         self._index += 1
@@ -280,17 +283,17 @@ def compile_type(type_: Any) -> A.SqlType | None:
         return None
 
 
-def _sql_ignores(whole_sql: str, parsed: ParsedStatement) -> frozenset[str]:
+def _sql_ignores(whole_sql: str, parsed: ParsedStatement, previous_end: int) -> frozenset[str]:
     """Rule ids from ``-- migsafe: ignore[...]`` comments that belong to this statement.
 
-    pglast's span of a statement starts right after the previous semicolon, so a comment above a statement
-    lies inside its span. A comment on the same line after a statement's semicolon belongs to that statement.
+    A comment belongs to the statement it precedes or sits inside, unless it trails the previous statement
+    on that statement's last line; a comment after a statement on its own last line belongs to it.
     """
     ids: set[str] = set()
     for match in _IGNORE_SQL_RE.finditer(whole_sql):
         pos = match.start()
-        if parsed.start <= pos < parsed.end:
-            trails_previous = parsed.start > 0 and "\n" not in whole_sql[parsed.start:pos]
+        if previous_end <= pos < parsed.end:
+            trails_previous = previous_end > 0 and "\n" not in whole_sql[previous_end:pos]
             if not trails_previous:
                 ids.update(_split_ids(match.group(1)))
         elif pos >= parsed.end and "\n" not in whole_sql[parsed.end:pos]:

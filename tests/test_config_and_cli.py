@@ -1,0 +1,158 @@
+"""[tool.migsafe] configuration, command-line overrides, output formats and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import USERS_TABLE, write_history
+from migsafe.engine import ReviewOptions, review
+from migsafe.errors import UsageError
+
+DROP = 'op.drop_column("users", "name")'
+
+
+def _history(tmp_path: Path, *bodies: str) -> Path:
+    versions = tmp_path / "versions"
+    write_history(versions, bodies or (USERS_TABLE, DROP))
+    return versions
+
+
+def _pyproject(tmp_path: Path, text: str) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.migsafe]\n" + text, encoding="utf-8")
+
+
+def migsafe(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "migsafe", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_config_is_found_upward_and_applied(tmp_path):
+    versions = _history(tmp_path)
+    _pyproject(tmp_path, 'pg-version = "11"\nfail-on = "error"\n[tool.migsafe.severity]\ndrop-column = "info"\n')
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert report.pg_version == "11"
+    assert [(f.rule, f.severity) for f in report.findings] == [("drop-column", "info")]
+    assert report.exit_code() == 0
+
+
+def test_cli_options_override_config(tmp_path):
+    versions = _history(tmp_path)
+    _pyproject(tmp_path, 'fail-on = "never"\nignore = ["drop-column"]\n')
+    assert review(ReviewOptions(paths=[versions], cwd=tmp_path)).findings == []
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path, fail_on="warning", pg_version="14.2"))
+    assert report.exit_code() == 0 and report.pg_version == "14.2"
+    assert review(ReviewOptions(paths=[versions], cwd=tmp_path, select=["drop-column"], ignore=None)).findings == []
+
+
+def test_select_limits_rules(tmp_path):
+    versions = _history(tmp_path)
+    _pyproject(tmp_path, 'select = ["drop-column"]\n')
+    assert [f.rule for f in review(ReviewOptions(paths=[versions], cwd=tmp_path)).findings] == ["drop-column"]
+
+
+def test_start_after_from_config(tmp_path):
+    versions = _history(tmp_path, USERS_TABLE, DROP, 'op.drop_column("users", "email")')
+    _pyproject(tmp_path, 'start-after = "r2"\n')
+    assert [f.revision for f in review(ReviewOptions(paths=[versions], cwd=tmp_path)).findings] == ["r3"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ('pg-versoin = "15"\n', "unknown key 'pg-versoin'"),
+    ('ignore = ["drop-colunm"]\n', "unknown rule id 'drop-colunm'"),
+    ('pg-version = "fifteen"\n', "pg-version must look like"),
+    ('fail-on = "sometimes"\n', "fail-on must be one of"),
+    ('[tool.migsafe.severity]\ndrop-column = "fatal"\n', "severity of 'drop-column'"),
+    ('transaction-per-migration = "yes"\n', "transaction-per-migration must be true or false"),
+])
+def test_bad_config_is_an_error_naming_the_file(tmp_path, text, message):
+    versions = _history(tmp_path)
+    _pyproject(tmp_path, text)
+    with pytest.raises(UsageError, match=message) as info:
+        review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert "pyproject.toml" in str(info.value)
+
+
+def test_transaction_model_from_config_is_stated(tmp_path):
+    versions = _history(tmp_path)
+    _pyproject(tmp_path, "transaction-per-migration = false\n")
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert report.transaction_model == "single"
+
+
+def test_exit_codes_and_json_contract(tmp_path):
+    versions = _history(tmp_path)
+    result = migsafe("review", str(versions), "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == 1
+    assert data["assumptions"] == {
+        "pg_version": "15", "transaction_model": "per-migration",
+        "transaction_model_description": "one transaction per revision (transaction_per_migration=True)"}
+    [finding] = data["findings"]
+    assert {"rule", "severity", "path", "line", "revision", "message", "fix"} <= set(finding)
+    assert finding["path"] == "versions/002_r2.py"  # relative to the current directory
+    assert data["summary"]["findings"] == 1 and data["errors"] == [] and "notes" in data
+    assert migsafe("review", str(versions), "--fail-on", "error", cwd=tmp_path).returncode == 0
+    assert migsafe("review", str(versions), "--fail-on", "never", cwd=tmp_path).returncode == 0
+
+
+def test_clean_history_exits_zero(tmp_path):
+    versions = _history(tmp_path, USERS_TABLE, 'op.add_column("users", sa.Column("age", sa.Integer()))')
+    result = migsafe("review", str(versions), cwd=tmp_path)
+    assert result.returncode == 0
+    assert "0 findings" in result.stdout
+
+
+def test_load_error_exits_two_whatever_fail_on_says(tmp_path):
+    versions = _history(tmp_path, USERS_TABLE, "import not_installed_anywhere")
+    result = migsafe("review", str(versions), "--fail-on", "never", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "002_r2.py" in result.stdout and "ModuleNotFoundError" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["review", "does-not-exist"], "does-not-exist: no such file or directory"),
+    (["review", "--format", "xml", "."], "--format must be one of"),
+    (["review", "--select", "nope", "versions"], "--select: unknown rule id 'nope'"),
+    (["explain", "nope"], "unknown rule id 'nope'"),
+])
+def test_usage_errors_are_one_line_and_exit_two(tmp_path, args, message):
+    _history(tmp_path)
+    result = migsafe(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_text_output_is_plain_without_a_terminal_and_names_the_line(tmp_path):
+    versions = _history(tmp_path)
+    result = migsafe("review", str(versions), cwd=tmp_path, env={"NO_COLOR": "1"})
+    assert "\x1b[" not in result.stdout
+    assert "versions/002_r2.py:" in result.stdout and "drop-column" in result.stdout and "fix:" in result.stdout
+    assert "assumed: PostgreSQL 15" in result.stdout
+    again = migsafe("review", str(versions), cwd=tmp_path, env={"NO_COLOR": "1"})
+    assert again.stdout == result.stdout
+
+
+def test_rules_and_explain(tmp_path):
+    listing = migsafe("rules", cwd=tmp_path)
+    assert listing.returncode == 0 and "drop-column" in listing.stdout
+    page = migsafe("explain", "drop-column", cwd=tmp_path)
+    assert page.returncode == 0 and page.stdout.startswith("# drop-column")
+
+
+def test_version_is_cheap(tmp_path):
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "migsafe", "--version"], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.stdout.startswith("migsafe ")
+    imported = result.stderr
+    for heavy in ("sqlalchemy", "alembic", "rich", "typer", "pglast"):
+        assert f" {heavy}" not in imported, f"--version imported {heavy}"

@@ -1,0 +1,166 @@
+"""Recording: lines, transactions, batch blocks, the bind stand-in, and no state left behind."""
+
+from __future__ import annotations
+
+import sys
+
+import alembic.context
+import alembic.op
+
+from conftest import USERS_TABLE, body_line, write_history
+from migsafe.model import RecordedRevision
+from migsafe.recording.runner import record_history
+from migsafe.revisions import list_revision_files, load_history
+from migsafe.sql import actions as A
+
+
+def record(tmp_path, *bodies: str, per_migration: bool = True) -> list[RecordedRevision]:
+    versions = tmp_path / "versions"
+    write_history(versions, bodies)
+    history = load_history(list_revision_files([versions]))
+    recorded = record_history(history.files, sys_path=[tmp_path], config_file=None,
+                              transaction_per_migration=per_migration)
+    for rec in recorded:
+        assert rec.error is None, rec.error
+    return recorded
+
+
+def user_statements(rec: RecordedRevision):
+    return [(s.sql.split()[0] + " " + s.sql.split()[1], s.line, s.in_transaction) for s in rec.statements]
+
+
+def test_multi_line_call_is_reported_on_its_first_line(tmp_path):
+    body = 'op.drop_column(\n    "users",\n    "name",\n)'
+    rec = record(tmp_path, USERS_TABLE, body)[1]
+    [statement] = rec.statements
+    assert (statement.line, statement.end_line) == (body_line(body, "op.drop_column"),
+                                                    body_line(body, "op.drop_column") + 3)
+
+
+def test_helper_functions_are_attributed_to_their_call_site_in_upgrade(tmp_path):
+    body = 'def drop(name):\n    op.drop_column("users", name)\n\ndrop("name")\ndrop("email")'
+    rec = record(tmp_path, USERS_TABLE, body)[1]
+    assert [s.line for s in rec.statements] == [body_line(body, 'drop("name")'), body_line(body, 'drop("email")')]
+
+
+def test_batch_operations_are_attributed_to_their_batch_op_call(tmp_path):
+    body = '''
+with op.batch_alter_table("users") as batch_op:
+    batch_op.add_column(sa.Column("age", sa.Integer()))
+    batch_op.alter_column("name", new_column_name="full_name")
+'''
+    rec = record(tmp_path, USERS_TABLE, body)[1]
+    kinds = [(type(s.actions[0]).__name__, s.line) for s in rec.statements]
+    assert kinds == [("AddColumn", body_line(body, "batch_op.add_column")),
+                     ("RenameColumn", body_line(body, "batch_op.alter_column"))]
+
+
+def test_autocommit_block_statements_run_outside_the_transaction(tmp_path):
+    body = '''
+op.add_column("users", sa.Column("age", sa.Integer()))
+with op.get_context().autocommit_block():
+    op.create_index("ix_users_age", "users", ["age"], postgresql_concurrently=True)
+op.drop_column("users", "status")
+'''
+    rec = record(tmp_path, USERS_TABLE, body)[1]
+    assert [s.in_transaction for s in rec.statements] == [True, False, True]
+    first, _, last = rec.statements
+    assert first.transaction != last.transaction  # the autocommit block ended the first transaction
+
+
+def test_transaction_model_per_migration_vs_single(tmp_path):
+    per = record(tmp_path / "a", USERS_TABLE, 'op.drop_column("users", "name")')
+    assert per[0].statements[0].transaction != per[1].statements[0].transaction
+    single = record(tmp_path / "b", USERS_TABLE, 'op.drop_column("users", "name")', per_migration=False)
+    assert single[0].statements[0].transaction == single[1].statements[0].transaction
+
+
+def test_raw_commit_ends_the_transaction(tmp_path):
+    body = 'op.execute("COMMIT")\nop.execute("ALTER TYPE mood ADD VALUE \'happy\'")'
+    rec = record(tmp_path, body)[0]
+    assert [s.in_transaction for s in rec.statements] == [True, False]
+
+
+def test_get_bind_supports_core_orm_and_commit(tmp_path):
+    body = '''
+from sqlalchemy import orm
+
+class User(orm.declarative_base()):
+    __tablename__ = "users"
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String)
+
+conn = op.get_bind()
+rows = conn.execute(sa.text("SELECT id FROM users")).fetchall()
+assert rows == []
+assert conn.execute(sa.text("SELECT count(*) FROM users")).scalar() is None
+session = orm.Session(bind=conn)
+for user in session.query(User).all():
+    user.name = "x"
+session.add(User(name="new"))
+session.flush()
+conn.execute(sa.text("UPDATE users SET name = :n WHERE id = :i"), {"n": "a", "i": 1})
+conn.commit()
+conn.close()
+op.drop_column("users", "status")
+'''
+    rec = record(tmp_path, USERS_TABLE, body)[1]
+    sqls = [s.sql.split()[0].upper() for s in rec.statements]
+    assert sqls == ["SELECT", "SELECT", "SELECT", "INSERT", "UPDATE", "COMMIT", "ALTER"]
+    update = rec.statements[4]
+    assert update.actions == (A.DataChange(kind="UPDATE", table=A.QName("public", "users"), has_where=True),)
+    assert update.source == "bind"
+    assert any(n.kind == "data-dependent" for n in rec.notes)
+    # After conn.commit() the connection starts a new transaction, as SQLAlchemy's autobegin does.
+    assert rec.statements[-1].in_transaction and rec.statements[-1].transaction != update.transaction
+
+
+def test_context_proxy_and_dialect_are_available(tmp_path):
+    body = '''
+from alembic import context
+assert context.config is not None
+assert context.get_x_argument(as_dictionary=True) == {}
+assert context.is_offline_mode()
+assert op.get_context().dialect.name == "postgresql"
+if op.get_bind().dialect.name == "postgresql":
+    op.drop_column("users", "name")
+'''
+    rec = record(tmp_path, USERS_TABLE, body)[1]
+    assert len(rec.statements) == 1
+
+
+def test_batch_recreate_always_uses_the_schema_model(tmp_path):
+    body = '''
+with op.batch_alter_table("users", recreate="always") as batch_op:
+    batch_op.alter_column("name", type_=sa.String(200))
+'''
+    rec = record(tmp_path, USERS_TABLE, body)[1]
+    assert rec.statements, "batch recreate emitted nothing"
+    assert all(s.operation.batch_recreate for s in rec.statements)
+    assert any(isinstance(a, A.DataChange) and a.kind == "INSERT_SELECT" for s in rec.statements for a in s.actions)
+    created = [a for s in rec.statements for a in s.actions if isinstance(a, A.CreateTable)]
+    assert {c.name for c in created[0].columns} == {"id", "email", "name", "status"}
+
+
+def test_no_global_state_is_left_behind(tmp_path):
+    path_before = list(sys.path)
+    modules_before = set(sys.modules)
+    body = 'import sys\nsys.path.insert(0, "/nonexistent-from-revision")\nop.drop_column("users", "name")'
+    record(tmp_path, USERS_TABLE, body)
+    assert sys.path == path_before
+    assert not [m for m in set(sys.modules) - modules_before if m.startswith("_migsafe_rev_")]
+    assert getattr(alembic.op, "_proxy", None) is None, "alembic.op proxy left installed"
+    assert getattr(alembic.context, "_proxy", None) is None, "alembic.context proxy left installed"
+
+
+def test_stdout_of_revisions_does_not_reach_the_report(tmp_path, capsys):
+    record(tmp_path, 'print("noise from a revision")\n' + USERS_TABLE)
+    assert "noise" not in capsys.readouterr().out
+
+
+def test_schema_qualified_tables(tmp_path):
+    body = 'op.create_table("accounts", sa.Column("id", sa.Integer()), schema="billing")'
+    rec = record(tmp_path, body, 'op.drop_column("accounts", "id", schema="billing")')[1]
+    [statement] = rec.statements
+    table = statement.tables_before[A.QName("billing", "accounts")]
+    assert table is not None and table.created_in == "r1"
