@@ -160,7 +160,7 @@ def _check_revision(revision: RecordedRevision, order: int, rules: list[Rule], s
             if 0 < statement.line <= len(revision.source_lines) else ""
         report.findings.append(Finding(
             rule=rule.id,
-            severity=settings.severity.get(rule.id, rule.severity),
+            severity=settings.severity.get(rule.id, hit.severity or rule.severity),
             message=hit.message,
             fix=hit.fix or rule.fix,
             path=revision.path,

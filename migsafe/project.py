@@ -90,7 +90,12 @@ def _from_versions_dir(versions: Path) -> Project:
     for parent in list(versions.parents)[:4]:
         for candidate in (parent / "alembic.ini", parent / "pyproject.toml"):
             if candidate.is_file():
-                project = _from_ini(candidate) if candidate.suffix == ".ini" else _from_pyproject(candidate)
+                try:
+                    project = _from_ini(candidate) if candidate.suffix == ".ini" else _from_pyproject(candidate)
+                except UsageError:
+                    # An incomplete or templated configuration (script_location set in code): the
+                    # directory we were given is still a perfectly good versions directory.
+                    continue
                 if project is not None and versions in project.versions_dirs:
                     return project
     root = versions.parent.parent if versions.name == "versions" else versions.parent

@@ -57,6 +57,9 @@ class EnumType:
     name: QName
     labels: tuple[str, ...]
     created_in: str | None = None
+    # The recorder's transaction number of the CREATE TYPE (None: outside a transaction, or unknown).
+    # PostgreSQL treats a type created in the current transaction specially (enum ADD VALUE).
+    created_in_transaction: int | None = None
 
 
 @dataclass(frozen=True)

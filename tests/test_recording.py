@@ -164,3 +164,22 @@ def test_schema_qualified_tables(tmp_path):
     [statement] = rec.statements
     table = statement.tables_before[A.QName("billing", "accounts")]
     assert table is not None and table.created_in == "r1"
+
+
+def test_reflection_answers_from_the_schema_model(tmp_path):
+    body = '''
+bind = op.get_bind()
+inspector = sa.inspect(bind)
+assert "users" in inspector.get_table_names()
+assert inspector.has_table("users") and not inspector.has_table("nope")
+columns = {c["name"]: c for c in inspector.get_columns("users")}
+assert isinstance(columns["email"]["type"], sa.String) and columns["email"]["type"].length == 100
+assert columns["email"]["nullable"] is False
+users = sa.Table("users", sa.MetaData(), autoload_with=bind)
+assert set(users.c.keys()) == {"id", "email", "name", "status"}
+bind.execute(users.update().values(status="active"))
+if "legacy" not in inspector.get_table_names():
+    op.drop_column("users", "name")
+'''
+    rec = record(tmp_path, USERS_TABLE, body)[1]
+    assert [s.sql.split()[0] for s in rec.statements] == ["UPDATE", "ALTER"]

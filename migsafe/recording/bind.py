@@ -119,12 +119,19 @@ class RecordingConnection(Connection):
         super().commit()
         self.begin()
 
+    def execute(self, statement: Any, parameters: Any = None, **kwargs: Any) -> Any:
+        if isinstance(statement, str):
+            # SQLAlchemy 1.x accepted plain strings; revisions written then still do it. Run them as the
+            # driver-level SQL they were.
+            return self.exec_driver_sql(statement, parameters or ())
+        return super().execute(statement, parameters, **kwargs)
+
     def close(self) -> None:
         # A revision closing the migration's connection would break every later operation; nothing to record.
         pass
 
 
-def recording_connection(sink: SqlSink) -> Connection:
+def recording_connection(sink: SqlSink, schema_source: Callable[[], Any] | None = None) -> Connection:
     engine = create_engine(
         "postgresql+psycopg2://",
         module=_dbapi_module(),
@@ -134,6 +141,11 @@ def recording_connection(sink: SqlSink) -> Connection:
     )
     # SQLAlchemy offers no public hook for the Connection class; the subclass only adjusts commit/close.
     engine._connection_cls = RecordingConnection  # type: ignore[attr-defined]
+    if schema_source is not None:
+        from migsafe.recording.reflection import schema_model_inspector
+
+        # sa.inspect() and autoload_with= build the dialect's `inspector` class: answer from the model.
+        engine.dialect.inspector = schema_model_inspector(schema_source)  # type: ignore[attr-defined]
 
     @event.listens_for(engine, "before_cursor_execute")
     def _describe(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:

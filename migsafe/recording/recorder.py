@@ -86,7 +86,7 @@ class Recorder:
         if self._bind is None:
             from migsafe.recording.bind import recording_connection
 
-            self._bind = recording_connection(self._on_bind_sql)
+            self._bind = recording_connection(self._on_bind_sql, lambda: self.schema)
         return self._bind
 
     def _on_bind_sql(self, sql: str, kind: str) -> None:
@@ -190,10 +190,18 @@ class Recorder:
                 if first and not first.startswith("$"):
                     self.default_schema = first
             self.schema.apply(action, revision.revision)
+            if isinstance(action, A.CreateEnum) and self.in_transaction and action.type in self.schema.enums:
+                self.schema.enums[action.type] = replace(self.schema.enums[action.type],
+                                                         created_in_transaction=self.transaction)
 
     def _with_operation_hints(self, actions: tuple[A.Action, ...], rec: RecordedOperation) -> tuple[A.Action, ...]:
         """Add what the Alembic operation knew but the SQL does not say (``existing_type``)."""
-        existing = getattr(rec.operation, "kw", {}).get("existing_type") if rec.operation is not None else None
+        existing = None
+        if rec.operation is not None:
+            # AlterColumnOp keeps existing_type as an attribute, not in ``kw``.
+            existing = getattr(rec.operation, "existing_type", None)
+            if existing is None:
+                existing = getattr(rec.operation, "kw", {}).get("existing_type")
         if existing is None or not any(isinstance(a, A.AlterColumnType) for a in actions):
             return actions
         hint = compile_type(existing)

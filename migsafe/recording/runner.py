@@ -174,7 +174,8 @@ def _needs_downgrade(rec: RecordedRevision) -> bool:
                     return True
             elif isinstance(action, A.DropTable):
                 table = statement.tables_before.get(action.table)
-                if table is None or not table.columns:
+                # created_in None: a table the model only heard of (its columns are the ones we saw touched).
+                if table is None or not table.columns or table.created_in is None:
                     return True
     return False
 

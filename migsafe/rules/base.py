@@ -28,6 +28,7 @@ class Hit:
     message: str
     key: tuple[object, ...] = ()
     fix: str | None = None  # overrides the rule's generic fix when the rule knows better
+    severity: str | None = None  # overrides the rule's default severity for this one finding
 
 
 CheckFunction = Callable[["RevisionView"], Iterable[Hit]]
@@ -105,5 +106,18 @@ class RevisionView:
                 if other.transaction == statement.transaction:
                     yield other
 
-    def hit(self, statement: Statement, message: str, key: tuple[object, ...] = (), fix: str | None = None) -> Hit:
-        return Hit(statement=statement, message=message, key=key, fix=fix)
+    def earlier_in_transaction(self, statement: Statement) -> Iterator[Statement]:
+        """Statements before ``statement`` in the same database transaction, in execution order (across
+        revisions when the whole upgrade is one transaction): what still holds its locks when it runs."""
+        if statement.transaction is None:
+            return
+        for revision in self._history:
+            for other in revision.statements:
+                if other is statement:
+                    return
+                if other.transaction == statement.transaction:
+                    yield other
+
+    def hit(self, statement: Statement, message: str, key: tuple[object, ...] = (), fix: str | None = None,
+            severity: str | None = None) -> Hit:
+        return Hit(statement=statement, message=message, key=key, fix=fix, severity=severity)

@@ -1,0 +1,158 @@
+"""Answer SQLAlchemy reflection from the schema model.
+
+Real revisions ask the database about itself: ``sa.inspect(bind).get_table_names()`` to stay idempotent,
+``has_table``, ``get_columns``, ``sa.Table(name, meta, autoload_with=bind)`` to build a table for a data
+migration. Offline there is no database, but the schema model knows what the history created, so the
+stand-in connection's inspector answers from it. Without this, such revisions would either crash
+(``NoSuchTableError``) or silently skip their operations.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine.reflection import Inspector
+
+from migsafe.schema import Schema, Table
+from migsafe.sql.actions import QName, SqlType
+
+_SIMPLE_TYPES: dict[str, Callable[[SqlType], Any]] = {
+    "int2": lambda t: sa.SmallInteger(),
+    "int4": lambda t: sa.Integer(),
+    "int8": lambda t: sa.BigInteger(),
+    "varchar": lambda t: sa.String(int(t.mods[0]) if t.mods else None),
+    "bpchar": lambda t: sa.CHAR(int(t.mods[0]) if t.mods else None),
+    "text": lambda t: sa.Text(),
+    "bool": lambda t: sa.Boolean(),
+    "timestamp": lambda t: sa.DateTime(),
+    "timestamptz": lambda t: sa.DateTime(timezone=True),
+    "date": lambda t: sa.Date(),
+    "time": lambda t: sa.Time(),
+    "numeric": lambda t: sa.Numeric(*[int(m) for m in t.mods]) if t.mods else sa.Numeric(),
+    "float4": lambda t: sa.REAL(),
+    "float8": lambda t: sa.Float(),
+    "uuid": lambda t: postgresql.UUID(),
+    "json": lambda t: sa.JSON(),
+    "jsonb": lambda t: postgresql.JSONB(),
+    "bytea": lambda t: sa.LargeBinary(),
+    "interval": lambda t: sa.Interval(),
+}
+
+
+def sqlalchemy_type(sqltype: SqlType | None) -> Any:
+    from migsafe.recording.operations import RawType
+
+    if sqltype is None:
+        return sa.types.NullType()
+    factory = _SIMPLE_TYPES.get(sqltype.name) if sqltype.schema is None else None
+    base = factory(sqltype) if factory else RawType(str(sqltype).removesuffix("[]"))
+    return postgresql.ARRAY(base) if sqltype.array else base
+
+
+def schema_model_inspector(schema_source: Callable[[], Schema]) -> type[Inspector]:
+    """An Inspector class bound to the recorder's (current) schema model."""
+
+    class SchemaModelInspector(Inspector):
+        def _table(self, name: str, schema: str | None) -> Table | None:
+            return schema_source().tables.get(QName(schema or "public", name))
+
+        def _require(self, name: str, schema: str | None) -> Table:
+            table = self._table(name, schema)
+            if table is None:
+                raise sa.exc.NoSuchTableError(name)
+            return table
+
+        @property
+        def default_schema_name(self) -> str:
+            return "public"
+
+        def get_schema_names(self, **kw: Any) -> list[str]:
+            return sorted({q.schema for q in schema_source().tables} | {"public"})
+
+        def has_schema(self, schema_name: str, **kw: Any) -> bool:
+            return schema_name in self.get_schema_names()
+
+        def get_table_names(self, schema: str | None = None, **kw: Any) -> list[str]:
+            return sorted(q.name for q in schema_source().tables if q.schema == (schema or "public"))
+
+        def has_table(self, table_name: str, schema: str | None = None, **kw: Any) -> bool:
+            return self._table(table_name, schema) is not None
+
+        def get_view_names(self, schema: str | None = None, **kw: Any) -> list[str]:
+            return []
+
+        def get_materialized_view_names(self, schema: str | None = None, **kw: Any) -> list[str]:
+            return []
+
+        def get_sequence_names(self, schema: str | None = None, **kw: Any) -> list[str]:
+            return []
+
+        def has_sequence(self, sequence_name: str, schema: str | None = None, **kw: Any) -> bool:
+            return False
+
+        def get_columns(self, table_name: str, schema: str | None = None, **kw: Any) -> list[dict[str, Any]]:
+            table = self._require(table_name, schema)
+            return [
+                {"name": c.name, "type": sqlalchemy_type(c.type), "nullable": c.nullable,
+                 "default": c.default_sql, "autoincrement": False, "comment": None}
+                for c in table.columns.values()
+            ]
+
+        def get_pk_constraint(self, table_name: str, schema: str | None = None, **kw: Any) -> dict[str, Any]:
+            table = self._require(table_name, schema)
+            for c in table.constraints:
+                if c.kind == "primary_key":
+                    return {"name": c.name, "constrained_columns": list(c.columns)}
+            return {"name": None, "constrained_columns": []}
+
+        def get_foreign_keys(self, table_name: str, schema: str | None = None, **kw: Any) -> list[dict[str, Any]]:
+            self._require(table_name, schema)
+            return []
+
+        def get_indexes(self, table_name: str, schema: str | None = None, **kw: Any) -> list[dict[str, Any]]:
+            table = self._require(table_name, schema)
+            return [
+                {"name": ix.name.name, "column_names": [], "unique": ix.unique, "dialect_options": {}}
+                for ix in schema_source().indexes.values() if ix.table == table.name
+            ]
+
+        def has_index(self, table_name: str, index_name: str, schema: str | None = None, **kw: Any) -> bool:
+            return any(ix.name.name == index_name for ix in self.get_indexes(table_name, schema))
+
+        def get_unique_constraints(self, table_name: str, schema: str | None = None,
+                                   **kw: Any) -> list[dict[str, Any]]:
+            table = self._require(table_name, schema)
+            return [{"name": c.name, "column_names": list(c.columns)} for c in table.constraints
+                    if c.kind == "unique"]
+
+        def get_check_constraints(self, table_name: str, schema: str | None = None,
+                                  **kw: Any) -> list[dict[str, Any]]:
+            table = self._require(table_name, schema)
+            return [{"name": c.name, "sqltext": ""} for c in table.constraints if c.kind == "check"]
+
+        def get_table_comment(self, table_name: str, schema: str | None = None, **kw: Any) -> dict[str, Any]:
+            return {"text": None}
+
+        def get_enums(self, schema: str | None = None, **kw: Any) -> list[dict[str, Any]]:
+            return [
+                {"name": e.name.name, "schema": e.name.schema, "visible": e.name.schema == "public",
+                 "labels": list(e.labels)}
+                for e in schema_source().enums.values() if schema in (None, "*", e.name.schema)
+            ]
+
+        def reflect_table(self, table: sa.Table, include_columns: Any = None, exclude_columns: Any = (),
+                          resolve_fks: bool = True, _extend_on: Any = None, _reflect_info: Any = None) -> None:
+            for column in self.get_columns(table.name, table.schema):
+                if include_columns and column["name"] not in include_columns:
+                    continue
+                if column["name"] in (exclude_columns or ()):
+                    continue
+                table.append_column(sa.Column(column["name"], column["type"], nullable=column["nullable"]),
+                                    replace_existing=True)
+            primary = self.get_pk_constraint(table.name, table.schema)["constrained_columns"]
+            if primary:
+                table.append_constraint(sa.PrimaryKeyConstraint(*primary))
+
+    return SchemaModelInspector
