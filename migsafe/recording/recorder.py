@@ -18,7 +18,7 @@ from migsafe.model import Note, RecordedOperation, RecordedRevision, Statement
 from migsafe.recording.source import LineMap, caller_line
 from migsafe.schema import Schema
 from migsafe.sql import actions as A
-from migsafe.sql.analysis import ParsedStatement, driver_sql_to_postgres, parse, parse_type
+from migsafe.sql.analysis import ParsedStatement, catalog_query, driver_sql_to_postgres, parse, parse_type
 
 _IGNORE_SQL_RE = re.compile(r"--\s*migsafe:\s*ignore(?:\[([^\]]*)\])?", re.IGNORECASE)
 
@@ -101,7 +101,12 @@ class Recorder:
             # SQLAlchemy begins a new transaction on the connection's next statement.
             self._begin()
             return
-        self._ingest(driver_sql_to_postgres(sql), rec, "bind")
+        pg_sql = driver_sql_to_postgres(sql)
+        if catalog_query(pg_sql):
+            # SQLAlchemy's own existence checks (Enum.create(checkfirst=True), has_table, ...): not the
+            # revision's work, and nothing a rule should see.
+            return
+        self._ingest(pg_sql, rec, "bind")
         reads = sql.lstrip().upper().startswith(("SELECT", "WITH", "SHOW")) or " RETURNING " in sql.upper()
         if reads and self.capturing and not any(n.kind == "data-dependent" for n in self.revision.notes):
             self.revision.notes.append(Note(

@@ -13,6 +13,7 @@ import contextlib
 import io
 import sys
 import traceback
+import warnings
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -126,7 +127,9 @@ def _record_one(rec: RecordedRevision, context: MigrationContext, recorder: Reco
     recorder.start_revision(rec, None, linemap)
     captured = io.StringIO()
     try:
-        with contextlib.redirect_stdout(captured):
+        with contextlib.redirect_stdout(captured), warnings.catch_warnings():
+            # Warnings from Alembic, SQLAlchemy or the revision itself are not findings; keep stderr clean.
+            warnings.simplefilter("ignore")
             module = _load_module(rec.file)
             upgrade = getattr(module, "upgrade", None)
             if not callable(upgrade):
@@ -186,7 +189,8 @@ def _downgrade_actions(rec: RecordedRevision, context: MigrationContext, recorde
     real_schema, real_state = recorder.schema, (recorder.in_transaction, recorder.transaction)
     recorder.schema = Schema()
     try:
-        with contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             module = _load_module(rec.file)
             downgrade = getattr(module, "downgrade", None)
             if not callable(downgrade):

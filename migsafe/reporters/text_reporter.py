@@ -23,7 +23,7 @@ def render(report: Report, *, color: bool = False) -> str:
     for path, findings in groupby(report.findings, key=lambda f: (f.order, f.path)):
         items = list(findings)
         first = items[0]
-        console.print(f"[bold]{escape(report.display_path(path[1]))}[/bold] (revision {escape(first.revision)})")
+        console.print(f"[bold]revision {escape(first.revision)}[/bold]")
         for f in items:
             style = _STYLE[f.severity]
             console.print(f"  {escape(report.display_path(f.path))}:{f.line}: [{style}]{f.severity}[/{style}] "

@@ -99,6 +99,25 @@ def parse(sql: str, default_schema: str = "public") -> list[ParsedStatement]:
     return out
 
 
+_CATALOG_SCHEMAS = frozenset({"pg_catalog", "information_schema"})
+
+
+def catalog_query(sql: str) -> bool:
+    """True for a SELECT that reads only system catalogs (introspection, not data)."""
+    try:
+        statements = parse_sql(sql)
+    except Exception:
+        return False
+    for raw in statements:
+        if not isinstance(raw.stmt, ast.SelectStmt):
+            return False
+        relations = [n for n in _walk(raw.stmt) if isinstance(n, ast.RangeVar)]
+        if not relations or any(r.schemaname not in _CATALOG_SCHEMAS and not r.relname.startswith("pg_")
+                                for r in relations):
+            return False
+    return True
+
+
 def parse_type(type_sql: str) -> SqlType | None:
     """Parse a type as SQL spells it (``VARCHAR(20)``, ``TIMESTAMP WITH TIME ZONE``, ``myenum``)."""
     try:

@@ -18,7 +18,7 @@ def test_drop_column_raw_sql(review_history):
 def test_drop_column_in_batch_block_points_at_batch_call(review_history):
     body = '''
 with op.batch_alter_table("users") as batch_op:
-    batch_op.add_column(sa.Column("nickname", sa.String(50)))
+    batch_op.add_column(sa.Column("nickname", sa.String(30)))  # not varchar(50): that would be a hidden rename
     batch_op.drop_column(
         "name"
     )
@@ -36,3 +36,24 @@ def test_drop_column_of_table_created_in_same_revision_is_fine(review_history):
 def test_adding_a_column_is_not_a_drop(review_history):
     report = review_history(USERS_TABLE, 'op.add_column("users", sa.Column("age", sa.Integer()))')
     assert rule_hits(report, RULE) == []
+
+
+def test_drop_column_superseded_by_hidden_rename(review_history):
+    # Dropping "name" while adding "full_name" of the same type is reported once, as hidden-rename.
+    body = '''
+op.add_column("users", sa.Column("full_name", sa.String(50), nullable=True))
+op.drop_column("users", "name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "hidden-rename") == [("r2", body_line(body, "drop_column"))]
+
+
+def test_drop_column_not_superseded_when_the_added_column_differs(review_history):
+    body = '''
+op.add_column("users", sa.Column("age", sa.Integer(), nullable=True))
+op.drop_column("users", "name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "drop_column"))]
+    assert rule_hits(report, "hidden-rename") == []

@@ -1,0 +1,193 @@
+"""constraint-without-not-valid: a FOREIGN KEY or CHECK added to a table with rows, validated on the spot.
+
+Validation reads the whole table while the ADD's lock is held: SHARE ROW EXCLUSIVE on both tables for a foreign
+key (writes blocked), ACCESS EXCLUSIVE for a CHECK (everything blocked). ``NOT VALID`` skips the scan; a later
+``VALIDATE CONSTRAINT`` does it under SHARE UPDATE EXCLUSIVE, which lets reads and writes through. That only
+helps when the VALIDATE runs in a later transaction: locks last until the transaction ends, so a VALIDATE after
+the NOT VALID ADD (or after anything else that locked the table) in the same transaction scans under that lock.
+That finding is reported on the VALIDATE, the line to move.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+from pglast import ast, enums
+
+from migsafe.model import Statement
+from migsafe.rules.base import Hit, RevisionView, Rule
+from migsafe.sql import actions as A
+
+RULE = Rule(
+    id="constraint-without-not-valid",
+    severity="error",
+    summary="Adding a FOREIGN KEY or CHECK without NOT VALID scans the whole table under a lock that blocks writes",
+    fix="Add it with `postgresql_not_valid=True` (`op.create_foreign_key(...)`, `op.create_check_constraint(...)`) "
+        "or `NOT VALID` in raw SQL, then run `op.execute(\"ALTER TABLE t VALIDATE CONSTRAINT name\")` in a later "
+        "transaction: a later revision, or inside `with op.get_context().autocommit_block():`.",
+)
+
+_VALIDATE_FIX = (
+    "Run the VALIDATE CONSTRAINT in a later transaction, so the earlier lock is released first: inside "
+    "`with op.get_context().autocommit_block():` after the other changes, or in a later revision (deployed "
+    "separately when the whole upgrade runs in one transaction)."
+)
+
+_KINDS = ("foreign_key", "check")
+
+# ALTER TABLE forms that take ACCESS EXCLUSIVE on their table (see /work/shared/postgres-facts.md).
+_ACCESS_EXCLUSIVE = (A.AddColumn, A.DropColumn, A.RenameColumn, A.AlterColumnType, A.SetNotNull, A.DropNotNull,
+                     A.SetDefault, A.DropConstraint, A.RenameTable)
+# Locks that block writes, weakest first; weaker ones (SHARE UPDATE EXCLUSIVE, ROW EXCLUSIVE) do not matter here.
+_LOCKS = ("SHARE", "SHARE ROW EXCLUSIVE", "ACCESS EXCLUSIVE")
+
+
+def _lock_on(action: A.Action, table: A.QName) -> str | None:
+    """The write-blocking lock ``action`` takes on ``table``, if any."""
+    if isinstance(action, A.AddConstraint):
+        if action.constraint.kind == "foreign_key":
+            return "SHARE ROW EXCLUSIVE" if table in (action.table, action.constraint.references) else None
+        return "ACCESS EXCLUSIVE" if action.table == table else None
+    if isinstance(action, A.CreateIndex):
+        return "SHARE" if action.table == table and not action.concurrently else None
+    if isinstance(action, _ACCESS_EXCLUSIVE):
+        return "ACCESS EXCLUSIVE" if action.table == table else None
+    return None
+
+
+def _strongest(locks: Iterable[str | None]) -> str | None:
+    found = [lock for lock in locks if lock is not None]
+    return max(found, key=_LOCKS.index) if found else None
+
+
+def _held_before(view: RevisionView, statement: Statement, table: A.QName) -> str | None:
+    """The strongest write-blocking lock on ``table`` that earlier statements of the transaction still hold."""
+    return _strongest(_lock_on(a, table) for s in view.earlier_in_transaction(statement) for a in s.actions)
+
+
+def _blocks(lock: str) -> str:
+    return "reads and writes" if lock == "ACCESS EXCLUSIVE" else "inserts, updates and deletes"
+
+
+def _locks_during_scan(view: RevisionView, statement: Statement, table: A.QName,
+                       constraint: A.ConstraintSpec, own: Iterable[A.Action]) -> str:
+    """What is held while ``statement`` scans ``table``: its own locks plus those of the transaction so far."""
+    own = list(own)
+    tables = [table]
+    if constraint.kind == "foreign_key" and constraint.references not in (None, table):
+        tables.append(constraint.references)  # type: ignore[arg-type]
+    held = [(name, _strongest([_held_before(view, statement, name)] + [_lock_on(a, name) for a in own]))
+            for name in tables]
+    held = [(name, lock) for name, lock in held if lock is not None]
+    if len(held) == 2 and held[0][1] == held[1][1]:
+        lock = held[0][1]
+        return f"{lock} locks on {held[0][0]} and {held[1][0]} (blocking {_blocks(lock)} on both)"
+    return " and ".join(f"{'an' if lock[0] == 'A' else 'a'} {lock} lock on {name} (blocking {_blocks(lock)})"
+                        for name, lock in held)
+
+
+def _describe(constraint: A.ConstraintSpec) -> str:
+    kind = "foreign key" if constraint.kind == "foreign_key" else "CHECK constraint"
+    if constraint.name:
+        return f"{kind} {constraint.name}"
+    return f"a {kind}" + (f" on ({', '.join(constraint.columns)})" if constraint.columns else "")
+
+
+def _has_default(coldef: Any) -> bool:
+    return coldef.raw_default is not None or any(
+        c.contype == enums.ConstrType.CONSTR_DEFAULT for c in coldef.constraints or ())
+
+
+def _unchecked_inline_fks(statement: Statement) -> set[tuple[str, str | None, str]]:
+    """(column, constraint name, referenced table) of ``ADD COLUMN c ... REFERENCES t`` without a default.
+
+    PostgreSQL knows such a column is all NULL, so it marks the key valid without reading a row (verified on
+    15: no sequential scan; with any DEFAULT, even DEFAULT NULL, it scans). A separate ADD FOREIGN KEY on the
+    new column, which is what Alembic's ``add_column(sa.Column(..., sa.ForeignKey(...)))`` emits, still scans.
+    """
+    node = statement.node
+    found: set[tuple[str, str | None, str]] = set()
+    if not isinstance(node, ast.AlterTableStmt):
+        return found
+    for cmd in node.cmds or ():
+        coldef = cmd.def_
+        if cmd.subtype != enums.AlterTableType.AT_AddColumn or not isinstance(coldef, ast.ColumnDef):
+            continue
+        if _has_default(coldef):
+            continue
+        for con in coldef.constraints or ():
+            if con.contype == enums.ConstrType.CONSTR_FOREIGN and con.pktable is not None:
+                found.add((coldef.colname, con.conname, con.pktable.relname))
+    return found
+
+
+def _validates_on_add(statement: Statement, action: A.AddConstraint) -> bool:
+    constraint = action.constraint
+    if constraint.kind not in _KINDS or constraint.not_valid:
+        return False
+    if constraint.kind == "foreign_key" and len(constraint.columns) == 1 and constraint.references is not None:
+        inline = (constraint.columns[0], constraint.name, constraint.references.name)
+        if inline in _unchecked_inline_fks(statement):
+            return False
+    return True
+
+
+def _added_earlier(view: RevisionView, statement: Statement, action: A.ValidateConstraint) -> A.AddConstraint | None:
+    """The latest ADD of this constraint earlier in the same transaction."""
+    latest: A.AddConstraint | None = None
+    for earlier in view.earlier_in_transaction(statement):
+        for other in earlier.actions:
+            if (isinstance(other, A.AddConstraint) and other.table == action.table
+                    and other.constraint.name == action.name):
+                latest = other
+    return latest
+
+
+def _already_valid(view: RevisionView, statement: Statement, action: A.ValidateConstraint) -> bool:
+    """VALIDATE of a constraint the model knows is valid reads nothing."""
+    table = view.table_before(statement, action.table)
+    known = [c for c in table.constraints if c.name == action.name] if table is not None else []
+    return bool(known) and known[-1].validated
+
+
+def _check_add(view: RevisionView, statement: Statement, action: A.AddConstraint) -> Iterator[Hit]:
+    if not _validates_on_add(statement, action):
+        return
+    locks = _locks_during_scan(view, statement, action.table, action.constraint, statement.actions)
+    yield view.hit(
+        statement,
+        f"adds {_describe(action.constraint)} to table {action.table} without NOT VALID: PostgreSQL holds "
+        f"{locks} while it scans every row of {action.table} to check it",
+        key=("constraint", action.table, action.constraint.name or action.constraint.columns),
+    )
+
+
+def _check_validate(view: RevisionView, statement: Statement, action: A.ValidateConstraint) -> Iterator[Hit]:
+    if _already_valid(view, statement, action) or _held_before(view, statement, action.table) is None:
+        return
+    added = _added_earlier(view, statement, action)
+    spec = added.constraint if added is not None else A.ConstraintSpec(kind="unknown", name=action.name)
+    locks = _locks_during_scan(view, statement, action.table, spec, ())
+    if added is not None and added.constraint.not_valid:
+        why = "in the same transaction that added it NOT VALID, so the ADD's lock is still held"
+    else:
+        why = "in a transaction that already locked the table, and locks last until the transaction ends"
+    described = _describe(spec) if added is not None else f"constraint {action.name}"
+    yield view.hit(
+        statement,
+        f"validates {described} of table {action.table} {why}: PostgreSQL holds {locks} while it scans every "
+        f"row of {action.table}",
+        key=("constraint", action.table, action.name),
+        fix=_VALIDATE_FIX,
+    )
+
+
+@RULE.check
+def check(view: RevisionView) -> Iterator[Hit]:
+    for statement, action in view.actions(A.AddConstraint, A.ValidateConstraint):
+        if view.is_new_table(statement, action.table) or statement.operation.batch_recreate:
+            continue
+        if isinstance(action, A.AddConstraint):
+            yield from _check_add(view, statement, action)
+        else:
+            yield from _check_validate(view, statement, action)

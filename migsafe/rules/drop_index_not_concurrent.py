@@ -1,0 +1,37 @@
+"""drop-index-not-concurrent: ``DROP INDEX`` without ``CONCURRENTLY`` on a table that is in use."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from migsafe.rules.base import Hit, RevisionView, Rule
+from migsafe.sql import actions as A
+
+RULE = Rule(
+    id="drop-index-not-concurrent",
+    severity="warning",
+    summary="DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the index's table",
+    fix="Drop it with `op.drop_index(..., postgresql_concurrently=True)` inside "
+        "`with op.get_context().autocommit_block():` (CONCURRENTLY cannot run in a transaction).",
+)
+
+
+@RULE.check
+def check(view: RevisionView) -> Iterator[Hit]:
+    for statement, action in view.actions(A.DropIndex):
+        if action.concurrently:
+            continue
+        if statement.operation.batch_recreate:
+            continue
+        # DROP INDEX names no table (Alembic's table_name= is not in the SQL): only the schema model knows
+        # it. An index the model never saw sits on a table that exists in production.
+        table = view.index_table(statement, action.name)
+        if table is not None and view.is_new_table(statement, table):
+            continue
+        where = f"table {table}" if table is not None else "its table"
+        yield view.hit(
+            statement,
+            f"drops index {action.name} without CONCURRENTLY: takes an ACCESS EXCLUSIVE lock on {where}, so "
+            "every query on it, reads included, waits behind the drop and behind whatever the drop waits for",
+            key=("index", action.name),
+        )

@@ -1,0 +1,56 @@
+"""unique-constraint-builds-index: a UNIQUE or PRIMARY KEY constraint that builds its index under
+ACCESS EXCLUSIVE on a table that already holds rows."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from migsafe.rules.base import Hit, RevisionView, Rule
+from migsafe.sql import actions as A
+
+RULE = Rule(
+    id="unique-constraint-builds-index",
+    severity="error",
+    summary="Adding a UNIQUE or PRIMARY KEY constraint builds its index under an ACCESS EXCLUSIVE lock",
+    fix="Build the index first with `op.create_index(..., unique=True, postgresql_concurrently=True)` inside "
+        "`with op.get_context().autocommit_block():`, then attach it: "
+        "`op.execute(\"ALTER TABLE t ADD CONSTRAINT name UNIQUE USING INDEX name\")`.",
+)
+
+_PK_FIX = ("Make the columns NOT NULL first (CHECK (col IS NOT NULL) NOT VALID, VALIDATE, SET NOT NULL), build "
+           "the index with `op.create_index(..., unique=True, postgresql_concurrently=True)` inside "
+           "`with op.get_context().autocommit_block():`, then "
+           "`op.execute(\"ALTER TABLE t ADD CONSTRAINT name PRIMARY KEY USING INDEX name\")`.")
+
+
+def _describe(action: A.AddConstraint) -> str:
+    constraint = action.constraint
+    kind = "PRIMARY KEY" if constraint.kind == "primary_key" else "UNIQUE constraint"
+    named = f"{kind} {constraint.name}" if constraint.name else f"a {kind}"
+    columns = f"({', '.join(constraint.columns)})" if constraint.columns else ""
+    return f"{named} on {action.table}{columns}"
+
+
+@RULE.check
+def check(view: RevisionView) -> Iterator[Hit]:
+    # Inline column constraints (ADD COLUMN ... UNIQUE, and Alembic's add_column(unique=True), which emits a
+    # separate ADD UNIQUE) reach us as AddConstraint actions too.
+    for statement, action in view.actions(A.AddConstraint):
+        constraint = action.constraint
+        if constraint.kind not in ("unique", "primary_key"):
+            continue
+        if constraint.using_index:
+            continue  # the index already exists: attaching it is a catalog change
+        if view.is_new_table(statement, action.table):
+            continue
+        if statement.operation.batch_recreate:
+            continue
+        primary = constraint.kind == "primary_key"
+        work = "builds a unique index and scans the columns for NULLs" if primary else "builds a unique index"
+        yield view.hit(
+            statement,
+            f"adds {_describe(action)}: {work} while holding an ACCESS EXCLUSIVE lock on the table, so every "
+            "query on it, reads included, waits until the build finishes",
+            key=("constraint", action.table, constraint.name or constraint.columns),
+            fix=_PK_FIX if primary else None,
+        )

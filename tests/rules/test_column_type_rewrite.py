@@ -1,0 +1,249 @@
+import pytest
+
+from conftest import USERS_TABLE, body_line, rule_hits
+from migsafe.sql.analysis import parse_type
+from migsafe.sql.type_changes import classify
+
+RULE = "column-type-rewrite"
+
+# An earlier revision, so the table holds data, with one column of each type the cases below change.
+ACCOUNTS = """
+op.create_table(
+    "accounts",
+    sa.Column("id", sa.Integer(), primary_key=True),
+    sa.Column("code", sa.String(100)),
+    sa.Column("note", sa.Text()),
+    sa.Column("balance", sa.Numeric(10, 2)),
+    sa.Column("network", postgresql.CIDR()),
+    sa.Column("address", postgresql.INET()),
+    sa.Column("created_at", sa.DateTime()),
+)
+"""
+
+
+def finding(report):
+    return next(f for f in report.findings if f.rule == RULE)
+
+
+def test_int_to_bigint_with_alter_column(review_history):
+    body = 'op.alter_column("accounts", "id", type_=sa.BigInteger())'
+    report = review_history(ACCOUNTS, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "alter_column"))]
+    assert finding(report).severity == "error"
+    assert "from int4 to int8" in finding(report).message
+
+
+def test_int_to_bigint_raw_sql(review_history):
+    body = 'op.execute("ALTER TABLE accounts ALTER COLUMN id TYPE bigint")'
+    report = review_history(ACCOUNTS, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.execute"))]
+
+
+def test_batch_alter_column_without_recreate(review_history):
+    body = '''
+with op.batch_alter_table("accounts") as batch_op:
+    batch_op.alter_column("id", type_=sa.BigInteger())
+'''
+    report = review_history(ACCOUNTS, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "batch_op.alter_column"))]
+
+
+# Each pair was checked on PostgreSQL 15 by comparing pg_class.relfilenode before and after.
+@pytest.mark.parametrize("column, new_type", [
+    ("code", "VARCHAR(200)"),
+    ("code", "VARCHAR"),
+    ("code", "TEXT"),
+    ("note", "VARCHAR"),
+    ("balance", "NUMERIC(12, 2)"),
+    ("balance", "NUMERIC"),
+    ("network", "INET"),
+    ("created_at", "TIMESTAMP(6) WITHOUT TIME ZONE"),
+    ("id", "INTEGER"),
+])
+def test_changes_postgresql_makes_without_rewrite(review_history, column, new_type):
+    body = f'op.execute("ALTER TABLE accounts ALTER COLUMN {column} TYPE {new_type}")'
+    report = review_history(ACCOUNTS, body)
+    assert rule_hits(report, RULE) == []
+
+
+@pytest.mark.parametrize("column, new_type", [
+    ("code", "VARCHAR(50)"),
+    ("note", "VARCHAR(100)"),
+    ("balance", "NUMERIC(12, 3)"),
+    ("balance", "NUMERIC(8, 2)"),
+    ("address", "CIDR"),
+    ("code", "CHAR(100)"),
+    ("id", "TEXT"),
+])
+def test_changes_that_rewrite(review_history, column, new_type):
+    body = f'op.execute("ALTER TABLE accounts ALTER COLUMN {column} TYPE {new_type}")'
+    report = review_history(ACCOUNTS, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.execute"))]
+
+
+def test_widening_varchar_with_alter_column_is_fine(review_history):
+    report = review_history(USERS_TABLE, 'op.alter_column("users", "name", type_=sa.String(200))')
+    assert rule_hits(report, RULE) == []
+
+
+def test_existing_type_wins_over_the_schema_model(review_history):
+    # The model says int4 (a rewrite to text); the author says varchar(50), which becomes text in place.
+    body = 'op.alter_column("users", "id", type_=sa.Text(), existing_type=sa.String(50))'
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_unknown_old_type_is_reported_as_unknown(review_history):
+    body = 'op.alter_column("legacy", "amount", type_=sa.BigInteger())'
+    report = review_history(body)
+    assert rule_hits(report, RULE) == [("r1", body_line(body, "alter_column"))]
+    assert "unknown" in finding(report).message
+    assert finding(report).severity == "error"
+
+
+def test_unknown_old_type_to_a_type_that_may_need_no_rewrite_is_a_warning(review_history):
+    body = 'op.execute("ALTER TABLE legacy ALTER COLUMN label TYPE text")'
+    report = review_history(body)
+    assert rule_hits(report, RULE) == [("r1", body_line(body, "op.execute"))]
+    assert "unknown" in finding(report).message
+    assert finding(report).severity == "warning"
+
+
+def test_existing_type_makes_an_unknown_table_judgeable(review_history):
+    body = 'op.alter_column("legacy", "label", type_=sa.String(80), existing_type=sa.String(40))'
+    report = review_history(body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_using_the_column_itself_does_not_force_a_rewrite(review_history):
+    body = '''
+op.alter_column("accounts", "code", type_=sa.String(200), postgresql_using="code")
+op.execute("ALTER TABLE accounts ALTER COLUMN code TYPE varchar(300) USING code::varchar(300)")
+'''
+    report = review_history(ACCOUNTS, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_using_an_expression_rewrites_even_to_the_same_type(review_history):
+    body = '''
+op.alter_column("accounts", "code", type_=sa.String(200), postgresql_using="code::text")
+op.execute("ALTER TABLE accounts ALTER COLUMN id TYPE integer USING id + 0")
+'''
+    report = review_history(ACCOUNTS, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.alter_column")),
+                                       ("r2", body_line(body, "op.execute"))]
+    assert "USING expression" in finding(report).message
+
+
+def test_same_type_is_not_a_change(review_history):
+    body = 'op.alter_column("accounts", "id", type_=sa.Integer(), existing_type=sa.Integer())'
+    report = review_history(ACCOUNTS, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_table_created_in_the_same_revision_is_fine(review_history):
+    body = ACCOUNTS + '\nop.alter_column("accounts", "id", type_=sa.BigInteger())'
+    report = review_history(body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_timestamp_to_timestamptz_depends_on_the_time_zone(review_history):
+    body = 'op.alter_column("accounts", "created_at", type_=sa.DateTime(timezone=True))'
+    report = review_history(ACCOUNTS, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "alter_column"))]
+    assert finding(report).severity == "warning"
+    assert "TimeZone is UTC" in finding(report).message
+    assert "SET LOCAL TimeZone" in finding(report).fix
+
+
+def test_timestamp_to_timestamptz_with_utc_set_still_rebuilds_indexes(review_history):
+    body = '''
+op.execute("SET LOCAL TimeZone = 'UTC'")
+op.execute("ALTER TABLE accounts ALTER COLUMN created_at TYPE timestamptz")
+'''
+    report = review_history(ACCOUNTS, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "ALTER TABLE"))]
+    assert finding(report).severity == "warning"
+    assert "the table is not rewritten, but every index on the column is rebuilt" in finding(report).message
+
+
+def test_time_zone_set_back_to_default_is_not_utc(review_history):
+    body = '''
+op.execute("SET TIME ZONE 'UTC'")
+op.execute("SET TIME ZONE DEFAULT")
+op.execute("ALTER TABLE accounts ALTER COLUMN created_at TYPE timestamptz")
+'''
+    report = review_history(ACCOUNTS, body)
+    assert "skips the table rewrite only when the session TimeZone is UTC" in finding(report).message
+
+
+def test_timestamp_to_timestamptz_always_rewrites_before_12(review_history):
+    body = 'op.execute("ALTER TABLE accounts ALTER COLUMN created_at TYPE timestamp with time zone")'
+    report = review_history(ACCOUNTS, body, pg_version="11")
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.execute"))]
+    assert finding(report).severity == "error"
+
+
+def test_timestamp_to_timestamptz_with_a_precision_rewrites_even_in_utc(review_history):
+    body = '''
+op.execute("SET LOCAL TimeZone = 'UTC'")
+op.execute("ALTER TABLE accounts ALTER COLUMN created_at TYPE timestamptz(3)")
+'''
+    report = review_history(ACCOUNTS, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "ALTER TABLE"))]
+    assert finding(report).severity == "error"
+
+
+# What PostgreSQL 15 did, by pg_class.relfilenode before and after (timestamp <-> timestamptz with TimeZone UTC
+# kept the table, with Europe/Paris rewrote it).
+VERIFIED_ON_SERVER = [
+    ("int4", "int8", "rewrite"),
+    ("int2", "int4", "rewrite"),
+    ("int4", "text", "rewrite"),
+    ("uuid", "text", "rewrite"),
+    ("int8", "int8", "same"),
+    ("varchar(100)", "varchar(50)", "rewrite"),
+    ("varchar(100)", "varchar(200)", "no-rewrite"),
+    ("varchar(100)", "varchar", "no-rewrite"),
+    ("varchar(100)", "text", "no-rewrite"),
+    ("varchar", "text", "no-rewrite"),
+    ("text", "varchar", "no-rewrite"),
+    ("text", "varchar(100)", "rewrite"),
+    ("varchar", "varchar(100)", "rewrite"),
+    ("numeric(10,2)", "numeric(12,2)", "no-rewrite"),
+    ("numeric(10,2)", "numeric(12,3)", "rewrite"),
+    ("numeric(10,2)", "numeric(8,2)", "rewrite"),
+    ("numeric(10,2)", "numeric", "no-rewrite"),
+    ("numeric", "numeric(10,2)", "rewrite"),
+    ("numeric(10)", "numeric(12)", "no-rewrite"),
+    ("cidr", "inet", "no-rewrite"),
+    ("inet", "cidr", "rewrite"),
+    ("char(10)", "char(20)", "rewrite"),
+    ("char(10)", "text", "rewrite"),
+    ("varchar(10)[]", "text[]", "rewrite"),
+    ("varchar(10)[]", "varchar(20)[]", "rewrite"),
+    ("varbit(10)", "varbit(20)", "no-rewrite"),
+    ("varbit(10)", "varbit", "no-rewrite"),
+    ("timestamp(3)", "timestamp(6)", "no-rewrite"),
+    ("timestamp(3)", "timestamp", "no-rewrite"),
+    ("timestamp", "timestamp(6)", "no-rewrite"),
+    ("timestamp", "timestamp(3)", "rewrite"),
+    ("timestamptz(3)", "timestamptz", "no-rewrite"),
+    ("time(3)", "time(6)", "no-rewrite"),
+    ("timetz(3)", "timetz(6)", "no-rewrite"),
+    ("interval(3)", "interval(6)", "no-rewrite"),
+    ("interval(3)", "interval", "no-rewrite"),
+    ("interval", "interval(3)", "rewrite"),
+    ("interval day to second", "interval", "no-rewrite"),
+    ("timestamp", "timestamptz", "timezone"),
+    ("timestamptz", "timestamp", "timezone"),
+    ("timestamp(3)", "timestamptz", "timezone"),
+    ("timestamp", "timestamptz(6)", "timezone"),
+    ("timestamp", "timestamptz(3)", "rewrite"),
+    ("timestamp(3)", "timestamptz(3)", "rewrite"),
+]
+
+
+@pytest.mark.parametrize("old, new, expected", VERIFIED_ON_SERVER)
+def test_classification_matches_postgresql(old, new, expected):
+    assert classify(parse_type(old), parse_type(new)).value == expected

@@ -1,0 +1,114 @@
+from conftest import USERS_TABLE, body_line, rule_hits
+
+RULE = "drop-index-not-concurrent"
+
+# users holds data, and the model knows ix_users_email sits on it.
+USERS_WITH_INDEX = USERS_TABLE + '\nop.create_index("ix_users_email", "users", ["email"])'
+
+
+def _findings(report):
+    return [f for f in report.findings if f.rule == RULE]
+
+
+def test_drop_index_op_on_existing_table(review_history):
+    body = 'op.drop_index("ix_users_email", table_name="users")'
+    report = review_history(USERS_WITH_INDEX, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "drop_index"))]
+    [finding] = _findings(report)
+    # Alembic does not put table_name in the SQL: the table comes from the schema model.
+    assert finding.sql == "DROP INDEX ix_users_email"
+    assert "ACCESS EXCLUSIVE lock on table users" in finding.message
+
+
+def test_drop_index_raw_sql(review_history):
+    body = 'op.execute("DROP INDEX IF EXISTS ix_users_email")'
+    report = review_history(USERS_WITH_INDEX, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.execute"))]
+
+
+def test_drop_index_in_batch_block(review_history):
+    body = '''
+with op.batch_alter_table("users") as batch_op:
+    batch_op.drop_index("ix_users_email")
+'''
+    report = review_history(USERS_WITH_INDEX, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "batch_op.drop_index"))]
+
+
+def test_index_unknown_to_the_model_is_on_an_existing_table(review_history):
+    body = '''
+op.drop_index("ix_legacy", table_name="legacy")
+op.execute("DROP INDEX ix_other")
+'''
+    report = review_history(body)
+    assert rule_hits(report, RULE) == [("r1", body_line(body, "op.drop_index")),
+                                       ("r1", body_line(body, "op.execute"))]
+    assert "lock on its table" in _findings(report)[0].message
+
+
+def test_index_on_table_created_in_same_revision_is_fine(review_history):
+    body = USERS_TABLE + '''
+op.create_index("ix_users_email", "users", ["email"])
+op.create_index("ix_users_name", "users", ["name"])
+op.drop_index("ix_users_email", table_name="users")
+op.execute("DROP INDEX ix_users_name")
+'''
+    report = review_history(body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_index_on_new_table_in_other_schema_is_fine(review_history):
+    body = '''
+op.create_table("audit", sa.Column("id", sa.Integer()), schema="logs")
+op.create_index("ix_audit_id", "audit", ["id"], schema="logs")
+op.drop_index("ix_audit_id", table_name="audit", schema="logs")
+'''
+    report = review_history(body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_same_index_name_in_another_schema_is_not_confused(review_history):
+    # logs.ix_users_email is on a new table; public.ix_users_email is on users, which holds data.
+    body = '''
+op.create_table("audit", sa.Column("email", sa.String(100)), schema="logs")
+op.create_index("ix_users_email", "audit", ["email"], schema="logs")
+op.drop_index("ix_users_email", table_name="audit", schema="logs")
+op.drop_index("ix_users_email", table_name="users")
+'''
+    report = review_history(USERS_WITH_INDEX, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, 'table_name="users"'))]
+
+
+def test_index_created_earlier_on_a_renamed_index_is_followed(review_history):
+    body = '''
+op.execute("ALTER INDEX ix_users_email RENAME TO ix_users_mail")
+op.execute("DROP INDEX ix_users_mail")
+'''
+    report = review_history(USERS_WITH_INDEX, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "DROP INDEX"))]
+    assert "table users" in _findings(report)[0].message
+
+
+def test_concurrent_drop_in_autocommit_block_is_fine(review_history):
+    body = '''
+with op.get_context().autocommit_block():
+    op.drop_index("ix_users_email", table_name="users", postgresql_concurrently=True)
+    op.execute("DROP INDEX CONCURRENTLY IF EXISTS ix_users_name")
+'''
+    report = review_history(USERS_WITH_INDEX, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "concurrent-index-in-transaction") == []
+
+
+def test_autocommit_block_alone_does_not_make_it_concurrent(review_history):
+    body = '''
+with op.get_context().autocommit_block():
+    op.drop_index("ix_users_email", table_name="users")
+'''
+    report = review_history(USERS_WITH_INDEX, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.drop_index"))]
+
+
+def test_dropping_a_table_is_not_dropping_an_index(review_history):
+    report = review_history(USERS_WITH_INDEX, 'op.drop_table("users")')
+    assert rule_hits(report, RULE) == []

@@ -1,0 +1,82 @@
+from conftest import USERS_TABLE, body_line, rule_hits
+
+RULE = "not-null-without-default"
+
+
+def test_not_null_column_without_default_op(review_history):
+    body = 'op.add_column("users", sa.Column("score", sa.Integer(), nullable=False))'
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "add_column"))]
+    finding = next(f for f in report.findings if f.rule == RULE)
+    assert "contains null values" in finding.message
+    assert "server_default" in finding.fix
+
+
+def test_not_null_column_without_default_raw_sql(review_history):
+    body = 'op.execute("ALTER TABLE users ADD COLUMN score integer NOT NULL")'
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.execute"))]
+
+
+def test_not_null_column_in_batch_block_points_at_batch_call(review_history):
+    body = '''
+with op.batch_alter_table("users") as batch_op:
+    batch_op.add_column(
+        sa.Column("score", sa.Integer(), nullable=False)
+    )
+    batch_op.add_column(sa.Column("nickname", sa.String(50)))
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "batch_op.add_column("))]
+
+
+def test_default_null_is_no_default(review_history):
+    body = 'op.execute("ALTER TABLE users ADD COLUMN score integer NOT NULL DEFAULT NULL")'
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.execute"))]
+
+
+def test_table_unknown_to_the_history_counts_as_existing(review_history):
+    body = 'op.add_column("legacy", sa.Column("score", sa.Integer(), nullable=False))'
+    report = review_history(body)
+    assert rule_hits(report, RULE) == [("r1", body_line(body, "add_column"))]
+
+
+def test_server_default_is_fine(review_history):
+    body = '''
+op.add_column("users", sa.Column("score", sa.Integer(), nullable=False, server_default="0"))
+op.add_column("users", sa.Column("seen", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()))
+op.execute("ALTER TABLE users ADD COLUMN level integer NOT NULL DEFAULT 1")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_nullable_column_is_fine(review_history):
+    body = '''
+op.add_column("users", sa.Column("score", sa.Integer(), nullable=True))
+op.execute("ALTER TABLE users ADD COLUMN level integer")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_columns_that_fill_every_row_are_left_to_their_own_rule(review_history):
+    body = '''
+op.add_column("users", sa.Column("seq", sa.Integer(), sa.Identity(), nullable=False))
+op.add_column("users", sa.Column("twice", sa.Integer(), sa.Computed("id * 2"), nullable=False))
+op.execute("ALTER TABLE users ADD COLUMN n bigserial NOT NULL")
+op.execute("ALTER TABLE users ADD COLUMN m integer GENERATED ALWAYS AS IDENTITY")
+op.execute("ALTER TABLE users ADD COLUMN g integer GENERATED ALWAYS AS (id * 3) STORED NOT NULL")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_table_created_in_same_revision_is_fine(review_history):
+    body = USERS_TABLE + '''
+op.add_column("users", sa.Column("score", sa.Integer(), nullable=False))
+op.execute("ALTER TABLE users ADD COLUMN level integer NOT NULL")
+'''
+    report = review_history(body)
+    assert rule_hits(report, RULE) == []

@@ -1,0 +1,105 @@
+from conftest import USERS_TABLE, body_line, rule_hits
+
+RULE = "rename-column"
+
+
+def test_rename_column_op(review_history):
+    body = 'op.alter_column("users", "name", new_column_name="full_name")'
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "alter_column"))]
+    [finding] = [f for f in report.findings if f.rule == RULE]
+    assert "'name'" in finding.message and "'full_name'" in finding.message
+
+
+def test_rename_column_raw_sql(review_history):
+    body = 'op.execute("ALTER TABLE users RENAME COLUMN name TO full_name")'
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.execute"))]
+
+
+def test_rename_column_raw_sql_without_column_keyword(review_history):
+    body = 'op.execute("ALTER TABLE IF EXISTS users RENAME name TO full_name")'
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.execute"))]
+
+
+def test_rename_with_type_change_is_reported_once(review_history):
+    body = '''
+op.alter_column(
+    "users",
+    "name",
+    new_column_name="full_name",
+    type_=sa.String(100),
+)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.alter_column("))]
+
+
+def test_rename_column_in_batch_block(review_history):
+    body = '''
+with op.batch_alter_table("users") as batch_op:
+    batch_op.alter_column("name", new_column_name="full_name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "batch_op.alter_column"))]
+
+
+def test_rename_column_in_batch_recreate_points_at_the_batch(review_history):
+    # recreate="always" emits no RENAME: the copy puts the old values under the new name, same breakage.
+    body = '''
+with op.batch_alter_table("users", recreate="always") as batch_op:
+    batch_op.alter_column("name", new_column_name="full_name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "batch_alter_table"))]
+    [finding] = [f for f in report.findings if f.rule == RULE]
+    assert "'name'" in finding.message and "'full_name'" in finding.message
+
+
+def test_batch_recreate_without_a_rename_is_not_reported(review_history):
+    body = '''
+with op.batch_alter_table("users", recreate="always") as batch_op:
+    batch_op.alter_column("status", nullable=False)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_batch_recreate_rename_on_a_new_table_is_fine(review_history):
+    body = USERS_TABLE + '''
+with op.batch_alter_table("users", recreate="always") as batch_op:
+    batch_op.alter_column("name", new_column_name="full_name")
+'''
+    report = review_history(body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_rename_on_a_table_unknown_to_the_model_is_reported(review_history):
+    body = 'op.alter_column("legacy_events", "ts", new_column_name="created_at")'
+    report = review_history(body)
+    assert rule_hits(report, RULE) == [("r1", body_line(body, "alter_column"))]
+
+
+def test_rename_on_a_table_created_in_the_same_revision_is_fine(review_history):
+    body = USERS_TABLE + '''
+op.alter_column("users", "name", new_column_name="full_name")
+op.execute("ALTER TABLE users RENAME COLUMN status TO state")
+'''
+    report = review_history(body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_alter_column_without_rename_is_not_reported(review_history):
+    body = 'op.alter_column("users", "name", nullable=True, existing_type=sa.String(50))'
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_renaming_a_table_or_index_is_not_a_column_rename(review_history):
+    body = '''
+op.execute("ALTER INDEX ix_users_email RENAME TO ix_users_mail")
+op.rename_table("users", "people")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
