@@ -25,3 +25,13 @@ def test_wheel_ships_rule_docs_and_entry_point(tmp_path):
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "migsafe = migsafe.__main__:main" in text
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0].strip() for b in readme.split("```sh\n")[1:]]
+    test_command = next(b for b in blocks if "pytest" in b)
+    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert test_command in ci_lines
+    run_command = next(b for b in blocks if "migsafe review sample_migrations/" in b)
+    assert (ROOT / run_command.split("migsafe review ")[1].split()[0]).is_dir()
