@@ -113,8 +113,11 @@ class Schema:
 def _create_table(schema: Schema, a: A.CreateTable, rev: str | None) -> None:
     if a.if_not_exists and a.table in schema.tables:
         return
+    # A table-level PRIMARY KEY (id) makes its columns NOT NULL, as an inline one does.
+    primary = {name for c in a.constraints if c.kind == "primary_key" for name in c.columns}
     columns = {
-        c.name: Column(name=c.name, type=c.type, nullable=not c.not_null, default_sql=c.default_sql)
+        c.name: Column(name=c.name, type=c.type, nullable=not c.not_null and c.name not in primary,
+                       default_sql=c.default_sql)
         for c in a.columns
     }
     constraints = tuple(

@@ -35,7 +35,7 @@ _VALIDATE_FIX = (
 
 _KINDS = ("foreign_key", "check")
 
-# ALTER TABLE forms that take ACCESS EXCLUSIVE on their table (see /work/shared/postgres-facts.md).
+# ALTER TABLE forms that take ACCESS EXCLUSIVE on their table (PostgreSQL docs, ALTER TABLE: lock levels).
 _ACCESS_EXCLUSIVE = (A.AddColumn, A.DropColumn, A.RenameColumn, A.AlterColumnType, A.SetNotNull, A.DropNotNull,
                      A.SetDefault, A.DropConstraint, A.RenameTable)
 # Locks that block writes, weakest first; weaker ones (SHARE UPDATE EXCLUSIVE, ROW EXCLUSIVE) do not matter here.
@@ -76,9 +76,11 @@ def _locks_during_scan(view: RevisionView, statement: Statement, table: A.QName,
     tables = [table]
     if constraint.kind == "foreign_key" and constraint.references not in (None, table):
         tables.append(constraint.references)  # type: ignore[arg-type]
-    held = [(name, _strongest([_held_before(view, statement, name)] + [_lock_on(a, name) for a in own]))
-            for name in tables]
-    held = [(name, lock) for name, lock in held if lock is not None]
+    held: list[tuple[A.QName, str]] = []
+    for name in tables:
+        lock = _strongest([_held_before(view, statement, name)] + [_lock_on(a, name) for a in own])
+        if lock is not None:
+            held.append((name, lock))
     if len(held) == 2 and held[0][1] == held[1][1]:
         lock = held[0][1]
         return f"{lock} locks on {held[0][0]} and {held[1][0]} (blocking {_blocks(lock)} on both)"

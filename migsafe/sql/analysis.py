@@ -33,8 +33,6 @@ VOLATILE_FUNCTIONS = frozenset(
         "timeofday",
         "nextval",
         "setval",
-        "txid_current",
-        "pg_current_xact_id",
         "random_normal",
         "gen_random_bytes",
     }

@@ -132,3 +132,9 @@ def test_dropping_not_null_is_not_reported(review_history):
     body = 'op.alter_column("users", "email", existing_type=sa.String(100), nullable=True)'
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == []
+
+
+def test_column_of_a_table_level_primary_key_is_already_not_null(review_history):
+    create = 'op.execute("CREATE TABLE accounts (id integer, name text, PRIMARY KEY (id))")'
+    report = review_history(create, 'op.alter_column("accounts", "id", nullable=False)')
+    assert rule_hits(report, "set-not-null") == []

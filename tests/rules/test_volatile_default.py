@@ -94,3 +94,9 @@ op.execute("ALTER TABLE users ADD COLUMN g integer GENERATED ALWAYS AS (id * 2) 
     assert rule_hits(report, RULE) == []
     report = review_history(USERS_TABLE, body, pg_version="10")
     assert rule_hits(report, RULE) == []
+
+
+def test_stable_transaction_id_functions_are_not_volatile(review_history):
+    body = 'op.execute("ALTER TABLE users ADD COLUMN created_xid bigint DEFAULT txid_current()")'
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, "volatile-default") == []
