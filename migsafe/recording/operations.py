@@ -18,7 +18,7 @@ from alembic.operations.batch import BatchOperationsImpl
 from sqlalchemy.types import UserDefinedType
 
 if TYPE_CHECKING:
-    from migsafe.recording.recorder import Recorder
+    from migsafe.recording.tracking import OperationTracker
 
 
 def operation_name(operation: Any) -> str:
@@ -29,7 +29,7 @@ def operation_name(operation: Any) -> str:
 
 
 class _RecordingMixin:
-    _recorder: "Recorder"
+    _recorder: "OperationTracker"
 
     def invoke(self, operation: Any) -> Any:
         with self._recorder.operation(operation_name(operation), operation, batch=self._batch_info()):
@@ -43,7 +43,7 @@ class _RecordingMixin:
 
 
 class RecordingOperations(_RecordingMixin, Operations):
-    def __init__(self, migration_context: Any, recorder: "Recorder") -> None:
+    def __init__(self, migration_context: Any, recorder: "OperationTracker") -> None:
         super().__init__(migration_context)
         self._recorder = recorder
 

@@ -10,12 +10,12 @@ statement to the schema model.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from dataclasses import fields, replace
-from typing import Any, Iterator
+from typing import Any
 
 from migsafe.model import Note, RecordedOperation, RecordedRevision, Statement
-from migsafe.recording.source import LineMap, caller_line
+from migsafe.recording.source import LineMap
+from migsafe.recording.tracking import OperationTracker
 from migsafe.schema import Schema
 from migsafe.sql import actions as A
 from migsafe.sql.analysis import ParsedStatement, catalog_query, driver_sql_to_postgres, parse, parse_type
@@ -23,63 +23,21 @@ from migsafe.sql.analysis import ParsedStatement, catalog_query, driver_sql_to_p
 _IGNORE_SQL_RE = re.compile(r"--\s*migsafe:\s*ignore(?:\[([^\]]*)\])?", re.IGNORECASE)
 
 
-class Recorder:
+class Recorder(OperationTracker):
     def __init__(self, schema: Schema, default_schema: str = "public") -> None:
+        super().__init__()
         self.schema = schema
         self.default_schema = default_schema
-        self.revision: RecordedRevision | None = None
-        self._stack: list[tuple[RecordedOperation, str]] = []
         self.in_transaction = False
         self.transaction: int | None = None
         self._transaction_counter = 0
         self._bind: Any = None
-        self._upgrade_code: Any = None
-        self._filename = ""
-        self._linemap: LineMap | None = None
         self._index = 0
         self.capturing = True  # False while recording a downgrade for evidence only
 
-    # -- revision boundaries -----------------------------------------------------------------------------------
     def start_revision(self, revision: RecordedRevision, upgrade_code: Any, linemap: LineMap) -> None:
-        self.revision = revision
-        self._upgrade_code = upgrade_code
-        self._filename = str(revision.path)
-        self._linemap = linemap
+        super().start_revision(revision, upgrade_code, linemap)
         self._index = 0
-        self._stack.clear()
-
-    def end_revision(self) -> None:
-        self.revision = None
-        self._stack.clear()
-
-    # -- operations --------------------------------------------------------------------------------------------
-    def new_operation(self, name: str, operation: Any = None, batch: Any = None) -> RecordedOperation:
-        line, end_line = caller_line(self._upgrade_code, self._filename, self._linemap or LineMap(""))
-        rec = RecordedOperation(name=name, line=line, end_line=end_line, operation=operation)
-        if batch is not None:
-            rec.batch_table, rec.batch_recreate = batch
-        if self.revision is not None:
-            self.revision.operations.append(rec)
-        return rec
-
-    @contextmanager
-    def operation(self, name: str, operation: Any = None, batch: Any = None) -> Iterator[RecordedOperation]:
-        if self._stack:
-            # An operation invoked by another (Alembic's create_table emitting CREATE TYPE, for example)
-            # belongs to the outer call.
-            yield self._stack[-1][0]
-            return
-        rec = self.new_operation(name, operation, batch)
-        with self.attributed(rec, source="execute" if name == "execute" else "op"):
-            yield rec
-
-    @contextmanager
-    def attributed(self, rec: RecordedOperation, source: str) -> Iterator[None]:
-        self._stack.append((rec, source))
-        try:
-            yield
-        finally:
-            self._stack.pop()
 
     # -- the bind --------------------------------------------------------------------------------------------
     def bind(self) -> Any:
@@ -99,7 +57,7 @@ class Recorder:
             self._record(ParsedStatement(text="COMMIT", start=0, end=6, actions=(A.Transaction("commit"),),
                                          kind="TransactionStmt"), rec, "bind", "")
             # SQLAlchemy begins a new transaction on the connection's next statement.
-            self._begin()
+            self.begin_transaction()
             return
         pg_sql = driver_sql_to_postgres(sql)
         if catalog_query(pg_sql):
@@ -122,10 +80,10 @@ class Recorder:
         if not self._stack:
             word = sql.rstrip(";").strip().upper()
             if word == "BEGIN":
-                self._begin()
+                self.begin_transaction()
                 return
             if word == "COMMIT":
-                self._end()
+                self.end_transaction()
                 return
             if self.revision is None:
                 return
@@ -137,12 +95,12 @@ class Recorder:
             return
         self._ingest(sql, rec, source)
 
-    def _begin(self) -> None:
+    def begin_transaction(self) -> None:
         self._transaction_counter += 1
         self.in_transaction = True
         self.transaction = self._transaction_counter
 
-    def _end(self) -> None:
+    def end_transaction(self) -> None:
         self.in_transaction = False
         self.transaction = None
 
@@ -187,9 +145,9 @@ class Recorder:
         for action in actions:
             if isinstance(action, A.Transaction):
                 if action.kind == "begin":
-                    self._begin()
+                    self.begin_transaction()
                 elif action.kind in ("commit", "rollback", "commit_prepared", "prepare"):
-                    self._end()
+                    self.end_transaction()
             elif isinstance(action, A.SetVariable) and action.name == "search_path" and action.value:
                 first = action.value.split(",")[0].strip().strip("'\"")
                 if first and not first.startswith("$"):

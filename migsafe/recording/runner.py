@@ -24,6 +24,7 @@ from migsafe.model import LoadError, RecordedRevision, RevisionFile
 from migsafe.recording.operations import RecordingOperations
 from migsafe.recording.recorder import Recorder
 from migsafe.recording.source import LineMap
+from migsafe.recording.tracking import OperationTracker
 from migsafe.schema import Schema
 from migsafe.sql import actions as A
 
@@ -64,21 +65,24 @@ def record_history(
     context._recorder = recorder
     context.impl.static_output = recorder.on_output  # type: ignore[method-assign]
     operations = RecordingOperations(context, recorder)
-    environment = _environment(config_file, context)
+    environment = alembic_environment(config_file, context)
     results: list[RecordedRevision] = []
-    with _isolated(sys_path, operations, environment):
+    with isolated(sys_path, operations, environment):
         outer = contextlib.nullcontext() if transaction_per_migration else context.begin_transaction()
         with outer:  # type: ignore[attr-defined]
             for file in files:
                 rec = RecordedRevision(file=file, reported=reported is None or (file.revision in reported))
-                _record_one(rec, context, recorder, transaction_per_migration)
+                run_upgrade(rec, context, recorder, transaction_per_migration)
+                if rec.error is not None and transaction_per_migration:
+                    recorder.end_transaction()
                 if want_downgrade_evidence and rec.reported and rec.error is None and _needs_downgrade(rec):
                     rec.downgrade_actions = _downgrade_actions(rec, context, recorder)
                 results.append(rec)
     return results
 
 
-def _environment(config_file: Path | None, context: MigrationContext) -> EnvironmentContext:
+def alembic_environment(config_file: Path | None, context: MigrationContext,
+                        as_sql: bool = True) -> EnvironmentContext:
     from alembic.config import Config
 
     if config_file is not None and config_file.suffix == ".ini":
@@ -87,13 +91,13 @@ def _environment(config_file: Path | None, context: MigrationContext) -> Environ
         config = Config(toml_file=str(config_file))
     else:
         config = Config()
-    environment = EnvironmentContext(config, None, as_sql=True)
+    environment = EnvironmentContext(config, None, as_sql=as_sql)
     environment._migration_context = context  # type: ignore[attr-defined]
     return environment
 
 
 @contextlib.contextmanager
-def _isolated(sys_path: list[Path], operations: RecordingOperations,
+def isolated(sys_path: list[Path], operations: RecordingOperations,
               environment: EnvironmentContext) -> Iterator[None]:
     saved_path = list(sys.path)
     saved_modules = set(sys.modules)
@@ -117,14 +121,17 @@ def _load_module(file: RevisionFile) -> Any:
     return load_module_py(f"_migsafe_rev_{abs(hash(str(file.path)))}", file.path)
 
 
-def _record_one(rec: RecordedRevision, context: MigrationContext, recorder: Recorder, per_migration: bool) -> None:
+def run_upgrade(rec: RecordedRevision, context: MigrationContext, tracker: OperationTracker,
+                per_migration: bool) -> None:
+    """Import the revision and run its ``upgrade()`` in Alembic's transaction handling; failures go to
+    ``rec.error``. Shared by offline recording and replay."""
     path = rec.path
     try:
         rec.source_lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         rec.source_lines = []
     linemap = LineMap("\n".join(rec.source_lines))
-    recorder.start_revision(rec, None, linemap)
+    tracker.start_revision(rec, None, linemap)
     captured = io.StringIO()
     try:
         with contextlib.redirect_stdout(captured), warnings.catch_warnings():
@@ -136,7 +143,7 @@ def _record_one(rec: RecordedRevision, context: MigrationContext, recorder: Reco
                 rec.error = LoadError(message="revision has no upgrade() function", path=path, line=1,
                                       revision=rec.revision)
                 return
-            recorder.start_revision(rec, getattr(upgrade, "__code__", None), linemap)
+            tracker.start_revision(rec, getattr(upgrade, "__code__", None), linemap)
             transaction = context.begin_transaction(_per_migration=True) if per_migration \
                 else contextlib.nullcontext()
             with transaction:  # type: ignore[attr-defined]
@@ -145,10 +152,8 @@ def _record_one(rec: RecordedRevision, context: MigrationContext, recorder: Reco
         raise
     except BaseException as exc:  # noqa: BLE001 - SystemExit from a revision must not end the review
         rec.error = _load_error(exc, rec)
-        if per_migration:
-            recorder._end()
     finally:
-        recorder.end_revision()
+        tracker.end_revision()
 
 
 def _load_error(exc: BaseException, rec: RecordedRevision) -> LoadError:

@@ -1,0 +1,75 @@
+"""Which operation, on which line of which revision, is running right now.
+
+Shared by the offline recorder and the replay tracer: both need to attribute every statement that reaches
+the database (or Alembic's SQL output) to the ``op.*`` call that caused it.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from migsafe.model import RecordedOperation, RecordedRevision
+from migsafe.recording.source import LineMap, caller_line
+
+
+class OperationTracker:
+    def __init__(self) -> None:
+        self.revision: RecordedRevision | None = None
+        self._stack: list[tuple[RecordedOperation, str]] = []
+        self._upgrade_code: Any = None
+        self._filename = ""
+        self._linemap: LineMap | None = None
+
+    def start_revision(self, revision: RecordedRevision, upgrade_code: Any, linemap: LineMap) -> None:
+        self.revision = revision
+        self._upgrade_code = upgrade_code
+        self._filename = str(revision.path)
+        self._linemap = linemap
+        self._stack.clear()
+
+    def end_revision(self) -> None:
+        self.revision = None
+        self._stack.clear()
+
+    @property
+    def current(self) -> tuple[RecordedOperation, str] | None:
+        return self._stack[-1] if self._stack else None
+
+    def new_operation(self, name: str, operation: Any = None, batch: Any = None) -> RecordedOperation:
+        line, end_line = caller_line(self._upgrade_code, self._filename, self._linemap or LineMap(""))
+        rec = RecordedOperation(name=name, line=line, end_line=end_line, operation=operation)
+        if batch is not None:
+            rec.batch_table, rec.batch_recreate = batch
+        if self.revision is not None:
+            self.revision.operations.append(rec)
+        return rec
+
+    @contextmanager
+    def operation(self, name: str, operation: Any = None, batch: Any = None) -> Iterator[RecordedOperation]:
+        if self._stack:
+            # An operation invoked by another (Alembic's create_table emitting CREATE TYPE, for example)
+            # belongs to the outer call.
+            yield self._stack[-1][0]
+            return
+        rec = self.new_operation(name, operation, batch)
+        with self.attributed(rec, source="execute" if name == "execute" else "op"):
+            yield rec
+
+    @contextmanager
+    def attributed(self, rec: RecordedOperation, source: str) -> Iterator[None]:
+        self._stack.append((rec, source))
+        try:
+            yield
+        finally:
+            self._stack.pop()
+
+    # Hooks the batch implementation calls; the offline recorder overrides them.
+    def bind(self) -> Any:
+        raise NotImplementedError
+
+    def table_for_batch(self, table_name: str, schema: str | None, batch: list[Any]) -> Any:
+        return None  # online: let Alembic reflect the table
+
+    def after_batch_recreate(self, table_name: str, schema: str | None) -> None:
+        pass
