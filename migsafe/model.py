@@ -23,6 +23,8 @@ class RecordedOperation:
     operation: Any = None  # the Alembic MigrateOperation, when there is one
     batch_table: str | None = None
     batch_recreate: bool = False
+    # String values bound to parameters of the operation's SQL (``text(...).bindparams(state="x")``).
+    bound_literals: frozenset[str] = frozenset()
 
 
 @dataclass

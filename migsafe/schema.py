@@ -68,6 +68,7 @@ class Index:
     table: QName
     unique: bool = False
     created_in: str | None = None
+    columns: tuple[str, ...] = ()  # "*" for an expression element
 
 
 @dataclass
@@ -77,6 +78,9 @@ class Schema:
     tables: dict[QName, Table] = field(default_factory=dict)
     enums: dict[QName, EnumType] = field(default_factory=dict)
     indexes: dict[QName, Index] = field(default_factory=dict)
+    # False when the history does not start at a base revision (a file reviewed alone, a squashed history):
+    # then a table the model does not know may still exist, and is assumed to.
+    complete: bool = True
 
     def table(self, name: QName) -> Table | None:
         return self.tables.get(name)
@@ -215,7 +219,8 @@ def _drop_constraint(schema: Schema, a: A.DropConstraint, rev: str | None) -> No
 
 def _create_index(schema: Schema, a: A.CreateIndex, rev: str | None) -> None:
     if a.name is not None:
-        schema.indexes[a.name] = Index(name=a.name, table=a.table, unique=a.unique, created_in=rev)
+        schema.indexes[a.name] = Index(name=a.name, table=a.table, unique=a.unique, created_in=rev,
+                                       columns=a.columns)
 
 
 def _drop_index(schema: Schema, a: A.DropIndex, rev: str | None) -> None:

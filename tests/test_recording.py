@@ -93,7 +93,8 @@ class User(orm.declarative_base()):
 conn = op.get_bind()
 rows = conn.execute(sa.text("SELECT id FROM users")).fetchall()
 assert rows == []
-assert conn.execute(sa.text("SELECT count(*) FROM users")).scalar() is None
+assert conn.execute(sa.text("SELECT count(*) FROM users")).scalar() == 0  # as on any empty database
+assert conn.execute(sa.text("SELECT id FROM users")).scalars().all() == []
 session = orm.Session(bind=conn)
 for user in session.query(User).all():
     user.name = "x"
@@ -106,8 +107,8 @@ op.drop_column("users", "status")
 '''
     rec = record(tmp_path, USERS_TABLE, body)[1]
     sqls = [s.sql.split()[0].upper() for s in rec.statements]
-    assert sqls == ["SELECT", "SELECT", "SELECT", "INSERT", "UPDATE", "COMMIT", "ALTER"]
-    update = rec.statements[4]
+    assert sqls == ["SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "UPDATE", "COMMIT", "ALTER"]
+    update = rec.statements[5]
     assert update.actions == (A.DataChange(kind="UPDATE", table=A.QName("public", "users"), has_where=True),)
     assert update.source == "bind"
     assert any(n.kind == "data-dependent" for n in rec.notes)

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import StaticPool
 
-SqlSink = Callable[[str, str], None]  # (sql, kind) -> None; kind is "execute" or "commit"
+SqlSink = Callable[[str, str, Any], None]  # (sql, kind, parameters); kind is "execute" or "commit"
 
 
 class _Cursor:
@@ -31,21 +31,32 @@ class _Cursor:
         self.next_description: list[tuple[Any, ...]] | None = None
 
     def execute(self, sql: str, params: Any = None) -> None:
-        self.connection.sink(sql, "execute")
+        self.connection.sink(sql, "execute", params)
         self._prepare(sql)
 
     def executemany(self, sql: str, seq: Any) -> None:
-        self.connection.sink(sql, "execute")
+        for params in seq or [None]:
+            self.connection.sink(sql, "execute", params)
         self._prepare(sql)
 
     def _prepare(self, sql: str) -> None:
+        from migsafe.sql.analysis import driver_sql_to_postgres, result_shape
+
         description, self.next_description = self.next_description, None
         head = sql.lstrip().upper()
-        if description is None and (head.startswith(("SELECT", "WITH", "SHOW", "VALUES", "TABLE"))
-                                    or " RETURNING " in head):
-            description = []
-        self.description = description
         self._rows = []
+        shape = result_shape(driver_sql_to_postgres(sql)) if head.startswith("SELECT") else None
+        if shape is not None:
+            names, row = shape
+            if description is None:
+                description = [(name, None, None, None, None, None, None) for name in names]
+            if row is not None and len(row) == len(description):
+                # count(*) and friends answer one row on any database, even an empty one.
+                self._rows = [row]
+        elif description is None and (head.startswith(("SELECT", "WITH", "SHOW", "VALUES", "TABLE"))
+                                      or " RETURNING " in head):
+            description = [("?column?", None, None, None, None, None, None)]
+        self.description = description
         # An ORM flush needs the primary key an INSERT ... RETURNING produced; hand back a placeholder row.
         if description and head.startswith("INSERT") and " RETURNING " in head:
             self._rows = [tuple(1 for _ in description)]
@@ -83,7 +94,7 @@ class _DBAPIConnection:
         return _Cursor(self)
 
     def commit(self) -> None:
-        self.sink("COMMIT", "commit")
+        self.sink("COMMIT", "commit", None)
 
     def rollback(self) -> None:
         pass

@@ -47,7 +47,7 @@ class Recorder(OperationTracker):
             self._bind = recording_connection(self._on_bind_sql, lambda: self.schema)
         return self._bind
 
-    def _on_bind_sql(self, sql: str, kind: str) -> None:
+    def _on_bind_sql(self, sql: str, kind: str, parameters: Any = None) -> None:
         if self.revision is None:
             return
         rec = self._stack[-1][0] if self._stack else self.new_operation("bind.execute")
@@ -64,7 +64,7 @@ class Recorder(OperationTracker):
             # SQLAlchemy's own existence checks (Enum.create(checkfirst=True), has_table, ...): not the
             # revision's work, and nothing a rule should see.
             return
-        self._ingest(pg_sql, rec, "bind")
+        self._ingest(pg_sql, rec, "bind", bound_strings(parameters))
         reads = sql.lstrip().upper().startswith(("SELECT", "WITH", "SHOW")) or " RETURNING " in sql.upper()
         if reads and self.capturing and not any(n.kind == "data-dependent" for n in self.revision.notes):
             self.revision.notes.append(Note(
@@ -104,13 +104,18 @@ class Recorder(OperationTracker):
         self.in_transaction = False
         self.transaction = None
 
-    def _ingest(self, sql: str, rec: RecordedOperation, source: str) -> None:
+    def _ingest(self, sql: str, rec: RecordedOperation, source: str,
+                bound: frozenset[str] = frozenset()) -> None:
         parsed = parse(sql, self.default_schema)
         if parsed and parsed[0].error and "%(" in sql:
             # text() with bound parameters renders DBAPI placeholders; give pglast something it can read.
             parsed = parse(driver_sql_to_postgres(sql), self.default_schema)
         previous_end = 0
+        bound = bound | rec.bound_literals
         for stmt in parsed:
+            if bound:
+                # Values bound to parameters are uses of a label too (an enum value set through :param).
+                stmt.literals = stmt.literals | bound
             self._record(stmt, rec, source, sql, previous_end)
             previous_end = stmt.end
 
@@ -193,8 +198,11 @@ class Recorder(OperationTracker):
             if isinstance(action, A.AddConstraint) and action.constraint.references is not None:
                 ref = action.constraint.references
                 tables[ref] = self.schema.tables.get(ref)
-            if isinstance(action, A.AlterColumnType) and action.new_type is not None:
-                enums[action.new_type.qname] = self.schema.enums.get(action.new_type.qname)
+            if isinstance(action, A.AlterColumnType):
+                if action.new_type is not None:
+                    enums[action.new_type.qname] = self.schema.enums.get(action.new_type.qname)
+                # A type change rebuilds the indexes on the column: rules need to know them.
+                indexes.update({ix.name: ix for ix in self.schema.indexes.values() if ix.table == action.table})
         statement.tables_before = tables
         statement.enums_before = enums
         statement.indexes_before = indexes
@@ -241,6 +249,19 @@ class Recorder(OperationTracker):
                 created_in=before.created_in if before is not None else None,
                 holds_data=before.holds_data if before is not None else True,
             )
+
+
+def bound_strings(parameters: Any) -> frozenset[str]:
+    """String values among a statement's bound parameters (a dict, a sequence, or a list of either)."""
+    if parameters is None:
+        return frozenset()
+    if isinstance(parameters, dict):
+        values = list(parameters.values())
+    elif isinstance(parameters, (list, tuple)):
+        values = [v for p in parameters for v in (p.values() if isinstance(p, dict) else [p])]
+    else:
+        return frozenset()
+    return frozenset(v for v in values if isinstance(v, str))
 
 
 def compile_type(type_: Any) -> A.SqlType | None:

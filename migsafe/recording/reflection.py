@@ -56,7 +56,13 @@ def schema_model_inspector(schema_source: Callable[[], Schema]) -> type[Inspecto
 
     class SchemaModelInspector(Inspector):
         def _table(self, name: str, schema: str | None) -> Table | None:
-            return schema_source().tables.get(QName(schema or "public", name))
+            model = schema_source()
+            qname = QName(schema or "public", name)
+            found = model.tables.get(qname)
+            if found is None and not model.complete:
+                # Reviewing without the start of the history: every table we were not told about exists.
+                return Table(name=qname)
+            return found
 
         def _require(self, name: str, schema: str | None) -> Table:
             table = self._table(name, schema)

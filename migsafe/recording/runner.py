@@ -50,7 +50,8 @@ def record_history(
     want_downgrade_evidence: bool = True,
 ) -> list[RecordedRevision]:
     """Record every revision in order. ``reported``: revision ids whose findings matter (None: all)."""
-    schema = Schema()
+    known = {f.revision for f in files}
+    schema = Schema(complete=all(p in known for f in files for p in f.down_revisions + f.depends_on))
     recorder = Recorder(schema)
     buffer = io.StringIO()
     context = RecordingMigrationContext.configure(

@@ -38,7 +38,8 @@ class OperationTracker:
 
     def new_operation(self, name: str, operation: Any = None, batch: Any = None) -> RecordedOperation:
         line, end_line = caller_line(self._upgrade_code, self._filename, self._linemap or LineMap(""))
-        rec = RecordedOperation(name=name, line=line, end_line=end_line, operation=operation)
+        rec = RecordedOperation(name=name, line=line, end_line=end_line, operation=operation,
+                                bound_literals=_bound_literals(operation))
         if batch is not None:
             rec.batch_table, rec.batch_recreate = batch
         if self.revision is not None:
@@ -73,3 +74,17 @@ class OperationTracker:
 
     def after_batch_recreate(self, table_name: str, schema: str | None) -> None:
         pass
+
+
+def _bound_literals(operation: Any) -> frozenset[str]:
+    """String values bound into ``op.execute(text(...).bindparams(...))``: offline SQL shows only placeholders."""
+    sqltext = getattr(operation, "sqltext", None)
+    if sqltext is None or isinstance(sqltext, str) or not hasattr(sqltext, "compile"):
+        return frozenset()
+    try:
+        from sqlalchemy.dialects import postgresql
+
+        params = sqltext.compile(dialect=postgresql.dialect()).params
+    except Exception:
+        return frozenset()
+    return frozenset(v for v in params.values() if isinstance(v, str))

@@ -97,6 +97,8 @@ def _timezone_hit(view: RevisionView, statement: Statement, change: str, key: tu
         return view.hit(statement, f"{change}: before PostgreSQL 12 this always converts every value, so "
                                    f"{_REWRITE}", key=key)
     if _timezone_is_utc(view, statement):
+        if not _may_be_indexed(statement, key):
+            return None  # no rewrite and no index to rebuild: a catalog change only
         return view.hit(statement,
                         f"{change} with TimeZone set to UTC: the table is not rewritten, but every index on the "
                         "column is rebuilt under an ACCESS EXCLUSIVE lock, blocking reads and writes while they "
@@ -106,6 +108,19 @@ def _timezone_hit(view: RevisionView, statement: Statement, change: str, key: tu
                     "other TimeZone it reinterprets every value in that zone and rewrites the table under an "
                     "ACCESS EXCLUSIVE lock, and indexes on the column are rebuilt either way",
                     key=key, fix=_FIX_TIMEZONE, severity="warning")
+
+
+def _may_be_indexed(statement: Statement, key: tuple[object, ...]) -> bool:
+    """Whether an index may cover the column. Only a table the history created is fully known; an index
+    on an expression may involve any column."""
+    _, table_name, column = key
+    table = statement.tables_before.get(table_name)  # type: ignore[arg-type]
+    if table is None or table.created_in is None:
+        return True
+    if any(c.kind in ("primary_key", "unique", "exclude") and column in c.columns for c in table.constraints):
+        return True
+    return any(ix.table == table_name and (column in ix.columns or "*" in ix.columns or not ix.columns)
+               for ix in statement.indexes_before.values() if ix is not None)
 
 
 def _timezone_is_utc(view: RevisionView, statement: Statement) -> bool:

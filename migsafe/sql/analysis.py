@@ -116,6 +116,58 @@ def catalog_query(sql: str) -> bool:
     return True
 
 
+_AGGREGATES = frozenset({"count", "sum", "max", "min", "avg", "bool_and", "bool_or", "every", "array_agg",
+                         "string_agg", "json_agg", "jsonb_agg"})
+
+
+def result_shape(sql: str) -> tuple[list[str], tuple[object, ...] | None] | None:
+    """Column names a SELECT returns, and the one row it returns whatever the data (only aggregates and no
+    GROUP BY, or no FROM at all); None for anything that is not a single plain SELECT.
+
+    The offline stand-in connection has no data; this lets ``count(*)`` guards and ``SELECT 1`` checks in
+    data migrations see what any database would answer (a count of 0) instead of an impossible empty result.
+    """
+    try:
+        statements = parse_sql(sql)
+    except Exception:
+        return None
+    if len(statements) != 1 or not isinstance(statements[0].stmt, ast.SelectStmt):
+        return None
+    select = statements[0].stmt
+    if select.targetList is None:
+        return None
+    names = [t.name or _target_name(t.val) for t in select.targetList]
+    values = [_constant_value(t.val) for t in select.targetList]
+    if select.groupClause or select.havingClause:
+        return names, None
+    if select.fromClause is None:
+        return names, tuple(values)
+    if all(_aggregate(t.val) for t in select.targetList):
+        return names, tuple(0 if _aggregate(t.val) == "count" else None for t in select.targetList)
+    return names, None
+
+
+def _aggregate(value: Any) -> str | None:
+    if isinstance(value, ast.FuncCall):
+        name = value.funcname[-1].sval.lower()
+        return name if name in _AGGREGATES else None
+    return None
+
+
+def _target_name(value: Any) -> str:
+    if isinstance(value, ast.FuncCall):
+        return value.funcname[-1].sval.lower()
+    if isinstance(value, ast.ColumnRef) and value.fields and isinstance(value.fields[-1], ast.String):
+        return value.fields[-1].sval
+    return "?column?"
+
+
+def _constant_value(value: Any) -> object:
+    if isinstance(value, ast.A_Const) and value.val is not None:
+        return getattr(value.val, "ival", getattr(value.val, "sval", None))
+    return None
+
+
 def parse_type(type_sql: str) -> SqlType | None:
     """Parse a type as SQL spells it (``VARCHAR(20)``, ``TIMESTAMP WITH TIME ZONE``, ``myenum``)."""
     try:
@@ -302,7 +354,7 @@ def _create_table(node: Any, schema: str) -> Iterable[A.Action]:
             columns.append(_column_spec(elt))
             for con in elt.constraints or ():
                 spec = _constraint_spec(con, schema)
-                if spec and spec.kind in ("foreign_key", "check", "unique"):
+                if spec and spec.kind in ("foreign_key", "check", "unique", "primary_key"):
                     constraints.append(A.ConstraintSpec(**{**spec.__dict__, "columns": spec.columns or (elt.colname,)}))
         elif isinstance(elt, ast.Constraint):
             spec = _constraint_spec(elt, schema)
@@ -366,7 +418,8 @@ def _alter_table(node: Any, schema: str) -> Iterable[A.Action]:
 
 def _index(node: Any, schema: str) -> Iterable[A.Action]:
     table = _qname(node.relation, schema)
-    columns = tuple(p.name for p in node.indexParams or () if getattr(p, "name", None))
+    # An expression element has no column name: "*" stands for "may involve any column".
+    columns = tuple(getattr(p, "name", None) or "*" for p in node.indexParams or ())
     name = QName(table.schema, node.idxname) if node.idxname else None
     yield A.CreateIndex(table=table, name=name, concurrently=bool(node.concurrent), unique=bool(node.unique),
                         columns=columns, if_not_exists=bool(node.if_not_exists))

@@ -161,10 +161,28 @@ def test_timestamp_to_timestamptz_with_utc_set_still_rebuilds_indexes(review_his
 op.execute("SET LOCAL TimeZone = 'UTC'")
 op.execute("ALTER TABLE accounts ALTER COLUMN created_at TYPE timestamptz")
 '''
-    report = review_history(ACCOUNTS, body)
+    indexed = ACCOUNTS + '\nop.create_index("ix_accounts_created_at", "accounts", ["created_at"])'
+    report = review_history(indexed, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "ALTER TABLE"))]
     assert finding(report).severity == "warning"
     assert "the table is not rewritten, but every index on the column is rebuilt" in finding(report).message
+
+
+def test_timestamp_to_timestamptz_with_utc_and_no_index_is_a_catalog_change(review_history):
+    body = '''
+op.execute("SET LOCAL TimeZone = 'UTC'")
+op.execute("ALTER TABLE accounts ALTER COLUMN created_at TYPE timestamptz")
+'''
+    assert rule_hits(review_history(ACCOUNTS, body), RULE) == []
+
+
+def test_timestamp_to_timestamptz_with_utc_on_an_unknown_table_may_rebuild_indexes(review_history):
+    body = '''
+op.execute("SET LOCAL TimeZone = 'UTC'")
+op.execute("ALTER TABLE ledger ALTER COLUMN created_at TYPE timestamptz")
+'''
+    report = review_history(body)
+    assert rule_hits(report, RULE) == [("r1", body_line(body, "ALTER TABLE"))]
 
 
 def test_time_zone_set_back_to_default_is_not_utc(review_history):
