@@ -69,6 +69,52 @@ def review(
     raise typer.Exit(report.exit_code())
 
 
+@app.command()
+def replay(
+    paths: List[Path] = typer.Argument(None, help="As for `migsafe review`."),
+    output_format: str = typer.Option("text", "--format", "-f", help="Output format: text, json or markdown."),
+    database_url: Optional[str] = typer.Option(None, "--database-url", envvar="MIGSAFE_DATABASE_URL",
+                                               help="An existing server to use: migsafe creates and drops its own "
+                                                    "scratch database there and never touches the named one."),
+    pg_bin: Optional[Path] = typer.Option(None, "--pg-bin", help="Directory with initdb, pg_ctl and postgres."),
+    pg_version: Optional[str] = typer.Option(None, "--pg-version", help="PostgreSQL version to judge for and to "
+                                                                        "start (major must be installed)."),
+    rows: int = typer.Option(5000, "--rows", min=0, help="Rows seeded into each existing table."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="error, warning (default) or never."),
+    since: Optional[str] = typer.Option(None, "--since", help="Replay only revisions after this revision id."),
+    config: Optional[Path] = typer.Option(None, "--config", help="pyproject.toml (or migsafe.toml) to read."),
+    no_color: bool = typer.Option(False, "--no-color", help="No colour (also: NO_COLOR set)."),
+) -> None:
+    """Run the revisions on a throwaway PostgreSQL and show the locks, rewrites and scans they really cause."""
+    from migsafe.replay.run import ReplayOptions
+    from migsafe.replay.run import replay as run_replay
+
+    formats = ("text", "json", "markdown")
+    if output_format not in formats:
+        _fail(f"--format must be one of {', '.join(formats)}, not {output_format!r}")
+    options = ReplayOptions(paths=list(paths or []), config_file=config, pg_version=pg_version, fail_on=fail_on,
+                            since=since, database_url=database_url, pg_bin=pg_bin, rows=rows)
+    result = _guard(lambda: run_replay(options, progress=_progress()))
+    module = __import__(f"migsafe.reporters.replay_{'text' if output_format == 'text' else output_format}",
+                        fromlist=["render"])
+    sys.stdout.write(module.render(result, color=_use_color(no_color)))
+    raise typer.Exit(result.exit_code())
+
+
+def _progress():  # type: ignore[no-untyped-def]
+    """Progress lines on stderr when it is a terminal; silence otherwise (CI logs stay clean)."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+
+    console = Console(stderr=True)
+
+    def say(message: str) -> None:
+        console.print(f"[dim]migsafe replay: {message}…[/dim]")
+
+    return say
+
+
 @app.command("rules")
 def list_rules() -> None:
     """List every rule with its id, default severity and summary."""
@@ -83,9 +129,10 @@ def list_rules() -> None:
 def explain(rule_id: str = typer.Argument(..., help="A rule id, as shown by `migsafe rules`.")) -> None:
     """Show a rule's documentation: the problem, what PostgreSQL does, and the safe recipe."""
     from migsafe.docs import rule_doc
+    from migsafe.replay.reconcile import REPLAY_RULES
     from migsafe.rules import rules_by_id
 
-    if rule_id not in rules_by_id():
+    if rule_id not in rules_by_id() and rule_id not in {r.id for r in REPLAY_RULES}:
         _fail(f"unknown rule id {rule_id!r} (see `migsafe rules`)")
     text = rule_doc(rule_id)
     if text is None:

@@ -60,7 +60,19 @@ def active_rules(settings: cfg.Settings) -> list[Rule]:
     return [r for r in rules if r.id not in settings.ignore]
 
 
-def review(options: ReviewOptions) -> Report:
+@dataclass
+class Plan:
+    """What a review (or a replay) works on: the project, its settings, the ordered history, and which
+    revisions are reported (the others only give schema context)."""
+
+    project: Project
+    settings: cfg.Settings
+    history: History
+    reported: set[str]
+    report: Report  # started with graph problems and unreadable files
+
+
+def plan(options: ReviewOptions) -> Plan:
     project = locate(options.paths, options.cwd)
     settings = resolve_settings(options, project)
     paths = list_revision_files(project.versions_dirs, recursive=project.recursive)
@@ -86,7 +98,13 @@ def review(options: ReviewOptions) -> Report:
     if not history.files and not report.errors:
         where = ", ".join(str(d) for d in project.versions_dirs)
         raise UsageError(f"nothing to review: no revision scripts in {where}")
+    return Plan(project=project, settings=settings, history=history, reported=reported, report=report)
 
+
+def review(options: ReviewOptions) -> Report:
+    work = plan(options)
+    project, settings, history, reported, report = (work.project, work.settings, work.history, work.reported,
+                                                    work.report)
     from migsafe.recording.runner import record_history
 
     recorded = record_history(

@@ -23,6 +23,9 @@ class Finding:
     sql: str = ""
     source_line: str = ""
     order: int = 0  # position of the revision in upgrade order
+    # Set by replay: "confirmed", "not observed", "not observable", or "observed" for replay's own findings.
+    replay_status: str | None = None
+    replay_detail: str = ""
 
 
 @dataclass

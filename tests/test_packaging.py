@@ -7,6 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from migsafe.replay.reconcile import REPLAY_RULES
 from migsafe.rules import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +21,7 @@ def test_wheel_ships_rule_docs_and_entry_point(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     [wheel] = tmp_path.glob("alembic_migsafe-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for rule in all_rules():
+    for rule in all_rules() + REPLAY_RULES:
         assert f"migsafe/rule_docs/{rule.id}.md" in names, f"{rule.id} docs page missing from the wheel"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -7,12 +7,13 @@ import re
 import pytest
 
 from migsafe.docs import rule_doc
+from migsafe.replay.reconcile import REPLAY_RULES
 from migsafe.rules import all_rules
 
 REQUIRED_SECTIONS = ("## What goes wrong", "## What PostgreSQL does", "## Safe way in Alembic")
 
 
-@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.id)
+@pytest.mark.parametrize("rule", all_rules() + REPLAY_RULES, ids=lambda r: r.id)
 def test_rule_has_a_complete_docs_page(rule):
     text = rule_doc(rule.id)
     assert text is not None, f"docs/rules/{rule.id}.md is missing"

@@ -16,14 +16,24 @@ from migsafe.report import Report
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
+def console_for(buffer: io.StringIO, color: bool, width: int = 100) -> Console:
+    return Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False,
+                   soft_wrap=True)
+
+
 def render(report: Report, *, color: bool = False) -> str:
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=100, highlight=False,
-                      soft_wrap=True)
-    for path, findings in groupby(report.findings, key=lambda f: (f.order, f.path)):
+    console = console_for(buffer, color)
+    print_findings(console, report)
+    print_problems(console, report)
+    print_summary(console, report)
+    return buffer.getvalue()
+
+
+def print_findings(console: Console, report: Report) -> None:
+    for _, findings in groupby(report.findings, key=lambda f: (f.order, f.path)):
         items = list(findings)
-        first = items[0]
-        console.print(f"[bold]revision {escape(first.revision)}[/bold]")
+        console.print(f"[bold]revision {escape(items[0].revision)}[/bold]")
         for f in items:
             style = _STYLE[f.severity]
             console.print(f"  {escape(report.display_path(f.path))}:{f.line}: [{style}]{f.severity}[/{style}] "
@@ -32,6 +42,10 @@ def render(report: Report, *, color: bool = False) -> str:
                 console.print(f"    [dim]{f.line:>4} |[/dim] {escape(f.source_line)}")
             console.print(f"    [green]fix:[/green] {escape(f.fix)}")
         console.print()
+
+
+def print_problems(console: Console, report: Report) -> None:
+    """Revisions that could not be reviewed, then notes."""
     for error in report.errors:
         where = f"{report.display_path(error.path)}:{error.line}: " if error.path else ""
         console.print(f"{escape(where)}[bold red]{error.kind}[/bold red]: {escape(error.message)}")
@@ -42,6 +56,9 @@ def render(report: Report, *, color: bool = False) -> str:
         console.print(f"[dim]{escape(where)}note ({note.kind}): {escape(note.message)}[/dim]")
     if report.notes:
         console.print()
+
+
+def print_summary(console: Console, report: Report) -> None:
     counts = report.counts
     summary = (f"{len(report.findings)} finding{'s' if len(report.findings) != 1 else ''} "
                f"({counts['error']} error, {counts['warning']} warning, {counts['info']} info) in "
@@ -50,4 +67,3 @@ def render(report: Report, *, color: bool = False) -> str:
         summary += f"; {len(report.errors)} could not be reviewed"
     console.print(summary)
     console.print(f"[dim]assumed: PostgreSQL {report.pg_version}, {report.transaction_description}[/dim]")
-    return buffer.getvalue()

@@ -1,0 +1,207 @@
+"""Hold what replay saw against what the static review predicted.
+
+Each static finding becomes *confirmed* (the server did what the rule said), *not observed* (with why), or
+*not observable on this server* (the rule judged for a PostgreSQL version other than the server's). What the
+server did that no rule predicted becomes a finding of its own (``observed-rewrite``, ``observed-full-scan``,
+``observed-blocking-lock``, ``migration-failed``), so every reporter shows it like any other finding.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from migsafe.config import PgVersion
+from migsafe.report import Finding, Report
+from migsafe.replay.locks import DANGEROUS, strength
+from migsafe.replay.model import ObservedStatement, ReplayedRevision
+from migsafe.rules.base import Rule
+
+OBSERVED_REWRITE = Rule(
+    id="observed-rewrite", severity="error",
+    summary="Replay saw an existing table (or its index) rewritten, and no static rule predicted it",
+    fix="Find the statement's safe form in the docs of the closest rule (column-type-rewrite, volatile-default); "
+        "a rewrite holds ACCESS EXCLUSIVE for as long as copying the table takes.")
+OBSERVED_FULL_SCAN = Rule(
+    id="observed-full-scan", severity="warning",
+    summary="Replay saw an existing table fully scanned under a strong lock, and no static rule predicted it",
+    fix="Move validation out of the locking statement (NOT VALID + VALIDATE CONSTRAINT in a later transaction) "
+        "or batch the work outside the migration's transaction.")
+OBSERVED_BLOCKING_LOCK = Rule(
+    id="observed-blocking-lock", severity="info",
+    summary="Replay saw a lock that blocks application traffic on an existing table, with no lock_timeout set",
+    fix="Set a short lock timeout first (`op.execute(\"SET LOCAL lock_timeout = '5s'\")`) so the migration fails "
+        "fast instead of queueing every query behind it, and retry the deploy.")
+MIGRATION_FAILED = Rule(
+    id="migration-failed", severity="error",
+    summary="The revision failed on a PostgreSQL server holding data",
+    fix="Read PostgreSQL's message; the migration would fail the same way in production.")
+
+REPLAY_RULES = (OBSERVED_REWRITE, OBSERVED_FULL_SCAN, OBSERVED_BLOCKING_LOCK, MIGRATION_FAILED)
+
+# Rules whose verdict depends on the PostgreSQL version judged for.
+VERSION_DEPENDENT = {"enum-add-value-in-transaction", "volatile-default", "set-not-null", "column-type-rewrite",
+                     "concurrent-index-pg14-bug"}
+
+Check = Callable[[list[ObservedStatement]], str | None]  # None: confirmed; else why not
+# Rules whose failure shows on a later statement of the same transaction (the use of the new enum value).
+LATER_STATEMENTS = {"enum-add-value-in-transaction"}
+
+
+def _lock_at_least(mode: str, *, existing_only: bool = True) -> Check:
+    def check(statements: list[ObservedStatement]) -> str | None:
+        for s in statements:
+            for lock in s.locks:
+                if strength(lock.mode) >= strength(mode) and (lock.existing or not existing_only) \
+                        and lock.kind in ("table", "partitioned table", "index"):
+                    return None
+        seen = sorted({f"{lock.mode} on {lock.relation}" for s in statements for lock in s.locks}) or ["no lock"]
+        return f"expected {mode} on an existing table, saw {', '.join(seen)}"
+    return check
+
+
+def _failed_with(*fragments: str) -> Check:
+    def check(statements: list[ObservedStatement]) -> str | None:
+        for s in statements:
+            if s.error and any(f in s.error for f in fragments):
+                return None
+        errors = [s.error for s in statements if s.error]
+        return f"expected the server to refuse it, but it {'failed with: ' + errors[0] if errors else 'succeeded'}"
+    return check
+
+
+def _rewrite(statements: list[ObservedStatement]) -> str | None:
+    if any(s.existing_rewrites for s in statements):
+        return None
+    return "no existing table was rewritten (relfilenode unchanged)"
+
+
+def _scan(statements: list[ObservedStatement]) -> str | None:
+    if any(s.existing_scans for s in statements):
+        return None
+    return "no existing table was scanned (seq_scan unchanged)"
+
+
+def _all(*checks: Check) -> Check:
+    def check(statements: list[ObservedStatement]) -> str | None:
+        for c in checks:
+            why = c(statements)
+            if why is not None:
+                return why
+        return None
+    return check
+
+
+EXPECTATIONS: dict[str, Check] = {
+    "index-not-concurrent": _lock_at_least("ShareLock"),
+    "drop-index-not-concurrent": _lock_at_least("AccessExclusiveLock", existing_only=False),
+    "unique-constraint-builds-index": _lock_at_least("AccessExclusiveLock"),
+    "concurrent-index-in-transaction": _failed_with("cannot run inside a transaction block"),
+    "not-null-without-default": _failed_with("contains null values"),
+    "enum-add-value-in-transaction": _failed_with("unsafe use of new value", "cannot run inside a transaction block",
+                                                  "cannot be executed inside a transaction block"),
+    "set-not-null": _all(_lock_at_least("AccessExclusiveLock"), _scan),
+    "constraint-without-not-valid": _all(_lock_at_least("ShareUpdateExclusiveLock"), _scan),
+    "column-type-rewrite": _rewrite,
+    "enum-recreate": _rewrite,
+    "volatile-default": _rewrite,
+    "hidden-rename": _lock_at_least("AccessExclusiveLock"),
+    "drop-column": _lock_at_least("AccessExclusiveLock"),
+    "drop-table": _lock_at_least("AccessExclusiveLock"),
+    "rename-column": _lock_at_least("AccessExclusiveLock"),
+    "rename-table": _lock_at_least("AccessExclusiveLock"),
+}
+
+
+def reconcile(static: Report, revisions: list[ReplayedRevision], server: PgVersion, judged: PgVersion,
+              order: dict[str, int]) -> list[Finding]:
+    """Mark each static finding and add the findings only replay could make; returns the new findings."""
+    by_revision = {r.revision: r for r in revisions}
+    predicted: set[tuple[str, int]] = set()
+    explained: set[str] = set()
+    for finding in static.findings:
+        predicted.add((finding.revision, finding.line))
+        replayed = by_revision.get(finding.revision)
+        if replayed is None:
+            finding.replay_status, finding.replay_detail = "not observed", "the revision was not replayed"
+            continue
+        statements = [s for s in replayed.statements if s.line == finding.line]
+        if finding.rule in LATER_STATEMENTS and statements:
+            first = replayed.statements.index(statements[0])
+            statements = replayed.statements[first:]
+        if finding.rule in VERSION_DEPENDENT and judged.major != server.major:
+            finding.replay_status = "not observable"
+            finding.replay_detail = (f"judged for PostgreSQL {judged}, the replay server is PostgreSQL "
+                                     f"{server.major}")
+            continue
+        if not statements:
+            why = "the statement never ran"
+            if replayed.error:
+                why += f": the revision failed earlier ({replayed.error})"
+            finding.replay_status, finding.replay_detail = "not observed", why
+            continue
+        expectation = EXPECTATIONS.get(finding.rule)
+        why = expectation(statements) if expectation else "replay has no expectation for this rule"
+        finding.replay_status = "confirmed" if why is None else "not observed"
+        finding.replay_detail = _evidence(statements) if why is None else why
+        if why is None and replayed.error:
+            explained.add(finding.revision)  # the failure was the predicted one
+    return _unpredicted(revisions, predicted, explained, order)
+
+
+def _evidence(statements: list[ObservedStatement]) -> str:
+    parts: list[str] = []
+    for s in statements:
+        if s.error:
+            parts.append(f"failed: {s.error}")
+        suffix = "" if s.observed else " (documented; ran outside a transaction)"
+        parts += [f"{lock.mode} on {lock.relation}{suffix}" for lock in s.locks
+                  if lock.dangerous or (not s.observed and lock.existing and lock.mode in DANGEROUS)]
+        parts += [f"rewrote {name}" for name in s.existing_rewrites]
+        parts += [f"scanned {name}" for name in s.existing_scans]
+    return "; ".join(dict.fromkeys(parts)) or "ran without error"
+
+
+def _unpredicted(revisions: list[ReplayedRevision], predicted: set[tuple[str, int]], explained: set[str],
+                 order: dict[str, int]) -> list[Finding]:
+    found: list[Finding] = []
+
+    def add(rule: Rule, s: ObservedStatement, message: str) -> None:
+        found.append(Finding(rule=rule.id, severity=rule.severity, message=message, fix=rule.fix, path=s.path,
+                             line=s.line, end_line=s.end_line, revision=s.revision, sql=s.sql,
+                             order=order.get(s.revision, 0), replay_status="observed"))
+
+    for revision in revisions:
+        if not revision.reviewed:
+            continue
+        blocking: list[tuple[ObservedStatement, str]] = []
+        for s in revision.statements:
+            if s.error and revision.revision not in explained:
+                add(MIGRATION_FAILED, s, f"PostgreSQL refused this statement: {s.error}")
+                continue
+            if (s.revision, s.line) in predicted:
+                continue
+            if s.existing_rewrites:
+                add(OBSERVED_REWRITE, s, f"rewrote {', '.join(s.existing_rewrites)} (relfilenode changed) under "
+                                         f"{_strongest(s)}")
+            scanned = [n for n in s.existing_scans if n not in s.existing_rewrites]
+            if scanned and not s.created and _strongest(s) in DANGEROUS:
+                add(OBSERVED_FULL_SCAN, s, f"scanned every row of {', '.join(scanned)} under {_strongest(s)}")
+            if s.observed and s.lock_timeout in (None, "0"):
+                blocking += [(s, f"{lock.mode} on {lock.relation} (blocks {lock.blocks})")
+                             for lock in s.locks if lock.acquired and lock.dangerous]
+        if blocking:
+            # One note-level finding per revision: brief strong locks are normal; without lock_timeout each
+            # can still queue all traffic behind a long-running query.
+            first = blocking[0][0]
+            locks = ", ".join(dict.fromkeys(text for _, text in blocking))
+            add(OBSERVED_BLOCKING_LOCK, first, f"took {locks} with no lock_timeout set")
+    return found
+
+
+def _index_names(s: ObservedStatement) -> set[str]:
+    return {lock.relation for lock in s.locks if lock.kind == "index"}
+
+
+def _strongest(s: ObservedStatement) -> str:
+    modes = [lock.mode for lock in s.locks if lock.existing]
+    return max(modes, key=strength) if modes else "no recorded lock"

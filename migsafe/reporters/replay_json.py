@@ -1,0 +1,53 @@
+"""``migsafe replay --format json``: the statements replay observed, and findings shaped as in review."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from migsafe.replay.locks import blocks
+from migsafe.replay.run import ReplayReport
+from migsafe.reporters.json_reporter import as_dict as review_dict
+
+
+def as_dict(result: ReplayReport) -> dict[str, Any]:
+    report = result.report
+    data = review_dict(report)
+    for finding, item in zip(report.findings, data["findings"]):
+        item["replay_status"] = finding.replay_status
+        item["replay_detail"] = finding.replay_detail
+    data["server"] = {"source": result.server, "version": result.server_version}
+    data["replay_seconds"] = round(result.seconds, 3)
+    data["revisions"] = [
+        {"revision": r.revision, "path": report.display_path(r.path), "reviewed": r.reviewed, "error": r.error,
+         "error_line": r.error_line, "seeded": r.seeded, "unseeded": r.unseeded, "duration_ms": r.duration_ms}
+        for r in result.revisions
+    ]
+    data["statements"] = [
+        {
+            "revision": s.revision,
+            "path": report.display_path(s.path),
+            "line": s.line,
+            "sql": s.sql,
+            "in_transaction": s.in_transaction,
+            "observed": s.observed,
+            "locks": [{"relation": lock.relation, "kind": lock.kind, "mode": lock.mode, "acquired": lock.acquired,
+                       "existing": lock.existing} for lock in s.locks],
+            "blocks": {
+                "reads": any(blocks(lock.mode).reads for lock in s.locks if lock.existing),
+                "writes": any(blocks(lock.mode).writes for lock in s.locks if lock.existing),
+            },
+            "rewrites": s.rewrites,
+            "scans": s.scans,
+            "created": s.created,
+            "duration_ms": s.duration_ms,
+            "lock_timeout": s.lock_timeout,
+            "error": s.error,
+        }
+        for r in result.revisions if r.reviewed for s in r.statements
+    ]
+    return data
+
+
+def render(result: ReplayReport, *, color: bool = False) -> str:
+    return json.dumps(as_dict(result), indent=2) + "\n"

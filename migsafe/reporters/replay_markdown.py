@@ -1,0 +1,41 @@
+"""``migsafe replay --format markdown``: for a pull-request comment or ``$GITHUB_STEP_SUMMARY``."""
+
+from __future__ import annotations
+
+from migsafe.replay.run import ReplayReport
+from migsafe.reporters.replay_text import _blocks, _locks
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(result: ReplayReport, *, color: bool = False) -> str:
+    report = result.report
+    lines = ["## migsafe replay", "",
+             f"Replayed on {result.server_version or 'PostgreSQL'} ({_cell(result.server)}).", ""]
+    for revision in result.revisions:
+        if not revision.reviewed:
+            continue
+        lines += [f"### `{revision.revision}` — `{report.display_path(revision.path)}`", ""]
+        if revision.error:
+            lines += [f"**Failed on the server:** {_cell(revision.error)}", ""]
+        lines += ["| line | statement | locks taken | blocks | rewrite | scan | ms |",
+                  "|---:|---|---|---|---|---|---:|"]
+        for s in revision.statements:
+            sql = s.sql if len(s.sql) <= 80 else s.sql[:79] + "…"
+            lines.append(f"| {s.line} | `{_cell(sql)}` | {_cell(_locks(s))} | {_blocks(s)} | "
+                         f"{_cell(', '.join(s.existing_rewrites) or '-')} | {_cell(', '.join(s.existing_scans) or '-')} "
+                         f"| {s.duration_ms:.1f} |")
+        findings = [f for f in report.findings if f.revision == revision.revision]
+        if findings:
+            lines += ["", "| line | rule | replay | detail |", "|---:|---|---|---|"]
+            lines += [f"| {f.line} | `{f.rule}` | {f.replay_status} | {_cell(f.replay_detail or f.message)} |"
+                      for f in findings]
+        lines.append("")
+    if report.errors:
+        lines += ["### Could not be reviewed", ""]
+        lines += [f"- `{report.display_path(e.path)}:{e.line}`: {_cell(e.message)}" for e in report.errors]
+        lines.append("")
+    lines.append(f"_Assumed PostgreSQL {report.pg_version}, {report.transaction_description}._")
+    return "\n".join(lines) + "\n"
