@@ -9,3 +9,9 @@ class MigsafeError(Exception):
 
 class UsageError(MigsafeError):
     """Bad arguments, bad configuration, nothing to review."""
+
+
+class Terminated(SystemExit):
+    """The process was asked to stop (SIGTERM) while a server was up. A ``SystemExit`` so that ``finally``
+    blocks clean up, and a class of its own so that code running revisions (which must survive a revision's
+    own ``sys.exit()``) can tell the two apart and let this one through."""

@@ -20,6 +20,7 @@ from typing import Any, Iterator
 from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 
+from migsafe.errors import Terminated
 from migsafe.model import LoadError, RecordedRevision, RevisionFile
 from migsafe.recording.operations import RecordingOperations
 from migsafe.recording.recorder import Recorder
@@ -149,7 +150,7 @@ def run_upgrade(rec: RecordedRevision, context: MigrationContext, tracker: Opera
                 else contextlib.nullcontext()
             with transaction:  # type: ignore[attr-defined]
                 upgrade()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated):
         raise
     except BaseException as exc:  # noqa: BLE001 - SystemExit from a revision must not end the review
         rec.error = _load_error(exc, rec)

@@ -45,7 +45,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from sqlalchemy.engine import URL
 
-from migsafe.errors import MigsafeError, UsageError
+from migsafe.errors import MigsafeError, Terminated, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -747,7 +747,7 @@ class _TerminationGuard:
         self._fired = signum
         if signum == signal.SIGINT:
             raise KeyboardInterrupt
-        raise SystemExit(128 + signum)
+        raise Terminated(128 + signum)
 
     def __exit__(self, *exc_info: object) -> None:
         for signum, handler in self._previous.items():
