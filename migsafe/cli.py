@@ -45,7 +45,8 @@ def _use_color(no_color: bool) -> bool:
 def review(
     paths: List[Path] = typer.Argument(None, help="Versions directory, project directory, alembic.ini, or "
                                                   "revision files. Default: the project in the current directory."),
-    output_format: str = typer.Option("text", "--format", "-f", help="Output format: text or json."),
+    output_format: str = typer.Option("text", "--format", "-f", help="Output format: text, json, github, sarif "
+                                                                      "or markdown."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 on findings at or above: error, "
                                                                   "warning (default) or never."),
     pg_version: Optional[str] = typer.Option(None, "--pg-version", help="Target PostgreSQL version (default 15)."),
@@ -54,6 +55,16 @@ def review(
     since: Optional[str] = typer.Option(None, "--since", help="Review only revisions after this revision id."),
     config: Optional[Path] = typer.Option(None, "--config", help="pyproject.toml (or migsafe.toml) to read."),
     no_color: bool = typer.Option(False, "--no-color", help="No colour (also: NO_COLOR set)."),
+    hook: bool = typer.Option(False, "--hook", help="Compact advisory text for Alembic's post-write hook "
+                                                    "(`review --hook REVISION_SCRIPT_FILENAME`)."),
+    strict_imports: bool = typer.Option(False, "--strict-imports",
+                                        help="A module a revision imports that is not installed is a load-error "
+                                             "(default: replace it with a stand-in and mark the review partial)."),
+    changed_since: Optional[str] = typer.Option(None, "--changed-since", metavar="GITREF",
+                                                help="Report only revisions whose files changed since the merge "
+                                                     "base of GITREF and HEAD (committed or not)."),
+    outputs: Optional[List[str]] = typer.Option(None, "--output", "-o", metavar="FORMAT=PATH",
+                                                help="Also write this format to PATH (repeatable)."),
 ) -> None:
     """Review revision scripts and report the migrations that will hurt a live database."""
     from migsafe.engine import ReviewOptions
@@ -62,9 +73,23 @@ def review(
 
     if output_format not in FORMATS:
         _fail(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    if hook and output_format != "text":
+        _fail("--hook prints compact text; leave out --format")
+    targets = _output_targets(outputs or [], FORMATS)
     options = ReviewOptions(paths=list(paths or []), config_file=config, pg_version=pg_version, select=select,
-                            ignore=ignore, fail_on=fail_on, since=since)
+                            ignore=ignore, fail_on=fail_on, since=since,
+                            changed_since=changed_since, strict_imports=strict_imports)
     report = _guard(lambda: run_review(options))
+    for fmt, target in targets:
+        try:
+            target.write_text(renderer(fmt)(report, color=False), encoding="utf-8")
+        except OSError as exc:
+            _fail(f"--output {fmt}={target}: cannot write: {exc.strerror or exc}")
+    if hook:
+        from migsafe.reporters.text_reporter import render_hook
+
+        sys.stdout.write(render_hook(report, color=_use_color(no_color)))
+        raise typer.Exit(report.exit_code())
     sys.stdout.write(renderer(output_format)(report, color=_use_color(no_color)))
     raise typer.Exit(report.exit_code())
 
@@ -160,5 +185,28 @@ def _guard(call):  # type: ignore[no-untyped-def]
               "(please report this with the revision that triggered it)")
 
 
+def _output_targets(specs: List[str], formats: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """``--output FORMAT=PATH`` values, checked before any revision runs."""
+    targets: list[tuple[str, Path]] = []
+    for spec in specs:
+        fmt, sep, name = spec.partition("=")
+        if not sep or not name:
+            _fail(f"--output must be FORMAT=PATH, not {spec!r}")
+        if fmt not in formats:
+            _fail(f"--output format must be one of {', '.join(formats)}, not {fmt!r}")
+        target = Path(name)
+        if target.is_dir() or not target.parent.is_dir():
+            _fail(f"--output {spec}: cannot write there (no such directory, or a directory)")
+        if any(target.resolve() == other.resolve() for _, other in targets):
+            _fail(f"--output {spec}: that path is given twice")
+        targets.append((fmt, target))
+    return targets
+
+
 def run() -> None:
+    # Output often goes to a pipe (Alembic's post-write hook, CI, pre-commit) whose encoding may not show every
+    # character of a path or source line: print "?" for those instead of dying with a UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     app()

@@ -57,13 +57,23 @@ class Settings:
     start_after: str | None = None
     fail_on: str = "warning"
     transaction_per_migration: bool = True
+    # False: a module a revision imports but that is not installed fails the revision (load-error) instead
+    # of being replaced by a stand-in (a partial review).
+    strict_imports: bool = False
+    # The lock_timeout the deploy sets for the migration's session ("2s"), when it is set outside Alembic.
+    lock_timeout: str | None = None
+    transactional_ddl: bool = True
     config_file: Path | None = None
+    # Keys the configuration file set explicitly (so env.py detection does not override them).
+    explicit: frozenset[str] = frozenset()
+    transaction_model_source: str = "default"  # "default", "env.py", "[tool.migsafe]" or "command line"
 
     def with_overrides(self, **changes: Any) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-_KEYS = {"pg-version", "select", "ignore", "severity", "start-after", "fail-on", "transaction-per-migration"}
+_KEYS = {"pg-version", "select", "ignore", "severity", "start-after", "fail-on", "transaction-per-migration",
+         "strict-imports", "lock-timeout", "transactional-ddl"}
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -123,12 +133,26 @@ def load_settings(config_file: Path | None, known_rules: set[str]) -> Settings:
         settings = replace(settings, start_after=table["start-after"])
     if "fail-on" in table:
         settings = replace(settings, fail_on=check_fail_on(table["fail-on"], where))
-    if "transaction-per-migration" in table:
-        value = table["transaction-per-migration"]
-        if not isinstance(value, bool):
-            raise UsageError(f"{where}: transaction-per-migration must be true or false")
-        settings = replace(settings, transaction_per_migration=value)
+    settings = replace(settings, explicit=frozenset(table))
+    for key in ("transaction-per-migration", "strict-imports", "transactional-ddl"):
+        if key in table:
+            value = table[key]
+            if not isinstance(value, bool):
+                raise UsageError(f"{where}: {key} must be true or false")
+            settings = replace(settings, **{key.replace("-", "_"): value})
+    if "lock-timeout" in table:
+        settings = replace(settings, lock_timeout=check_lock_timeout(table["lock-timeout"], where))
     return settings
+
+
+def check_lock_timeout(value: object, where: str) -> str:
+    """A PostgreSQL duration as ``SET lock_timeout`` accepts it: "2s", "500ms", "1min", or a number of ms."""
+    from migsafe.sql.locks import duration_ms
+
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or duration_ms(value) is None:
+        raise UsageError(f"{where}: lock-timeout must be a PostgreSQL duration such as \"2s\", \"500ms\" or "
+                         f"\"1min\" (units us, ms, s, min, h, d), not {value!r}")
+    return str(value)
 
 
 def check_fail_on(value: object, where: str) -> str:

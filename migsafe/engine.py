@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from migsafe import config as cfg
+from migsafe.envpy import read_env_py
 from migsafe.errors import UsageError
 from migsafe.model import LoadError, Note, RecordedRevision
 from migsafe.project import Project, locate
@@ -29,6 +30,8 @@ class ReviewOptions:
     fail_on: str | None = None
     since: str | None = None
     transaction_per_migration: bool | None = None
+    strict_imports: bool | None = None
+    changed_since: str | None = None  # a git ref: report only revisions changed since its merge base with HEAD
 
 
 def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
@@ -50,6 +53,19 @@ def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
         overrides["start_after"] = options.since
     if options.transaction_per_migration is not None:
         overrides["transaction_per_migration"] = options.transaction_per_migration
+        overrides["transaction_model_source"] = "command line"
+    elif "transaction-per-migration" in settings.explicit or "transactional-ddl" in settings.explicit:
+        overrides["transaction_model_source"] = "[tool.migsafe]"
+    else:
+        env = read_env_py(project.env_py)
+        if env.transaction_per_migration is not None or env.transactional_ddl is not None:
+            overrides["transaction_model_source"] = "env.py"
+            if env.transaction_per_migration is not None:
+                overrides["transaction_per_migration"] = env.transaction_per_migration
+            if env.transactional_ddl is not None:
+                overrides["transactional_ddl"] = env.transactional_ddl
+    if options.strict_imports:
+        overrides["strict_imports"] = True
     return settings.with_overrides(**overrides)
 
 
@@ -70,6 +86,7 @@ class Plan:
     history: History
     reported: set[str]
     report: Report  # started with graph problems and unreadable files
+    shipping: frozenset[str] | None = None  # with --changed-since: the new revisions, which ship together
 
 
 def plan(options: ReviewOptions) -> Plan:
@@ -80,9 +97,14 @@ def plan(options: ReviewOptions) -> Plan:
         paths += [p for p in sorted(project.only_files) if p not in paths]
     history = load_history(paths)
     reported = _reported_revisions(history, project, settings)
+    shipping = None
+    if options.changed_since is not None:
+        reported, shipping = _changed_revisions(options.changed_since, history, project, reported)
     report = Report(
         pg_version=str(settings.pg_version),
-        transaction_model="per-migration" if settings.transaction_per_migration else "single",
+        transaction_model=("none" if not settings.transactional_ddl
+                           else "per-migration" if settings.transaction_per_migration else "single"),
+        transaction_model_source=settings.transaction_model_source,
         fail_on=settings.fail_on,
         cwd=options.cwd,
     )
@@ -98,7 +120,8 @@ def plan(options: ReviewOptions) -> Plan:
     if not history.files and not report.errors:
         where = ", ".join(str(d) for d in project.versions_dirs)
         raise UsageError(f"nothing to review: no revision scripts in {where}")
-    return Plan(project=project, settings=settings, history=history, reported=reported, report=report)
+    return Plan(project=project, settings=settings, history=history, reported=reported, report=report,
+                shipping=shipping)
 
 
 def review(options: ReviewOptions) -> Report:
@@ -112,9 +135,15 @@ def review(options: ReviewOptions) -> Report:
         sys_path=project.sys_path,
         config_file=project.config_file,
         transaction_per_migration=settings.transaction_per_migration,
+        transactional_ddl=settings.transactional_ddl,
         reported=reported,
+        stub_imports=not settings.strict_imports,
     )
     report.revisions_loaded = len(recorded)
+    if work.shipping is not None:
+        for revision in recorded:
+            if revision.reported:
+                revision.shipping_set = work.shipping | {revision.revision}
     rules = active_rules(settings)
     for order, revision in enumerate(recorded):
         if not revision.reported:
@@ -124,9 +153,21 @@ def review(options: ReviewOptions) -> Report:
             report.errors.append(revision.error)
             continue
         report.notes.extend(revision.notes)
-        _check_revision(revision, order, rules, settings, recorded, report)
+        if revision.partial:
+            report.partial.append(revision)
+            report.notes.append(_partial_note(revision))
+        _check_revision(revision, order, rules, settings, recorded, report, env_py=_env_py(project))
     report.sort()
     return report
+
+
+def _partial_note(revision: RecordedRevision) -> Note:
+    calls = ", ".join(f"{name} (line {line})" for name, line in revision.stub_calls)
+    message = (f"partial review: ran with stand-ins for {', '.join(revision.stubbed)} (not importable here)"
+               + (f"; calls into them are not checked: {calls}" if calls else "")
+               + "; run migsafe where the application is importable for a complete review")
+    return Note(kind="partial", message=message, path=revision.path, line=revision.file.line,
+                revision=revision.revision)
 
 
 def _reported_revisions(history: History, project: Project, settings: cfg.Settings) -> set[str]:
@@ -142,9 +183,32 @@ def _reported_revisions(history: History, project: Project, settings: cfg.Settin
     return ids  # type: ignore[return-value]
 
 
+def _changed_revisions(ref: str, history: History, project: Project,
+                       reported: set[str]) -> tuple[set[str], frozenset[str]]:
+    """``--changed-since``: the reported revisions whose files changed since the merge base of ``ref`` and
+    HEAD, and the revisions whose files are new there (they ship together: their tables are still empty)."""
+    from migsafe.changes import changed_since
+
+    changes = changed_since(ref, project.versions_dirs[0] if project.versions_dirs else project.root)
+    changed = {f.revision for f in history.files if f.revision and f.path.resolve() in changes.changed}
+    added = frozenset(f.revision for f in history.files if f.revision and f.path.resolve() in changes.added)
+    return reported & changed, added  # type: ignore[return-value]
+
+
+def _env_py(project: Project) -> Path | None:
+    """The project's env.py: from the Alembic configuration, else next to a ``versions`` directory."""
+    if project.env_py is not None:
+        return project.env_py
+    for versions in project.versions_dirs:
+        candidate = versions.parent / "env.py"
+        if versions.name == "versions" and candidate.is_file():
+            return candidate
+    return None
+
+
 def _check_revision(revision: RecordedRevision, order: int, rules: list[Rule], settings: cfg.Settings,
-                    history: list[RecordedRevision], report: Report) -> None:
-    view = RevisionView(revision, settings.pg_version, history)
+                    history: list[RecordedRevision], report: Report, env_py: Path | None = None) -> None:
+    view = RevisionView(revision, settings.pg_version, history, settings=settings, env_py=env_py)
     hits: list[tuple[Rule, Hit]] = []
     seen: set[tuple[str, int]] = set()
     for rule in rules:

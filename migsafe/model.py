@@ -104,6 +104,14 @@ class RecordedRevision:
     shipping_set: frozenset[str] = frozenset()
     # What ``downgrade()`` re-creates, when asked for (hidden-rename evidence for a file reviewed alone).
     downgrade_actions: tuple[Action, ...] | None = None
+    # Modules replaced by stand-ins because they could not be imported, and the revision's calls into them
+    # (name, line): a partial review.
+    stubbed: tuple[str, ...] = ()
+    stub_calls: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.stubbed)
 
     @property
     def revision(self) -> str:

@@ -87,7 +87,10 @@ def _from_directory(directory: Path, explicit: bool) -> Project | None:
 def _from_versions_dir(versions: Path) -> Project:
     versions = versions.resolve()
     # A versions directory inside a project: use that project's settings (sys.path, extra locations).
-    for parent in list(versions.parents)[:4]:
+    # Every ancestor, not just the nearest few: `alembic revision` run from the project root can write into
+    # a deeply nested script_location (src/app/db/migrations/versions); only a configuration that names
+    # this directory is used, so a far-away alembic.ini cannot be picked by mistake.
+    for parent in versions.parents:
         for candidate in (parent / "alembic.ini", parent / "pyproject.toml"):
             if candidate.is_file():
                 try:
@@ -96,10 +99,15 @@ def _from_versions_dir(versions: Path) -> Project:
                     # An incomplete or templated configuration (script_location set in code): the
                     # directory we were given is still a perfectly good versions directory.
                     continue
-                if project is not None and versions in project.versions_dirs:
+                if project is not None and (versions in project.versions_dirs or (project.recursive and any(
+                        versions.is_relative_to(v) for v in project.versions_dirs))):
+                    # With recursive_version_locations (file_template = %%(year)d/%%(month).2d/...), a new
+                    # revision lands in a subdirectory: its history is the whole versions tree.
                     return project
-    root = versions.parent.parent if versions.name == "versions" else versions.parent
-    return Project(root=versions, versions_dirs=[versions], sys_path=[root])
+    # No configuration says where the application lives: try the directories a project usually has above
+    # its versions directory (migrations/versions -> the project root; a script directory -> itself).
+    candidates = [versions.parent.parent, versions.parent] if versions.name == "versions" else [versions.parent]
+    return Project(root=versions, versions_dirs=[versions], sys_path=candidates)
 
 
 def _from_revision_files(files: list[Path]) -> Project:

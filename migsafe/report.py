@@ -34,11 +34,14 @@ class Report:
     errors: list[LoadError] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     pg_version: str = "15"
-    transaction_model: str = "per-migration"
+    transaction_model: str = "per-migration"  # "per-migration", "single" or "none" (transactional_ddl=False)
+    transaction_model_source: str = "default"
     revisions_reviewed: int = 0
     revisions_loaded: int = 0
     fail_on: str = "warning"
     cwd: Path = field(default_factory=Path.cwd)
+    # Revisions reviewed with stand-ins for modules that could not be imported (RecordedRevision objects).
+    partial: list = field(default_factory=list)
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: (f.order, f.line, f.rule))
@@ -69,5 +72,9 @@ class Report:
     @property
     def transaction_description(self) -> str:
         if self.transaction_model == "per-migration":
-            return "one transaction per revision (transaction_per_migration=True)"
-        return "one transaction for the whole upgrade (Alembic's default)"
+            text = "one transaction per revision (transaction_per_migration=True)"
+        elif self.transaction_model == "none":
+            text = "no transactions (transactional_ddl=False)"
+        else:
+            text = "one transaction for the whole upgrade (Alembic's default)"
+        return text if self.transaction_model_source == "default" else f"{text}, from {self.transaction_model_source}"

@@ -35,6 +35,7 @@ class Constraint:
     not_null_column: str | None = None
     columns: tuple[str, ...] = ()
     added_in: str | None = None
+    references: QName | None = None  # the referenced table of a foreign key (its drop locks that table too)
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def _create_table(schema: Schema, a: A.CreateTable, rev: str | None) -> None:
     }
     constraints = tuple(
         Constraint(name=c.name, kind=c.kind, validated=not c.not_valid, not_null_column=c.not_null_column,
-                   columns=c.columns, added_in=rev)
+                   columns=c.columns, added_in=rev, references=c.references)
         for c in a.constraints
     )
     schema._put(Table(name=a.table, columns=MappingProxyType(columns), constraints=constraints, created_in=rev,
@@ -194,7 +195,7 @@ def _add_constraint(schema: Schema, a: A.AddConstraint, rev: str | None) -> None
     current = schema._table_or_placeholder(a.table)
     c = a.constraint
     new = Constraint(name=c.name, kind=c.kind, validated=not c.not_valid, not_null_column=c.not_null_column,
-                     columns=c.columns, added_in=rev)
+                     columns=c.columns, added_in=rev, references=c.references)
     changes: dict[str, object] = {"constraints": current.constraints + (new,)}
     if c.kind == "primary_key" and c.columns:
         columns = dict(current.columns)

@@ -14,7 +14,9 @@ from conftest import USERS_TABLE, write_history
 from migsafe.engine import ReviewOptions, review
 from migsafe.errors import UsageError
 
-DROP = 'op.drop_column("users", "name")'
+# Lock timeouts set, so that only the rule under test speaks (missing-lock-timeout stays quiet).
+LOCK_TIMEOUT = 'op.execute("SET LOCAL lock_timeout = \'2s\'")\n'
+DROP = LOCK_TIMEOUT + 'op.drop_column("users", "name")'
 
 
 def _history(tmp_path: Path, *bodies: str) -> Path:
@@ -57,7 +59,7 @@ def test_select_limits_rules(tmp_path):
 
 
 def test_start_after_from_config(tmp_path):
-    versions = _history(tmp_path, USERS_TABLE, DROP, 'op.drop_column("users", "email")')
+    versions = _history(tmp_path, USERS_TABLE, DROP, LOCK_TIMEOUT + 'op.drop_column("users", "email")')
     _pyproject(tmp_path, 'start-after = "r2"\n')
     assert [f.revision for f in review(ReviewOptions(paths=[versions], cwd=tmp_path)).findings] == ["r3"]
 
@@ -92,7 +94,7 @@ def test_exit_codes_and_json_contract(tmp_path):
     data = json.loads(result.stdout)
     assert data["schema_version"] == 1
     assert data["assumptions"] == {
-        "pg_version": "15", "transaction_model": "per-migration",
+        "pg_version": "15", "transaction_model": "per-migration", "transaction_model_source": "default",
         "transaction_model_description": "one transaction per revision (transaction_per_migration=True)"}
     [finding] = data["findings"]
     assert {"rule", "severity", "path", "line", "revision", "message", "fix"} <= set(finding)
@@ -103,7 +105,7 @@ def test_exit_codes_and_json_contract(tmp_path):
 
 
 def test_clean_history_exits_zero(tmp_path):
-    versions = _history(tmp_path, USERS_TABLE, 'op.add_column("users", sa.Column("age", sa.Integer()))')
+    versions = _history(tmp_path, USERS_TABLE, LOCK_TIMEOUT + 'op.add_column("users", sa.Column("age", sa.Integer()))')
     result = migsafe("review", str(versions), cwd=tmp_path)
     assert result.returncode == 0
     assert "0 findings" in result.stdout
@@ -111,7 +113,7 @@ def test_clean_history_exits_zero(tmp_path):
 
 def test_load_error_exits_two_whatever_fail_on_says(tmp_path):
     versions = _history(tmp_path, USERS_TABLE, "import not_installed_anywhere")
-    result = migsafe("review", str(versions), "--fail-on", "never", cwd=tmp_path)
+    result = migsafe("review", str(versions), "--fail-on", "never", "--strict-imports", cwd=tmp_path)
     assert result.returncode == 2
     assert "002_r2.py" in result.stdout and "ModuleNotFoundError" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
@@ -156,3 +158,38 @@ def test_version_is_cheap(tmp_path):
     imported = result.stderr
     for heavy in ("sqlalchemy", "alembic", "rich", "typer", "pglast"):
         assert f" {heavy}" not in imported, f"--version imported {heavy}"
+
+
+ENV_PY = """
+from alembic import context
+
+def run_migrations_online():
+    context.configure(connection=None, target_metadata=None{extra})
+    with context.begin_transaction():
+        context.run_migrations()
+"""
+
+
+@pytest.mark.parametrize("extra, model", [
+    (", transaction_per_migration=True", "per-migration"),
+    ("", "single"),
+    (", transactional_ddl=False", "none"),
+])
+def test_transaction_model_is_read_from_env_py(tmp_path, extra, model):
+    root = tmp_path / "project"
+    write_history(root / "migrations" / "versions", [USERS_TABLE, DROP])
+    (root / "migrations" / "env.py").write_text(ENV_PY.format(extra=extra))
+    (root / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s/migrations\n")
+    report = review(ReviewOptions(paths=[root], cwd=tmp_path))
+    assert report.transaction_model == model
+    assert report.transaction_description.endswith("from env.py")
+
+
+def test_configuration_overrides_env_py(tmp_path):
+    root = tmp_path / "project"
+    write_history(root / "migrations" / "versions", [USERS_TABLE, DROP])
+    (root / "migrations" / "env.py").write_text(ENV_PY.format(extra=""))
+    (root / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s/migrations\n")
+    (root / "pyproject.toml").write_text("[tool.migsafe]\ntransaction-per-migration = true\n")
+    report = review(ReviewOptions(paths=[root], cwd=tmp_path))
+    assert (report.transaction_model, report.transaction_model_source) == ("per-migration", "[tool.migsafe]")

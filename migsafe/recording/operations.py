@@ -47,6 +47,25 @@ class RecordingOperations(_RecordingMixin, Operations):
         super().__init__(migration_context)
         self._recorder = recorder
 
+    def __getattr__(self, name: str) -> Any:
+        """``op.<name>`` that Alembic does not know: a plugin operation. Known plugins are recorded as the SQL
+        they emit; any other is recorded as an unknown operation instead of failing the revision."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        from migsafe.recording.plugins import OPERATIONS
+
+        handler = OPERATIONS.get(name)
+        recorder = self._recorder
+
+        def call(*args: Any, **kwargs: Any) -> None:
+            with recorder.operation(name, None):
+                if handler is not None:
+                    handler(self, args, kwargs)
+                else:
+                    recorder.unknown_operation(name)
+
+        return call
+
     @contextmanager
     def batch_alter_table(  # type: ignore[override]
         self,

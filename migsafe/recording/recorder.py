@@ -39,6 +39,16 @@ class Recorder(OperationTracker):
         super().start_revision(revision, upgrade_code, linemap)
         self._index = 0
 
+    def checkpoint(self) -> tuple[Any, ...]:
+        """The model and transaction state, to retry a revision from the same starting point (table values
+        are immutable, so copying the dictionaries is enough)."""
+        return (dict(self.schema.tables), dict(self.schema.enums), dict(self.schema.indexes), self.default_schema,
+                self.in_transaction, self.transaction)
+
+    def restore(self, checkpoint: tuple[Any, ...]) -> None:
+        tables, enums, indexes, self.default_schema, self.in_transaction, self.transaction = checkpoint
+        self.schema.tables, self.schema.enums, self.schema.indexes = dict(tables), dict(enums), dict(indexes)
+
     # -- the bind --------------------------------------------------------------------------------------------
     def bind(self) -> Any:
         if self._bind is None:
@@ -198,6 +208,11 @@ class Recorder(OperationTracker):
             if isinstance(action, A.AddConstraint) and action.constraint.references is not None:
                 ref = action.constraint.references
                 tables[ref] = self.schema.tables.get(ref)
+            if isinstance(action, A.CreateTable):
+                # CREATE TABLE ... REFERENCES locks the referenced tables: rules need to know if they are new.
+                for spec in action.constraints:
+                    if spec.references is not None:
+                        tables.setdefault(spec.references, self.schema.tables.get(spec.references))
             if isinstance(action, A.AlterColumnType):
                 if action.new_type is not None:
                     enums[action.new_type.qname] = self.schema.enums.get(action.new_type.qname)

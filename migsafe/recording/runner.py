@@ -10,6 +10,7 @@ revision modules themselves, stdout) is restored after the run.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import io
 import sys
 import traceback
@@ -25,6 +26,7 @@ from migsafe.model import LoadError, RecordedRevision, RevisionFile
 from migsafe.recording.operations import RecordingOperations
 from migsafe.recording.recorder import Recorder
 from migsafe.recording.source import LineMap
+from migsafe.recording.stubs import StubFinder, missing_module
 from migsafe.recording.tracking import OperationTracker
 from migsafe.schema import Schema
 from migsafe.sql import actions as A
@@ -47,8 +49,10 @@ def record_history(
     sys_path: list[Path],
     config_file: Path | None,
     transaction_per_migration: bool = True,
+    transactional_ddl: bool = True,
     reported: set[str] | None = None,
     want_downgrade_evidence: bool = True,
+    stub_imports: bool = True,
 ) -> list[RecordedRevision]:
     """Record every revision in order. ``reported``: revision ids whose findings matter (None: all)."""
     known = {f.revision for f in files}
@@ -60,7 +64,7 @@ def record_history(
         opts={
             "as_sql": True,
             "output_buffer": buffer,
-            "transactional_ddl": True,
+            "transactional_ddl": transactional_ddl,
             "transaction_per_migration": transaction_per_migration,
         },
     )
@@ -74,7 +78,7 @@ def record_history(
         with outer:  # type: ignore[attr-defined]
             for file in files:
                 rec = RecordedRevision(file=file, reported=reported is None or (file.revision in reported))
-                run_upgrade(rec, context, recorder, transaction_per_migration)
+                _record_with_stubs(rec, context, recorder, transaction_per_migration, stub_imports, sys_path)
                 if rec.error is not None and transaction_per_migration:
                     recorder.end_transaction()
                 if want_downgrade_evidence and rec.reported and rec.error is None and _needs_downgrade(rec):
@@ -106,15 +110,20 @@ def isolated(sys_path: list[Path], operations: RecordingOperations,
     sys.path[:0] = [str(p) for p in sys_path if str(p) not in sys.path]
     operations._install_proxy()
     environment._install_proxy()
+    # `op.<plugin operation>` on the alembic.op module: route unknown names to our Operations object.
+    import alembic.op as op_module
+
+    op_module.__getattr__ = lambda name: getattr(operations, name)  # type: ignore[attr-defined]
     try:
         yield
     finally:
+        del op_module.__getattr__  # type: ignore[attr-defined]
         operations._remove_proxy()
         environment._remove_proxy()
         sys.path[:] = saved_path
-        for name in set(sys.modules) - saved_modules:
-            if name.startswith("_migsafe_rev_"):
-                del sys.modules[name]
+        # Revision modules, and the project's own modules imported for them, go: the next review (of another
+        # project, in the same process) must import its own.
+        _forget_project_modules(saved_modules, sys_path)
 
 
 def _load_module(file: RevisionFile) -> Any:
@@ -123,10 +132,56 @@ def _load_module(file: RevisionFile) -> Any:
     return load_module_py(f"_migsafe_rev_{abs(hash(str(file.path)))}", file.path)
 
 
+MAX_STUBBED_MODULES = 12
+
+
+def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorder: Recorder, per_migration: bool,
+                       allow_stubs: bool, sys_path: list[Path]) -> None:
+    """Record the revision; when it fails on a module (or name) that cannot be imported, retry with that
+    module replaced by a stand-in, until it runs or fails for another reason."""
+    stubbed: list[str] = []
+    checkpoint = recorder.checkpoint()
+    while True:
+        finder = StubFinder(stubbed, recorder.stub_called) if stubbed else None
+        before = set(sys.modules)
+        if finder is not None:
+            finder.install()
+        try:
+            failure = run_upgrade(rec, context, recorder, per_migration)
+        finally:
+            if finder is not None:
+                finder.uninstall()
+                _forget_project_modules(before, sys_path)
+        if failure is None or not allow_stubs:
+            break
+        name = missing_module(failure)
+        if name is None or name in stubbed or len(stubbed) >= MAX_STUBBED_MODULES:
+            break
+        stubbed.append(name)
+        recorder.restore(checkpoint)
+        rec.statements.clear()
+        rec.operations.clear()
+        rec.notes.clear()
+        rec.stub_calls.clear()
+        rec.error = None
+    rec.stubbed = tuple(stubbed)
+
+
+def _forget_project_modules(before: set[str], sys_path: list[Path]) -> None:
+    """Application modules imported while stand-ins were active may hold stand-ins: import them afresh next
+    time. Library modules stay (re-importing them would duplicate their classes)."""
+    roots = [str(p) for p in sys_path]
+    for name in set(sys.modules) - before:
+        module = sys.modules.get(name)
+        filename = getattr(module, "__file__", None) or ""
+        if name.startswith("_migsafe_rev_") or any(filename.startswith(root) for root in roots):
+            sys.modules.pop(name, None)
+
+
 def run_upgrade(rec: RecordedRevision, context: MigrationContext, tracker: OperationTracker,
-                per_migration: bool) -> None:
+                per_migration: bool) -> BaseException | None:
     """Import the revision and run its ``upgrade()`` in Alembic's transaction handling; failures go to
-    ``rec.error``. Shared by offline recording and replay."""
+    ``rec.error`` (and the exception is returned). Shared by offline recording and replay."""
     path = rec.path
     try:
         rec.source_lines = path.read_text(encoding="utf-8").splitlines()
@@ -144,18 +199,48 @@ def run_upgrade(rec: RecordedRevision, context: MigrationContext, tracker: Opera
             if not callable(upgrade):
                 rec.error = LoadError(message="revision has no upgrade() function", path=path, line=1,
                                       revision=rec.revision)
-                return
-            tracker.start_revision(rec, getattr(upgrade, "__code__", None), linemap)
+                return None
             transaction = context.begin_transaction(_per_migration=True) if per_migration \
                 else contextlib.nullcontext()
             with transaction:  # type: ignore[attr-defined]
-                upgrade()
+                for function, arguments in upgrade_calls(module, upgrade):
+                    tracker.start_revision(rec, getattr(function, "__code__", None), linemap)
+                    function(*arguments)
     except (KeyboardInterrupt, Terminated):
         raise
     except BaseException as exc:  # noqa: BLE001 - SystemExit from a revision must not end the review
         rec.error = _load_error(exc, rec)
+        return exc
     finally:
         tracker.end_revision()
+    return None
+
+
+def upgrade_calls(module: Any, upgrade: Any) -> list[tuple[Any, tuple[Any, ...]]]:
+    """How to call a revision's upgrade: ``upgrade()`` for the usual template; for the multi-database template
+    (``def upgrade(engine_name): globals()["upgrade_%s" % engine_name]()``) every ``upgrade_<engine>`` function
+    directly, so each op is attributed to its own line; for ``upgrade(op, ...)``-style signatures, the
+    Operations object for a parameter named ``op`` and stand-ins for the rest."""
+    try:
+        parameters = [p for p in inspect.signature(upgrade).parameters.values()
+                      if p.default is inspect.Parameter.empty
+                      and p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        parameters = []
+    if not parameters:
+        return [(upgrade, ())]
+    per_engine = [value for name, value in vars(module).items()
+                  if name.startswith("upgrade_") and inspect.isfunction(value)
+                  and value.__module__ == module.__name__]
+    if len(parameters) == 1 and per_engine:
+        return [(function, ()) for function in sorted(per_engine, key=lambda f: f.__code__.co_firstlineno)]
+    import alembic.op as op_module
+
+    from migsafe.recording.stubs import stub_class
+
+    arguments = tuple(op_module._proxy if p.name == "op" else stub_class(f"upgrade argument {p.name}")()
+                      for p in parameters)
+    return [(upgrade, arguments)]
 
 
 def _load_error(exc: BaseException, rec: RecordedRevision) -> LoadError:

@@ -67,3 +67,15 @@ def caller_line(upgrade_code: CodeType | None, filename: str, linemap: LineMap) 
     if chosen is not None:
         return linemap.statement(chosen.f_lineno)
     return (1, 1)
+
+
+def upgrade_frame_line(upgrade_code: CodeType | None, linemap: LineMap) -> tuple[int, int] | None:
+    """Like :func:`caller_line`, but None when ``upgrade()`` is not on the stack (module import time)."""
+    if upgrade_code is None:
+        return None
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code is upgrade_code:
+            return linemap.statement(frame.f_lineno)
+        frame = frame.f_back
+    return None

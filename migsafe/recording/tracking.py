@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from migsafe.model import RecordedOperation, RecordedRevision
-from migsafe.recording.source import LineMap, caller_line
+from migsafe.recording.source import LineMap, caller_line, upgrade_frame_line
 
 
 class OperationTracker:
@@ -64,6 +64,27 @@ class OperationTracker:
             yield
         finally:
             self._stack.pop()
+
+    def stub_called(self, name: str) -> None:
+        """The revision's ``upgrade()`` called into a stubbed module: its ``op.*`` calls, if any, are invisible."""
+        if self.revision is None:
+            return
+        where = upgrade_frame_line(self._upgrade_code, self._linemap or LineMap(""))
+        if where is not None and (name, where[0]) not in self.revision.stub_calls:
+            self.revision.stub_calls.append((name, where[0]))
+
+    def unknown_operation(self, name: str) -> None:
+        """An ``op.<name>`` no installed Alembic extension provides: say it was not checked."""
+        from migsafe.model import Note
+
+        if self.revision is not None and self.current is not None:
+            rec = self.current[0]
+            rec.name = f"unknown:{name}"
+            self.revision.notes.append(Note(
+                kind="unknown-operation",
+                message=f"op.{name}() is not an Alembic operation migsafe knows (a plugin that is not installed?); "
+                        "what it does to the database was not checked",
+                path=self.revision.path, line=rec.line, revision=self.revision.revision))
 
     # Hooks the batch implementation calls; the offline recorder overrides them.
     def bind(self) -> Any:

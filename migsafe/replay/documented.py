@@ -39,6 +39,9 @@ def _locks_for(action: A.Action) -> list[tuple[A.QName, str, str]]:
         return locks
     if isinstance(action, A.DataChange):
         return [(action.table, "table", "RowExclusiveLock")]
+    if isinstance(action, A.DetachPartition) and action.concurrently:
+        # Two internal transactions: SHARE UPDATE EXCLUSIVE on the parent, ACCESS EXCLUSIVE on the partition.
+        return [(action.table, "table", "ShareUpdateExclusiveLock"), (action.partition, "table", "AccessExclusiveLock")]
     table = getattr(action, "table", None)
     if isinstance(table, A.QName) and not isinstance(action, A.CreateTable):
         return [(table, "table", "AccessExclusiveLock")]  # most ALTER TABLE forms, DROP TABLE, renames

@@ -44,7 +44,13 @@ VERSION_DEPENDENT = {"enum-add-value-in-transaction", "volatile-default", "set-n
 
 Check = Callable[[list[ObservedStatement]], str | None]  # None: confirmed; else why not
 # Rules whose failure shows on a later statement of the same transaction (the use of the new enum value).
-LATER_STATEMENTS = {"enum-add-value-in-transaction"}
+LATER_STATEMENTS = {"enum-add-value-in-transaction", "backfill-in-transaction"}
+
+
+def _failed(statements: list[ObservedStatement]) -> str | None:
+    """A statement that failed released its locks before they could be seen."""
+    errors = [s.error for s in statements if s.error]
+    return f"the statement failed before its locks could be seen: {errors[0]}" if errors else None
 
 
 def _lock_at_least(mode: str, *, existing_only: bool = True) -> Check:
@@ -52,10 +58,10 @@ def _lock_at_least(mode: str, *, existing_only: bool = True) -> Check:
         for s in statements:
             for lock in s.locks:
                 if strength(lock.mode) >= strength(mode) and (lock.existing or not existing_only) \
-                        and lock.kind in ("table", "partitioned table", "index"):
+                        and lock.kind in ("table", "partitioned table", "index", "materialized view"):
                     return None
         seen = sorted({f"{lock.mode} on {lock.relation}" for s in statements for lock in s.locks}) or ["no lock"]
-        return f"expected {mode} on an existing table, saw {', '.join(seen)}"
+        return _failed(statements) or f"expected {mode} on an existing table, saw {', '.join(seen)}"
     return check
 
 
@@ -91,6 +97,34 @@ def _all(*checks: Check) -> Check:
     return check
 
 
+def _ran(statements: list[ObservedStatement]) -> str | None:
+    """For rules whose harm (running code breaking) a server cannot show: the statement ran as written."""
+    errors = [s.error for s in statements if s.error]
+    return f"it failed: {errors[0]}" if errors else None
+
+
+def _two_strong_locks(statements: list[ObservedStatement]) -> str | None:
+    for s in statements:
+        held = {lock.relation for lock in s.locks if lock.dangerous}
+        if len(held) >= 2:
+            return None
+    return "fewer than two existing tables were held under a strong lock"
+
+
+def _no_lock_timeout(statements: list[ObservedStatement]) -> str | None:
+    for s in statements:
+        if s.lock_timeout in ("0", None) and any(lock.existing and lock.mode == "AccessExclusiveLock"
+                                                 for lock in s.locks):
+            return None
+    return _failed(statements) or "no ACCESS EXCLUSIVE lock without lock_timeout was seen"
+
+
+def _ended_transaction(statements: list[ObservedStatement]) -> str | None:
+    if any(not s.in_transaction for s in statements):
+        return None
+    return "the transaction was still open after it"
+
+
 EXPECTATIONS: dict[str, Check] = {
     "index-not-concurrent": _lock_at_least("ShareLock"),
     "drop-index-not-concurrent": _lock_at_least("AccessExclusiveLock", existing_only=False),
@@ -109,6 +143,18 @@ EXPECTATIONS: dict[str, Check] = {
     "drop-table": _lock_at_least("AccessExclusiveLock"),
     "rename-column": _lock_at_least("AccessExclusiveLock"),
     "rename-table": _lock_at_least("AccessExclusiveLock"),
+    "add-column-rewrites": _rewrite,
+    "table-rewrite-command": _rewrite,
+    "reindex-not-concurrent": _rewrite,
+    "detach-partition-not-concurrent": _lock_at_least("AccessExclusiveLock"),
+    "truncate-table": _lock_at_least("AccessExclusiveLock"),
+    "lock-table": _lock_at_least("RowShareLock"),
+    "refresh-matview-not-concurrent": _lock_at_least("AccessExclusiveLock"),
+    "enum-rename-value": _ran,
+    "backfill-in-transaction": _lock_at_least("RowExclusiveLock"),
+    "multiple-strong-locks": _two_strong_locks,
+    "missing-lock-timeout": _no_lock_timeout,
+    "bare-commit": _ended_transaction,
 }
 
 
@@ -116,10 +162,10 @@ def reconcile(static: Report, revisions: list[ReplayedRevision], server: PgVersi
               order: dict[str, int]) -> list[Finding]:
     """Mark each static finding and add the findings only replay could make; returns the new findings."""
     by_revision = {r.revision: r for r in revisions}
-    predicted: set[tuple[str, int]] = set()
+    predicted: dict[tuple[str, int], set[str]] = {}
     explained: set[str] = set()
     for finding in static.findings:
-        predicted.add((finding.revision, finding.line))
+        predicted.setdefault((finding.revision, finding.line), set()).add(finding.rule)
         replayed = by_revision.get(finding.revision)
         if replayed is None:
             finding.replay_status, finding.replay_detail = "not observed", "the revision was not replayed"
@@ -161,8 +207,15 @@ def _evidence(statements: list[ObservedStatement]) -> str:
     return "; ".join(dict.fromkeys(parts)) or "ran without error"
 
 
-def _unpredicted(revisions: list[ReplayedRevision], predicted: set[tuple[str, int]], explained: set[str],
-                 order: dict[str, int]) -> list[Finding]:
+# Which static rules account for a rewrite or a full scan seen on their line.
+REWRITE_RULES = frozenset({"column-type-rewrite", "enum-recreate", "volatile-default", "add-column-rewrites",
+                           "table-rewrite-command", "reindex-not-concurrent", "truncate-table"})
+SCAN_RULES = REWRITE_RULES | {"set-not-null", "constraint-without-not-valid", "index-not-concurrent",
+                              "unique-constraint-builds-index", "backfill-in-transaction", "multiple-strong-locks"}
+
+
+def _unpredicted(revisions: list[ReplayedRevision], predicted: dict[tuple[str, int], set[str]],
+                 explained: set[str], order: dict[str, int]) -> list[Finding]:
     found: list[Finding] = []
 
     def add(rule: Rule, s: ObservedStatement, message: str) -> None:
@@ -178,15 +231,14 @@ def _unpredicted(revisions: list[ReplayedRevision], predicted: set[tuple[str, in
             if s.error and revision.revision not in explained:
                 add(MIGRATION_FAILED, s, f"PostgreSQL refused this statement: {s.error}")
                 continue
-            if (s.revision, s.line) in predicted:
-                continue
-            if s.existing_rewrites:
+            rules = predicted.get((s.revision, s.line), set())
+            if s.existing_rewrites and not rules & REWRITE_RULES:
                 add(OBSERVED_REWRITE, s, f"rewrote {', '.join(s.existing_rewrites)} (relfilenode changed) under "
                                          f"{_strongest(s)}")
             scanned = [n for n in s.existing_scans if n not in s.existing_rewrites]
-            if scanned and not s.created and _strongest(s) in DANGEROUS:
+            if scanned and not s.created and _strongest(s) in DANGEROUS and not rules & SCAN_RULES:
                 add(OBSERVED_FULL_SCAN, s, f"scanned every row of {', '.join(scanned)} under {_strongest(s)}")
-            if s.observed and s.lock_timeout in (None, "0"):
+            if s.observed and s.lock_timeout in (None, "0") and not rules:
                 blocking += [(s, f"{lock.mode} on {lock.relation} (blocks {lock.blocks})")
                              for lock in s.locks if lock.acquired and lock.dangerous]
         if blocking:

@@ -18,6 +18,7 @@ def as_dict(report: Report) -> dict[str, Any]:
         "assumptions": {
             "pg_version": report.pg_version,
             "transaction_model": report.transaction_model,
+            "transaction_model_source": report.transaction_model_source,
             "transaction_model_description": report.transaction_description,
         },
         "findings": [
@@ -44,6 +45,11 @@ def as_dict(report: Report) -> dict[str, Any]:
              "revision": n.revision, "message": n.message}
             for n in report.notes
         ],
+        "partial": [
+            {"revision": r.revision, "path": report.display_path(r.path), "stubbed": list(r.stubbed),
+             "stubbed_calls": [{"name": name, "line": line} for name, line in r.stub_calls]}
+            for r in report.partial
+        ],
         "summary": {
             "revisions_reviewed": report.revisions_reviewed,
             "revisions_loaded": report.revisions_loaded,
@@ -51,6 +57,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             "by_severity": report.counts,
             "errors": len(report.errors),
             "notes": len(report.notes),
+            "partial": len(report.partial),
         },
     }
 

@@ -67,3 +67,55 @@ def print_summary(console: Console, report: Report) -> None:
         summary += f"; {len(report.errors)} could not be reviewed"
     console.print(summary)
     console.print(f"[dim]assumed: PostgreSQL {report.pg_version}, {report.transaction_description}[/dim]")
+
+
+# Where `--hook` output sends readers for the checks that do block a merge.
+BLOCKING_CHECKS_URL = "https://github.com/migsafe/migsafe/blob/main/docs/pre-commit.md"
+
+
+def render_hook(report: Report, *, color: bool = False) -> str:
+    """Compact output for Alembic's post-write hook (`migsafe review --hook REVISION_SCRIPT_FILENAME`).
+
+    Alembic prints this between "Running post write hook" and "done" and ignores the exit status, so it is
+    advisory: one header line, each finding with its source line and fix, load errors and notes one line
+    each, then one line pointing to the checks that block a merge. A clean revision gets the header only.
+    """
+    buffer = io.StringIO()
+    console = console_for(buffer, color)
+    counts = report.counts
+    if report.findings:
+        parts = ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info")
+                          if counts[s])
+        summary = f"{len(report.findings)} finding{'s' if len(report.findings) != 1 else ''} ({parts})"
+    else:
+        summary = "no findings"
+    what = "the new revision" if report.revisions_reviewed <= 1 else f"{report.revisions_reviewed} revisions"
+    headline = f"{summary} in {what}"
+    if report.errors:
+        problems = f"{len(report.errors)} problem{'s' if len(report.errors) != 1 else ''}"
+        headline = f"{headline}, {problems}" if report.findings else f"could not review {what}"
+    model = {"per-migration": "one transaction per revision", "none": "no transactions"}.get(
+        report.transaction_model, "one transaction for the whole upgrade")
+    console.print(f"[bold]migsafe[/bold]: {headline} [dim](PostgreSQL {report.pg_version}, {model})[/dim]")
+    for f in report.findings:
+        style = _STYLE[f.severity]
+        console.print(f"  {escape(report.display_path(f.path))}:{f.line}: [{style}]{f.severity}[/{style}] "
+                      f"[bold]{f.rule}[/bold]: {escape(f.message)}")
+        if f.source_line:
+            console.print(f"    [dim]{f.line:>4} |[/dim] {escape(f.source_line)}")
+        console.print(f"    [green]fix:[/green] {escape(f.fix)}")
+    for error in report.errors:
+        where = f"{report.display_path(error.path)}:{error.line}: " if error.path else ""
+        console.print(f"  {escape(where)}[bold red]{error.kind}[/bold red]: {escape(_first_line(error.message))}")
+    for note in report.notes:
+        where = f"{report.display_path(note.path)}:{note.line}: " if note.path else ""
+        console.print(f"  [dim]{escape(where)}note ({note.kind}): {escape(_first_line(note.message))}[/dim]")
+    if report.findings or report.errors:
+        console.print(f"[dim]advisory only: Alembic ignores this hook's result and the file is left as written; "
+                      f"migsafe in pre-commit or CI blocks the merge: {BLOCKING_CHECKS_URL}[/dim]")
+    return buffer.getvalue()
+
+
+def _first_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[0] if lines else ""

@@ -9,9 +9,10 @@ suppressions. Adding a rule means adding a module to ``migsafe/rules/`` and a pa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
-from migsafe.config import PgVersion
+from migsafe.config import PgVersion, Settings
 from migsafe.model import RecordedRevision, Statement
 from migsafe.schema import Table
 from migsafe.sql import actions as A
@@ -55,14 +56,30 @@ class Rule:
 class RevisionView:
     """What a rule may ask about one revision (and, for transaction questions, the revisions after it)."""
 
-    def __init__(self, revision: RecordedRevision, pg_version: PgVersion, history: list[RecordedRevision]) -> None:
+    def __init__(self, revision: RecordedRevision, pg_version: PgVersion, history: list[RecordedRevision],
+                 settings: Settings | None = None, env_py: Path | None = None) -> None:
         self.revision = revision
         self.pg_version = pg_version
         self._history = history
+        # The project's settings (``lock-timeout``...) and its env.py, for rules that depend on how the
+        # project runs its migrations rather than on one revision.
+        self.settings = settings if settings is not None else Settings(pg_version=pg_version)
+        self.env_py = env_py
 
     @property
     def statements(self) -> list[Statement]:
         return self.revision.statements
+
+    @property
+    def history(self) -> list[RecordedRevision]:
+        """Every recorded revision in upgrade order (for rules about transactions that span revisions)."""
+        return self._history
+
+    def view_of(self, revision: RecordedRevision) -> "RevisionView":
+        """The same questions asked about another revision of the history (its own new tables, shipping set)."""
+        if revision is self.revision:
+            return self
+        return RevisionView(revision, self.pg_version, self._history, settings=self.settings, env_py=self.env_py)
 
     def actions(self, *types: type[ActionT]) -> Iterator[tuple[Statement, ActionT]]:
         for statement in self.revision.statements:

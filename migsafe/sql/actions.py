@@ -244,3 +244,76 @@ class Other(Action):
 
     kind: str
     tables: tuple[QName, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Truncate(Action):
+    """``TRUNCATE``: one action per table named. ``cascade`` also empties every table whose foreign keys
+    reference it; ``only`` (``TRUNCATE ONLY``) leaves inheritance children alone."""
+
+    table: QName
+    cascade: bool = False
+    restart_identity: bool = False
+    only: bool = False
+
+
+@dataclass(frozen=True)
+class LockTable(Action):
+    """An explicit ``LOCK TABLE``: one action per table named. ``mode`` is spelled as ``pg_locks.mode``
+    spells it (``AccessExclusiveLock``, ``ShareLock``...)."""
+
+    table: QName
+    mode: str = "AccessExclusiveLock"
+    nowait: bool = False
+    only: bool = False
+
+
+@dataclass(frozen=True)
+class CreateMatView(Action):
+    """``CREATE MATERIALIZED VIEW``. The field is ``view``, not ``table``: a materialized view is no table
+    the schema model tracks (and rules about tables must not treat it as one)."""
+
+    view: QName
+    with_data: bool = True
+    if_not_exists: bool = False
+
+
+@dataclass(frozen=True)
+class RefreshMatView(Action):
+    view: QName
+    concurrently: bool = False
+    with_data: bool = True  # False: WITH NO DATA, which leaves the view unreadable until the next refresh
+
+
+@dataclass(frozen=True)
+class RewriteTable(Action):
+    """A command whose whole job is to copy a relation into new files under ACCESS EXCLUSIVE: ``VACUUM FULL``,
+    ``CLUSTER``, ``SET TABLESPACE``, ``SET LOGGED`` / ``SET UNLOGGED``. ``table`` is None when the command
+    covers many tables (``VACUUM FULL`` or ``CLUSTER`` with no name, ``ALTER TABLE ALL IN TABLESPACE``);
+    ``index`` is set instead for ``ALTER INDEX ... SET TABLESPACE``."""
+
+    command: str  # "VACUUM FULL", "CLUSTER", "SET TABLESPACE", "SET LOGGED", "SET UNLOGGED"
+    table: QName | None = None
+    index: QName | None = None
+
+
+@dataclass(frozen=True)
+class Reindex(Action):
+    """``REINDEX``. ``kind`` is what it names ("index", "table", "schema", "database", "system"); ``relation``
+    is the index or table, ``name`` the schema or database. The field is not ``table``: REINDEX takes SHARE on
+    the table and ACCESS EXCLUSIVE on its indexes (CONCURRENTLY: SHARE UPDATE EXCLUSIVE), not a table lock
+    of the usual ALTER TABLE kind."""
+
+    kind: str
+    relation: QName | None = None
+    name: str | None = None
+    concurrently: bool = False
+
+
+@dataclass(frozen=True)
+class DetachPartition(Action):
+    """``ALTER TABLE parent DETACH PARTITION partition [CONCURRENTLY]``; ``table`` is the partitioned table."""
+
+    table: QName
+    partition: QName
+    concurrently: bool = False

@@ -367,11 +367,18 @@ def _create_table(node: Any, schema: str) -> Iterable[A.Action]:
 def _create_table_as(node: Any, schema: str) -> Iterable[A.Action]:
     if node.objtype == enums.ObjectType.OBJECT_TABLE and node.into is not None:
         yield A.CreateTable(table=_qname(node.into.rel, schema), as_select=not node.into.skipData)
+    elif node.objtype == enums.ObjectType.OBJECT_MATVIEW and node.into is not None:
+        yield A.CreateMatView(view=_qname(node.into.rel, schema), with_data=not node.into.skipData,
+                              if_not_exists=bool(node.if_not_exists))
     else:
         yield A.Other(kind="CreateMaterializedView")
 
 
 def _alter_table(node: Any, schema: str) -> Iterable[A.Action]:
+    if node.objtype == enums.ObjectType.OBJECT_INDEX and any(
+            cmd.subtype == enums.AlterTableType.AT_SetTableSpace for cmd in node.cmds or ()):
+        yield A.RewriteTable(command="SET TABLESPACE", index=_qname(node.relation, schema))
+        return
     if node.objtype not in (enums.ObjectType.OBJECT_TABLE, enums.ObjectType.OBJECT_FOREIGN_TABLE):
         yield A.Other(kind=f"Alter{node.objtype.name.removeprefix('OBJECT_').title()}")
         return
@@ -412,6 +419,11 @@ def _alter_table(node: Any, schema: str) -> Iterable[A.Action]:
             yield A.ValidateConstraint(table=table, name=cmd.name)
         elif sub == T.AT_DropConstraint:
             yield A.DropConstraint(table=table, name=cmd.name)
+        elif sub in _REWRITE_SUBCOMMANDS:
+            yield A.RewriteTable(command=_REWRITE_SUBCOMMANDS[sub], table=table)
+        elif sub == T.AT_DetachPartition:
+            yield A.DetachPartition(table=table, partition=_qname(cmd.def_.name, schema),
+                                    concurrently=bool(cmd.def_.concurrent))
         else:
             yield A.Other(kind=sub.name.removeprefix("AT_"), tables=(table,))
 
@@ -523,3 +535,103 @@ _HANDLERS = {
     ast.TransactionStmt: _transaction,
     ast.VariableSetStmt: _set,
 }
+
+
+# LockStmt.mode is PostgreSQL's LOCKMODE number (1 = AccessShareLock ... 8 = AccessExclusiveLock).
+LOCK_MODES = {1: "AccessShareLock", 2: "RowShareLock", 3: "RowExclusiveLock", 4: "ShareUpdateExclusiveLock",
+              5: "ShareLock", 6: "ShareRowExclusiveLock", 7: "ExclusiveLock", 8: "AccessExclusiveLock"}
+
+
+def _truncate(node: Any, schema: str) -> Iterable[A.Action]:
+    cascade = node.behavior == enums.DropBehavior.DROP_CASCADE
+    for relation in node.relations or ():
+        yield A.Truncate(table=_qname(relation, schema), cascade=cascade, restart_identity=bool(node.restart_seqs),
+                         only=not relation.inh)
+
+
+def _lock(node: Any, schema: str) -> Iterable[A.Action]:
+    mode = LOCK_MODES.get(node.mode, "AccessExclusiveLock")
+    for relation in node.relations or ():
+        yield A.LockTable(table=_qname(relation, schema), mode=mode, nowait=bool(node.nowait), only=not relation.inh)
+
+
+def _refresh_matview(node: Any, schema: str) -> Iterable[A.Action]:
+    yield A.RefreshMatView(view=_qname(node.relation, schema), concurrently=bool(node.concurrent),
+                           with_data=not node.skipData)
+
+
+_HANDLERS.update({
+    ast.TruncateStmt: _truncate,
+    ast.LockStmt: _lock,
+    ast.RefreshMatViewStmt: _refresh_matview,
+})
+
+
+# ALTER TABLE subcommands that copy the table into new files (checked on 15: the relfilenode changes).
+_REWRITE_SUBCOMMANDS = {
+    enums.AlterTableType.AT_SetTableSpace: "SET TABLESPACE",
+    enums.AlterTableType.AT_SetLogged: "SET LOGGED",
+    enums.AlterTableType.AT_SetUnLogged: "SET UNLOGGED",
+}
+
+# What PostgreSQL's defGetBoolean reads as false in ``VACUUM (FULL false)`` / ``REINDEX (CONCURRENTLY off)``.
+_FALSE_OPTION_WORDS = frozenset({"false", "off", "0", "no"})
+
+
+def option_enabled(options: Any, name: str) -> bool:
+    """True when a ``(NAME [boolean])`` option list turns ``name`` on (a bare ``NAME`` means true)."""
+    enabled = False
+    for option in options or ():
+        if not isinstance(option, ast.DefElem) or option.defname != name:
+            continue
+        arg = option.arg
+        if arg is None:
+            enabled = True
+        elif getattr(arg, "ival", None) is not None:
+            enabled = bool(arg.ival)
+        else:
+            enabled = str(getattr(arg, "sval", "true")).lower() not in _FALSE_OPTION_WORDS
+    return enabled
+
+
+def _vacuum(node: Any, schema: str) -> Iterable[A.Action]:
+    if not (node.is_vacuumcmd and option_enabled(node.options, "full")):
+        yield A.Other(kind=type(node).__name__)  # plain VACUUM / ANALYZE: no rewrite
+        return
+    relations = [r.relation for r in node.rels or () if r.relation is not None]
+    if not relations:
+        yield A.RewriteTable(command="VACUUM FULL")
+    for relation in relations:
+        yield A.RewriteTable(command="VACUUM FULL", table=_qname(relation, schema))
+
+
+def _cluster(node: Any, schema: str) -> Iterable[A.Action]:
+    table = _qname(node.relation, schema) if node.relation is not None else None
+    yield A.RewriteTable(command="CLUSTER", table=table)
+
+
+def _move_all(node: Any, schema: str) -> Iterable[A.Action]:
+    yield A.RewriteTable(command="SET TABLESPACE")  # ALTER TABLE ALL IN TABLESPACE a SET TABLESPACE b
+
+
+_REINDEX_KINDS = {
+    enums.ReindexObjectType.REINDEX_OBJECT_INDEX: "index",
+    enums.ReindexObjectType.REINDEX_OBJECT_TABLE: "table",
+    enums.ReindexObjectType.REINDEX_OBJECT_SCHEMA: "schema",
+    enums.ReindexObjectType.REINDEX_OBJECT_SYSTEM: "system",
+    enums.ReindexObjectType.REINDEX_OBJECT_DATABASE: "database",
+}
+
+
+def _reindex(node: Any, schema: str) -> Iterable[A.Action]:
+    relation = _qname(node.relation, schema) if node.relation is not None else None
+    yield A.Reindex(kind=_REINDEX_KINDS.get(node.kind, "database"), relation=relation, name=node.name,
+                    concurrently=option_enabled(node.params, "concurrently"))
+
+
+_HANDLERS.update({
+    ast.VacuumStmt: _vacuum,
+    ast.ClusterStmt: _cluster,
+    ast.AlterTableMoveAllStmt: _move_all,
+    ast.ReindexStmt: _reindex,
+})

@@ -1,0 +1,183 @@
+"""Stand-ins for application modules a revision imports but that are not installed where migsafe runs.
+
+Real revision scripts import their application (models, types, helper functions, settings). In a linter's
+CI job or a pre-commit hook the application is often not importable, and a reviewer that gives up there sees
+nothing. A stubbed module answers every attribute with a permissive stand-in: callable, subclassable, usable
+as a decorator (the decorated function is returned unchanged), usable as a SQLAlchemy column type (it
+renders as its own name), iterable (empty), truthy (so ``if not settings.FEATURE: return`` does not skip the
+migration) — so the revision runs as far as it can and its ``op.*`` calls are still recorded. Calls into
+stubs from the revision are reported, because whatever ``op.*`` calls they would have made are invisible.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import sys
+import types
+from typing import Any, Callable, Iterator, Sequence
+
+from sqlalchemy.types import UserDefinedType
+
+# Reporting hook: called with the stub's dotted name when the revision calls it.
+CallListener = Callable[[str], None]
+
+
+class _StubMeta(type(UserDefinedType)):  # type: ignore[misc]
+    """Class-level behaviour: ``module.Thing``, ``module.Thing.attr``, iterating, truth, formatting."""
+
+    _listener: CallListener | None = None
+
+    def __getattr__(cls, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return stub_class(f"{cls.__stub_name__}.{name}", cls._listener)
+
+    def __iter__(cls) -> Iterator[Any]:
+        return iter(())
+
+    def __len__(cls) -> int:
+        return 0
+
+    def __bool__(cls) -> bool:
+        return True
+
+    def __contains__(cls, item: object) -> bool:
+        return False
+
+    def __getitem__(cls, key: object) -> Any:
+        return stub_class(f"{cls.__stub_name__}[]", cls._listener)
+
+    def __str__(cls) -> str:
+        return cls.__stub_name__
+
+    def __repr__(cls) -> str:
+        return f"<migsafe stub {cls.__stub_name__}>"
+
+    def __mro_entries__(cls, bases: tuple[Any, ...]) -> tuple[type, ...]:
+        return (cls,)
+
+
+class StubBase(UserDefinedType, metaclass=_StubMeta):
+    """Instances behave like the class: every use yields another stub."""
+
+    cache_ok = True
+    __stub_name__ = "stub"
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if cls._listener is not None:
+            cls._listener(cls.__stub_name__)
+        if len(args) == 1 and not kwargs and callable(args[0]) and not isinstance(args[0], (StubBase, _StubMeta)):
+            return args[0]  # used as a decorator: keep the decorated function as it is
+        return super().__new__(cls)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return type(self).__stub_name__.rsplit(".", 1)[-1]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return stub_class(f"{type(self).__stub_name__}.{name}", type(self)._listener)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and not kwargs and callable(args[0]):
+            return args[0]
+        return stub_class(f"{type(self).__stub_name__}()", type(self)._listener)()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return type(self).__stub_name__
+
+    def __getitem__(self, key: object) -> Any:
+        return stub_class(f"{type(self).__stub_name__}[]", type(self)._listener)()
+
+
+def stub_class(name: str, listener: CallListener | None = None) -> type:
+    return _StubMeta(name.rsplit(".", 1)[-1], (StubBase,), {"__stub_name__": name, "_listener": listener,
+                                                           "cache_ok": True})
+
+
+class StubModule(types.ModuleType):
+    def __init__(self, name: str, listener: CallListener | None) -> None:
+        super().__init__(name, f"migsafe stand-in for {name}")
+        self.__path__: list[str] = []  # a package, so `import name.sub` works too
+        self.__migsafe_stub__ = True
+        self._listener = listener
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__") and attr.endswith("__"):
+            raise AttributeError(attr)
+        value = stub_class(f"{self.__name__}.{attr}", self._listener)
+        setattr(self, attr, value)
+        return value
+
+
+class StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Serves stub modules for the given top-level names (and everything below them)."""
+
+    def __init__(self, names: Sequence[str], listener: CallListener | None = None) -> None:
+        self.names = set(names)
+        self.listener = listener
+
+    def _covers(self, fullname: str) -> bool:
+        return any(fullname == n or fullname.startswith(n + ".") for n in self.names)
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if self._covers(fullname):
+            return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+        return None
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        from migsafe.recording.plugins import SHIMS
+
+        if spec.name in SHIMS:  # a plugin migsafe understands: names that keep what the revision passes
+            return SHIMS[spec.name]()
+        return StubModule(spec.name, self.listener)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        pass
+
+    def install(self) -> list[str]:
+        """Put the finder first and drop real (or half-imported) modules it now covers; returns their names."""
+        sys.meta_path.insert(0, self)
+        displaced = [name for name in sys.modules if self._covers(name)]
+        for name in displaced:
+            del sys.modules[name]
+        return displaced
+
+    def uninstall(self) -> None:
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)
+        for name in [n for n, m in sys.modules.items() if getattr(m, "__migsafe_stub__", False)]:
+            del sys.modules[name]
+
+
+# Libraries migsafe itself stands on: a missing name there is a real incompatibility, never stubbed.
+NEVER_STUB = frozenset({"alembic", "sqlalchemy", "migsafe", "pglast", "typing", "typing_extensions", "builtins"})
+
+
+def missing_module(exc: BaseException) -> str | None:
+    """The top-level module to stub for an import failure, or None when stubbing cannot help."""
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        name = exc.name
+    elif isinstance(exc, ImportError) and exc.name:  # "cannot import name X from module": the module is too old
+        name = exc.name
+    elif isinstance(exc, AttributeError) and isinstance(getattr(exc, "obj", None), types.ModuleType):
+        name = exc.obj.__name__  # type: ignore[union-attr]
+    else:
+        return None
+    top = name.split(".")[0]
+    if top in NEVER_STUB or top in sys.stdlib_module_names:
+        return None
+    return name

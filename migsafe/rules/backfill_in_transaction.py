@@ -1,0 +1,209 @@
+"""backfill-in-transaction: a data back-fill on a live table inside the migration's DDL transaction.
+
+A back-fill (UPDATE, DELETE, INSERT ... SELECT, or a loop over rows writing them back through
+``op.get_bind()`` or an ORM session) runs for as long as the table is big, and inside Alembic's transaction:
+every row it changes stays locked against other writers until the migration commits, and every lock the
+migration took before it — the ACCESS EXCLUSIVE of an ADD COLUMN, the SHARE of a CREATE INDEX — is held for
+the whole back-fill, so the table is down for that long. A failure near the end rolls everything back.
+
+Not back-fills, and not reported: ``INSERT ... VALUES`` and ``op.bulk_insert`` (a few seed or lookup rows),
+``INSERT ... SELECT`` of constants (no table read), changes to a table created in the same revision (it has
+no rows and nobody else can see it), and statements outside a transaction (inside
+``op.get_context().autocommit_block()``: each commits on its own). A back-fill hidden in a ``DO $$ ... $$``
+block is found by parsing its PL/pgSQL body (dynamic ``EXECUTE`` strings are not followed).
+
+Offline review sees no rows, so a Python loop over query results never runs. When ``upgrade()`` reads rows of
+a live table through the connection and has a ``for`` loop that writes (``execute``, ``add``, ``merge``,
+``flush``, an attribute assignment on the loop variable), the read is reported as the start of a row-by-row
+back-fill.
+
+One finding per table per transaction, on its first back-fill statement. Severity: warning, raised to error
+when the back-fill is unbatched (UPDATE or DELETE without WHERE: every row in one statement) or when the
+same transaction takes a strong lock (SHARE and up) on a live table, which then blocks traffic for the whole
+back-fill.
+"""
+
+from __future__ import annotations
+
+import ast as pyast
+from dataclasses import dataclass
+from typing import Iterator
+
+from pglast import ast
+
+from migsafe.model import Statement
+from migsafe.replay.locks import strength
+from migsafe.rules.base import Hit, RevisionView, Rule
+from migsafe.sql import actions as A
+from migsafe.sql.analysis import catalog_query, result_shape
+from migsafe.sql.locks import (TableLock, mode_name, select_sources, statement_parts, table_is_new,
+                                 transaction_facts)
+
+RULE = Rule(
+    id="backfill-in-transaction",
+    severity="warning",
+    summary="A data back-fill inside the migration's transaction keeps its row locks, and every lock the "
+            "migration holds, for the whole back-fill",
+    fix="Move the back-fill to its own revision and run it in batches (`UPDATE ... WHERE id BETWEEN ...`) inside "
+        "`with op.get_context().autocommit_block():`, so each batch commits on its own and no DDL lock is held "
+        "while it runs; or run it from a script between deploys.",
+)
+
+_KINDS = {"UPDATE": "updates", "DELETE": "deletes", "INSERT_SELECT": "copies"}
+
+# Calls inside a loop body that write through a connection or an ORM session.
+_WRITE_CALLS = frozenset({"execute", "exec_driver_sql", "add", "add_all", "merge", "delete", "flush", "commit",
+                          "bulk_update_mappings", "bulk_insert_mappings", "bulk_save_objects", "update"})
+
+
+@dataclass(frozen=True)
+class _Backfill:
+    statement: Statement
+    table: A.QName
+    description: str
+    unbatched: bool
+
+
+@RULE.check
+def check(view: RevisionView) -> Iterator[Hit]:
+    seen: set[tuple[int | None, A.QName]] = set()
+    # Parsing the revision's Python is only worth it when it reads rows through the connection.
+    loops = _write_loops(view) if any(s.source == "bind" and isinstance(s.node, ast.SelectStmt)
+                                      for s in view.statements) else []
+    for statement in view.statements:
+        if not statement.in_transaction:
+            continue
+        for backfill in _backfills(view, statement, loops):
+            key = (statement.transaction, backfill.table)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield _hit(view, backfill)
+
+
+def _backfills(view: RevisionView, statement: Statement, loops: list[int]) -> Iterator[_Backfill]:
+    for action, node in statement_parts(statement):
+        if isinstance(action, A.DataChange) and action.kind in _KINDS:
+            if table_is_new(view, statement, action.table):
+                continue
+            if action.kind == "INSERT_SELECT" and not select_sources(node):
+                continue  # INSERT ... SELECT <constants>: seed rows, nothing read
+            if action.kind == "INSERT_SELECT":
+                what = f"copies rows into table {action.table} with INSERT ... SELECT"
+            elif action.has_where:
+                what = f"{_KINDS[action.kind]} rows of table {action.table}"
+            else:
+                what = f"{_KINDS[action.kind]} every row of table {action.table} in one statement (no WHERE)"
+            if statement.node is not node:
+                what += " (in a DO block)"
+            yield _Backfill(statement, action.table, what,
+                            unbatched=action.kind in ("UPDATE", "DELETE") and not action.has_where)
+    loop = _loop_over_rows(view, statement, loops)
+    if loop is not None:
+        table, line = loop
+        where = "" if line == statement.line else f" in the loop at line {line}"
+        yield _Backfill(statement, table,
+                        f"reads the rows of table {table} through the connection and writes them back{where}, one "
+                        "by one (offline review sees no rows, so those writes were not recorded)",
+                        unbatched=False)
+
+
+def _hit(view: RevisionView, backfill: _Backfill) -> Hit:
+    statement = backfill.statement
+    found, before = _strong_lock(view, statement)
+    if found is None:
+        return view.hit(
+            statement,
+            f"{backfill.description} inside the migration's transaction: every row it changes stays locked against "
+            "other writers, and every lock the migration took is held, until the migration commits",
+            key=("backfill", statement.transaction, backfill.table),
+            severity="error" if backfill.unbatched else None,
+        )
+    lock, taker = found
+    where = f"line {taker.line}" if any(s is taker for s in view.statements) else "an earlier revision"
+    mode = mode_name(lock.mode)
+    if before:
+        message = (f"{backfill.description} inside the migration's transaction, while it holds the {mode} lock on "
+                   f"{lock.describe()} taken at {where}: {_blocked(lock)} of that table wait for the whole "
+                   "back-fill, and every row it changes stays locked until the migration commits")
+    else:
+        message = (f"{backfill.description} inside the migration's transaction, which then takes {_article(mode)} "
+                   f"{mode} lock on {lock.describe()} ({where}): every row the back-fill changed stays locked "
+                   "against other writers until that lock is granted and the migration commits, and a failure "
+                   "there rolls the whole back-fill back")
+    return view.hit(statement, message, key=("backfill", statement.transaction, backfill.table), severity="error")
+
+
+def _article(words: str) -> str:
+    return "an" if words[:1] in "AEIOU" else "a"
+
+
+def _blocked(lock: TableLock) -> str:
+    return "reads and writes" if lock.mode == "AccessExclusiveLock" else "writes"
+
+
+def _strong_lock(view: RevisionView, statement: Statement) -> tuple[tuple[TableLock, Statement] | None, bool]:
+    """The strongest strong lock on a live table that the transaction holds during the back-fill (taken
+    before it or by the same statement), else the first one it takes after it; and whether it was before."""
+    facts = transaction_facts(view, statement.transaction) if statement.transaction is not None else []
+    position = next((i for i, fact in enumerate(facts) if fact.statement is statement), len(facts) - 1)
+    best: tuple[TableLock, Statement] | None = None
+    for fact in facts[:position + 1]:
+        for lock in fact.strong:
+            if best is None or strength(lock.mode) > strength(best[0].mode):
+                best = (lock, fact.statement)
+    if best is not None:
+        return best, True
+    later = next((fact for fact in facts[position + 1:] if fact.strong), None)
+    return ((later.strong[0], later.statement) if later is not None else None), False
+
+
+# -- Python loops over query results ---------------------------------------------------------------------------
+
+def _write_loops(view: RevisionView) -> list[int]:
+    """First lines of the ``for`` loops in ``upgrade()`` whose body writes through a connection or session."""
+    try:
+        tree = pyast.parse("\n".join(view.revision.source_lines))
+    except (SyntaxError, ValueError):
+        return []
+    upgrade = next((n for n in tree.body if isinstance(n, (pyast.FunctionDef, pyast.AsyncFunctionDef))
+                    and n.name == "upgrade"), None)
+    if upgrade is None:
+        return []
+    return sorted(node.lineno for node in pyast.walk(upgrade)
+                  if isinstance(node, (pyast.For, pyast.AsyncFor)) and _writes(node))
+
+
+def _writes(loop: pyast.For | pyast.AsyncFor) -> bool:
+    targets = {n.id for n in pyast.walk(loop.target) if isinstance(n, pyast.Name)}
+    for statement in loop.body:
+        for node in pyast.walk(statement):
+            if isinstance(node, pyast.Call) and isinstance(node.func, pyast.Attribute) \
+                    and node.func.attr in _WRITE_CALLS:
+                return True
+            if isinstance(node, (pyast.Assign, pyast.AugAssign)):
+                assigned = node.targets if isinstance(node, pyast.Assign) else [node.target]
+                for target in assigned:
+                    if isinstance(target, (pyast.Attribute, pyast.Subscript)) and any(
+                            isinstance(n, pyast.Name) and n.id in targets for n in pyast.walk(target)):
+                        return True
+    return False
+
+
+def _loop_over_rows(view: RevisionView, statement: Statement, loops: list[int]) -> tuple[A.QName, int] | None:
+    """(table, loop line) when ``statement`` reads rows of a live table through the connection and a writing
+    loop starts at or after its line."""
+    if statement.source != "bind" or not isinstance(statement.node, ast.SelectStmt) or not loops:
+        return None
+    if catalog_query(statement.sql):
+        return None
+    shape = result_shape(statement.sql)
+    if shape is not None and shape[1] is not None:
+        return None  # count(*) and friends: one row whatever the data, a guard rather than a loop's source
+    line = next((loop for loop in loops if loop >= statement.line), None)
+    if line is None:
+        return None
+    for table in select_sources(statement.node):
+        if not table_is_new(view, statement, table):
+            return table, line
+    return None

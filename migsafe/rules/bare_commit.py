@@ -1,0 +1,74 @@
+"""bare-commit: ``COMMIT`` (or ``ROLLBACK``) run by hand inside ``upgrade()``, outside an autocommit block.
+
+People add ``op.execute("COMMIT")`` or ``op.get_bind().commit()`` to get past "cannot run inside a transaction
+block". It ends the transaction Alembic opened for the revision: what ran before is permanent at once, what
+runs after is in another transaction, and ``alembic_version`` is only updated at the very end. A failure after
+the COMMIT leaves a half-applied revision that Alembic thinks was never run, and re-running it fails on the
+part that was applied. A ROLLBACK is worse: it silently undoes the revision's work so far, and Alembic still
+records the revision as applied.
+
+The recorder marks every statement run while no transaction is open (inside
+``op.get_context().autocommit_block()``, or after an earlier bare COMMIT) with ``in_transaction == False``; a
+COMMIT there ends nothing and is not reported.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from migsafe.rules.base import Hit, RevisionView, Rule
+from migsafe.sql import actions as A
+
+RULE = Rule(
+    id="bare-commit",
+    severity="error",
+    summary="A COMMIT or ROLLBACK inside upgrade() ends Alembic's transaction mid-migration: a later failure "
+            "leaves a half-applied revision that is not recorded",
+    fix="Remove the COMMIT; run what must be outside a transaction (CREATE INDEX CONCURRENTLY, a batched "
+        "back-fill) inside `with op.get_context().autocommit_block():`, which ends and restarts Alembic's "
+        "transaction properly, or move it to its own revision.",
+)
+
+# Transaction statements that end the open transaction (END is COMMIT, ABORT is ROLLBACK).
+_ENDS = {"commit": "commits", "rollback": "rolls back", "prepare": "prepares (ends)"}
+
+_ROLLBACK_FIX = (
+    "Remove the ROLLBACK: to undo part of the work on failure use a SAVEPOINT (`with op.get_bind().begin_nested():`), "
+    "and let an exception abort the migration so Alembic rolls back the whole revision and does not record it."
+)
+
+
+def _how(statement_source: str) -> str:
+    return {"bind": " through the connection (op.get_bind())", "execute": " with op.execute"}.get(statement_source, "")
+
+
+@RULE.check
+def check(view: RevisionView) -> Iterator[Hit]:
+    statements = view.statements
+    for position, statement in enumerate(statements):
+        if not statement.in_transaction:
+            continue  # nothing to end: inside an autocommit block, or after an earlier bare COMMIT
+        for action in statement.actions:
+            if not isinstance(action, A.Transaction) or action.kind not in _ENDS:
+                continue
+            after = sum(1 for s in statements[position + 1:] if not _is_transaction_control(s))
+            how = _how(statement.source)
+            follows = (f"the {after} statement{'s' if after != 1 else ''} after it run{'s' if after == 1 else ''} "
+                       "outside Alembic's transaction, " if after else "")
+            if action.kind == "rollback":
+                message = (f"rolls back the migration's transaction{how} in the middle of upgrade(): everything "
+                           "the revision did before it is silently undone, yet Alembic goes on and records the "
+                           "revision as applied")
+                yield view.hit(statement, message, key=("transaction", statement.index), fix=_ROLLBACK_FIX)
+            else:
+                message = (f"{_ENDS[action.kind]} the migration's transaction{how} in the middle of upgrade(): "
+                           f"the statements before it are permanent at once, {follows}and alembic_version is only "
+                           "updated at the end, so a failure after this point leaves the database half-migrated "
+                           "with the revision unrecorded, and re-running the upgrade fails on what was applied")
+                yield view.hit(statement, message, key=("transaction", statement.index))
+            break
+
+
+def _is_transaction_control(statement: object) -> bool:
+    actions = getattr(statement, "actions", ())
+    return bool(actions) and all(isinstance(a, A.Transaction) for a in actions)

@@ -1,0 +1,113 @@
+"""multiple-strong-locks: one transaction holds strong locks on several live tables across slow work.
+
+Locks last until the transaction commits. A migration that takes a strong lock (SHARE and up: ACCESS
+EXCLUSIVE for most ALTER TABLE forms, SHARE ROW EXCLUSIVE for a foreign key, SHARE for CREATE INDEX) on two
+or more live tables, and does slow work (a scan, a rewrite, an index build, a back-fill) while holding one of
+them, blocks traffic on all of them for as long as the slow work takes. And it acquires those locks one
+after the other while application transactions lock the same tables in their own order: an application
+transaction holding a row lock on the second table and waiting to read the first one deadlocks with the
+migration, and PostgreSQL aborts one of them (often the migration, after it did the slow part).
+
+Not this finding: strong locks that all come from one statement (a foreign key added ``NOT VALID`` locks both
+tables briefly; a foreign key dropped locks both tables briefly; a validating one has its own rule), locks
+on tables created in the same revision, and statements outside a transaction.
+
+Reported once per transaction, on the statement that completes the hazard: the one that takes the second
+strong lock when slow work already ran under a strong lock, or the slow statement when two strong locks are
+already held. When the whole upgrade is one transaction (``transaction-per-migration = false``) locks from
+earlier revisions count, and the finding goes to the revision whose statement completes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from migsafe.model import Statement
+from migsafe.rules.base import Hit, RevisionView, Rule
+from migsafe.sql.actions import QName
+from migsafe.sql.locks import StatementFacts, TableLock, mode_name, stronger, transaction_facts
+
+RULE = Rule(
+    id="multiple-strong-locks",
+    severity="error",
+    summary="One transaction holds strong locks on several live tables across slow work: long blocking on all "
+            "of them, and lock-ordering deadlocks with the application",
+    fix="Change one table per transaction: split the revision (with transaction_per_migration=True each "
+        "revision commits on its own) or run each table's statements in its own "
+        "`with op.get_context().autocommit_block():`; and do slow work without a strong lock (CONCURRENTLY, "
+        "NOT VALID + VALIDATE later, batched back-fills in their own revision).",
+)
+
+
+@dataclass
+class _Held:
+    mode: str
+    statement: Statement
+
+
+@dataclass
+class _State:
+    held: dict[QName, _Held] = field(default_factory=dict)
+    slow: tuple[Statement, str] | None = None  # the first slow work done while a strong lock was held
+
+    def complete(self) -> bool:
+        if len(self.held) < 2 or self.slow is None:
+            return False
+        statements = {id(h.statement) for h in self.held.values()} | {id(self.slow[0])}
+        return len(statements) >= 2
+
+
+@RULE.check
+def check(view: RevisionView) -> Iterator[Hit]:
+    done: set[int] = set()
+    for statement in view.statements:
+        transaction = statement.transaction
+        if not statement.in_transaction or transaction is None or transaction in done:
+            continue
+        done.add(transaction)
+        found = _scan(transaction_facts(view, transaction))
+        # The hazard is completed once per transaction: report it in the revision whose statement does it.
+        if found is not None and any(found[0] is s for s in view.statements):
+            yield _hit(view, *found)
+
+
+def _scan(facts: list[StatementFacts]) -> tuple[Statement, _State, list[TableLock]] | None:
+    state = _State()
+    for fact in facts:
+        statement = fact.statement
+        locks = [lock for lock in fact.strong if not lock.via_index]
+        if fact.slow is not None and state.slow is None and (state.held or locks):
+            state.slow = (statement, fact.slow)
+        new_locks = [lock for lock in locks if lock.table not in state.held]
+        for lock in locks:
+            current = state.held.get(lock.table)
+            if current is None:
+                state.held[lock.table] = _Held(lock.mode, statement)
+            else:
+                current.mode = stronger(current.mode, lock.mode)
+        if state.complete():
+            return statement, state, new_locks
+    return None
+
+
+def _where(view: RevisionView, statement: Statement) -> str:
+    return f"line {statement.line}" if any(s is statement for s in view.statements) else "an earlier revision"
+
+
+def _hit(view: RevisionView, statement: Statement, state: _State, new_locks: list[TableLock]) -> Hit:
+    assert state.slow is not None
+    slow_statement, work = state.slow
+    held = ", ".join(f"{mode_name(h.mode)} on {table}" for table, h in state.held.items())
+    if slow_statement is statement:
+        what = f"{work} while this transaction holds strong locks on {len(state.held)} tables ({held})"
+    else:
+        taken = " and ".join(f"{mode_name(lock.mode)} on {lock.table}" for lock in new_locks)
+        what = (f"takes {taken} after this transaction {work} ({_where(view, slow_statement)}) under a strong "
+                f"lock; it now holds strong locks on {len(state.held)} tables ({held})")
+    return view.hit(
+        statement,
+        f"{what} until it commits: traffic on all of them waits for the slow work, and application transactions "
+        "that lock these tables in another order deadlock with the migration",
+        key=("transaction", statement.transaction),
+    )

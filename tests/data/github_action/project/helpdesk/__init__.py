@@ -1,0 +1,1 @@
+"""The application whose migrations are reviewed; its revisions import it, as real ones do."""

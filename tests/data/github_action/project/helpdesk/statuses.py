@@ -1,0 +1,1 @@
+TICKET_STATUSES = ("open", "pending", "closed")

@@ -1,0 +1,188 @@
+from conftest import USERS_TABLE, body_line, rule_hits
+
+RULE = "backfill-in-transaction"
+
+USERS = 'sa.table("users", sa.column("id", sa.Integer), sa.column("status", sa.String))'
+
+
+def _findings(report):
+    return [f for f in report.findings if f.rule == RULE]
+
+
+def test_update_with_where_raw_sql(review_history):
+    body = '''op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "UPDATE"))]
+    [finding] = _findings(report)
+    assert finding.severity == "warning"
+    assert "updates rows of table users" in finding.message
+
+
+def test_update_op_form_core_expression(review_history):
+    body = f'''
+users = {USERS}
+op.execute(users.update().where(users.c.status == None).values(status="active"))
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.execute"))]
+
+
+def test_update_through_the_bind(review_history):
+    body = '''
+conn = op.get_bind()
+conn.execute(sa.text("UPDATE users SET status = :s WHERE status IS NULL"), {"s": "active"})
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "conn.execute"))]
+
+
+def test_update_without_where_is_an_error(review_history):
+    body = '''op.execute("UPDATE users SET status = 'active'")'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "UPDATE"))]
+    [finding] = _findings(report)
+    assert finding.severity == "error"
+    assert "every row of table users in one statement" in finding.message
+
+
+def test_backfill_under_the_lock_of_an_earlier_ddl_is_an_error(review_history):
+    body = '''
+op.add_column("users", sa.Column("nickname", sa.String(50), nullable=True))
+op.execute("UPDATE users SET nickname = name WHERE nickname IS NULL")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "UPDATE"))]
+    [finding] = _findings(report)
+    assert finding.severity == "error"
+    assert f"ACCESS EXCLUSIVE lock on table users taken at line {body_line(body, 'add_column')}" in finding.message
+
+
+def test_backfill_followed_by_a_strong_lock_is_an_error(review_history):
+    body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
+op.alter_column("users", "status", nullable=False)
+'''
+    report = review_history(USERS_TABLE, body)
+    [finding] = _findings(report)
+    assert (finding.line, finding.severity) == (body_line(body, "UPDATE"), "error")
+    assert "then takes an ACCESS EXCLUSIVE lock on table users" in finding.message
+
+
+def test_delete_and_insert_select(review_history):
+    body = '''
+op.execute("DELETE FROM users WHERE status = 'spam'")
+op.execute("INSERT INTO archived_users (id, email) SELECT id, email FROM users WHERE status = 'gone'")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "DELETE")), ("r2", body_line(body, "INSERT"))]
+
+
+def test_seed_rows_are_not_a_backfill(review_history):
+    body = f'''
+op.execute("INSERT INTO users (email, name) VALUES ('admin@example.com', 'Admin')")
+op.execute("INSERT INTO users (email, name) SELECT 'ops@example.com', 'Ops'")
+op.bulk_insert(sa.table("users", sa.column("email", sa.String)), [{{"email": "a@example.com"}}])
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_table_created_in_the_same_revision(review_history):
+    body = USERS_TABLE + '''
+op.execute("UPDATE users SET status = 'active'")
+'''
+    report = review_history(body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_copy_into_a_new_table_is_not_a_backfill_of_it(review_history):
+    body = '''
+op.create_table("user_emails", sa.Column("user_id", sa.Integer()), sa.Column("email", sa.String(100)))
+op.execute("INSERT INTO user_emails (user_id, email) SELECT id, email FROM users")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_autocommit_block_is_the_safe_way(review_history):
+    body = '''
+with op.get_context().autocommit_block():
+    for start in range(0, 3000, 1000):
+        op.execute(f"UPDATE users SET status = 'active' WHERE id >= {start} AND id < {start + 1000}")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_one_finding_per_table_per_transaction(review_history):
+    body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status = 'new'")
+op.execute("UPDATE users SET status = 'gone' WHERE status = 'deleted'")
+op.execute("UPDATE accounts SET plan = 'free' WHERE plan IS NULL")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "'new'")), ("r2", body_line(body, "accounts"))]
+
+
+def test_update_inside_a_do_block(review_history):
+    body = '''op.execute("DO $$ BEGIN IF true THEN UPDATE users SET status = 'active'; END IF; END $$")'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "DO $$"))]
+    assert "(in a DO block)" in _findings(report)[0].message
+
+
+def test_loop_over_rows_through_the_connection(review_history):
+    body = '''
+conn = op.get_bind()
+rows = conn.execute(sa.text("SELECT id, email FROM users")).fetchall()
+for row in rows:
+    conn.execute(sa.text("UPDATE users SET email = lower(:e) WHERE id = :i"), {"e": row.email, "i": row.id})
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "SELECT id"))]
+    assert f"in the loop at line {body_line(body, 'for row')}" in _findings(report)[0].message
+
+
+def test_orm_loop(review_history):
+    body = '''
+from sqlalchemy import orm
+
+class Base(orm.DeclarativeBase):
+    pass
+
+class User(Base):
+    __tablename__ = "users"
+    id = sa.Column(sa.Integer, primary_key=True)
+    email = sa.Column(sa.String(100))
+
+session = orm.Session(bind=op.get_bind())
+for user in session.query(User):
+    user.email = user.email.lower()
+session.flush()
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "for user in"))]
+
+
+def test_reads_without_a_writing_loop_are_not_a_backfill(review_history):
+    body = '''
+conn = op.get_bind()
+count = conn.execute(sa.text("SELECT count(*) FROM users")).scalar()
+emails = [row.email for row in conn.execute(sa.text("SELECT email FROM users"))]
+for email in emails:
+    print(email)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_count_guard_before_a_loop_is_not_the_loop_source(review_history):
+    body = '''
+conn = op.get_bind()
+total = conn.execute(sa.text("SELECT count(*) FROM users")).scalar()
+for plan in ("free", "pro"):
+    conn.execute(sa.text("UPDATE accounts SET seats = :n WHERE plan = :p"), {"n": total, "p": plan})
+'''
+    report = review_history(USERS_TABLE, body)
+    # The UPDATEs run (a constant tuple), the count(*) guard is not a row source.
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "UPDATE accounts"))]

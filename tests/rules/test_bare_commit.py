@@ -1,0 +1,129 @@
+from conftest import USERS_TABLE, body_line, rule_hits
+
+RULE = "bare-commit"
+
+
+def _findings(report):
+    return [f for f in report.findings if f.rule == RULE]
+
+
+def test_commit_with_op_execute(review_history):
+    body = '''
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+op.execute("COMMIT")
+op.execute("CREATE INDEX CONCURRENTLY ix_users_nickname ON users (nickname)")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, '"COMMIT"'))]
+    [finding] = _findings(report)
+    assert finding.severity == "error"
+    assert "the 1 statement after it runs outside Alembic's transaction" in finding.message
+
+
+def test_commit_through_the_bind(review_history):
+    body = '''
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+conn = op.get_bind()
+conn.commit()
+op.create_index("ix_users_nickname", "users", ["nickname"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "conn.commit()"))]
+    assert "through the connection" in _findings(report)[0].message
+
+
+def test_op_get_bind_commit(review_history):
+    body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
+op.get_bind().commit()
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "commit()"))]
+
+
+def test_end_is_a_commit(review_history):
+    body = '''
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+op.execute("END")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, '"END"'))]
+
+
+def test_commit_then_begin_is_reported_once_on_the_commit(review_history):
+    # The "get around 'cannot run inside a transaction block'" dance: only the COMMIT ends Alembic's transaction.
+    body = '''
+op.execute("COMMIT")
+op.execute("CREATE INDEX CONCURRENTLY ix_users_status ON users (status)")
+op.execute("BEGIN")
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, '"COMMIT"'))]
+
+
+def test_commit_inside_one_sql_string(review_history):
+    body = '''
+op.execute("COMMIT; CREATE INDEX CONCURRENTLY ix_users_status ON users (status); BEGIN")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "COMMIT;"))]
+
+
+def test_second_commit_has_nothing_left_to_end(review_history):
+    body = '''
+op.execute("COMMIT")
+op.execute("COMMIT")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, '"COMMIT"'))]
+
+
+def test_rollback_is_reported_with_its_own_consequence(review_history):
+    body = '''
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+op.execute("ROLLBACK")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "ROLLBACK"))]
+    [finding] = _findings(report)
+    assert "silently undone" in finding.message
+    assert "SAVEPOINT" in finding.fix
+
+
+def test_commit_inside_an_autocommit_block_is_fine(review_history):
+    body = '''
+with op.get_context().autocommit_block():
+    op.execute("COMMIT")
+    op.create_index("ix_users_status", "users", ["status"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_autocommit_block_is_the_safe_way(review_history):
+    body = '''
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+with op.get_context().autocommit_block():
+    op.create_index("ix_users_nickname", "users", ["nickname"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "concurrent-index-in-transaction") == []
+
+
+def test_savepoints_do_not_end_the_transaction(review_history):
+    body = '''
+op.execute("SAVEPOINT before_backfill")
+op.execute("UPDATE users SET status = 'active' WHERE id < 100")
+op.execute("ROLLBACK TO SAVEPOINT before_backfill")
+op.execute("RELEASE SAVEPOINT before_backfill")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_commit_in_a_single_transaction_upgrade(review_history):
+    body = 'op.execute("COMMIT")'
+    report = review_history(USERS_TABLE, body, transaction_per_migration=False)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "COMMIT"))]

@@ -1,0 +1,213 @@
+from types import SimpleNamespace
+
+import pytest
+
+from conftest import USERS_TABLE, body_line, rule_hits, write_history
+from migsafe.recording.runner import record_history
+from migsafe.revisions import list_revision_files, load_history
+from migsafe.sql.analysis import parse
+from migsafe.sql.locks import statement_locks
+
+RULE = "multiple-strong-locks"
+
+# Two tables from an earlier revision: both hold rows.
+TABLES = USERS_TABLE + '''
+op.create_table(
+    "orgs",
+    sa.Column("id", sa.Integer(), primary_key=True),
+    sa.Column("name", sa.String(50), nullable=True),
+)
+op.add_column("users", sa.Column("org_id", sa.Integer(), nullable=True))
+'''
+
+
+def _findings(report):
+    return [f for f in report.findings if f.rule == RULE]
+
+
+def test_index_build_while_another_table_is_locked(review_history):
+    body = '''
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+op.create_index("ix_orgs_name", "orgs", ["name"])
+'''
+    report = review_history(TABLES, body)
+    # Reported on the slow statement: the one that completes the hazard.
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "create_index"))]
+    [finding] = _findings(report)
+    assert finding.severity == "error"
+    assert "builds index ix_orgs_name on orgs" in finding.message
+    assert "ACCESS EXCLUSIVE on users, SHARE on orgs" in finding.message
+
+
+def test_second_lock_after_slow_work(review_history):
+    body = '''
+op.create_index("ix_orgs_name", "orgs", ["name"])
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+'''
+    report = review_history(TABLES, body)
+    # Reported on the statement that takes the second strong lock.
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "add_column"))]
+    assert f"builds index ix_orgs_name on orgs (line {body_line(body, 'create_index')})" in _findings(report)[0].message
+
+
+def test_raw_sql(review_history):
+    body = '''
+op.execute("ALTER TABLE users ADD COLUMN nickname varchar(40)")
+op.execute("CREATE INDEX ix_orgs_name ON orgs (name)")
+'''
+    report = review_history(TABLES, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "CREATE INDEX"))]
+
+
+def test_backfill_under_a_lock_then_another_table(review_history):
+    body = '''
+op.add_column("orgs", sa.Column("slug", sa.String(50), nullable=True))
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
+op.alter_column("users", "status", nullable=False)
+'''
+    report = review_history(TABLES, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "alter_column"))]
+    assert "updates rows of users" in _findings(report)[0].message
+
+
+def test_cheap_changes_to_two_tables_are_fine(review_history):
+    body = '''
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+op.add_column("orgs", sa.Column("slug", sa.String(50), nullable=True))
+op.alter_column("orgs", "name", server_default="unnamed")
+'''
+    report = review_history(TABLES, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_slow_work_on_one_table_only_is_fine(review_history):
+    body = '''
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+op.create_index("ix_users_nickname", "users", ["nickname"])
+'''
+    report = review_history(TABLES, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_foreign_key_not_valid_alone_is_fine(review_history):
+    body = '''
+op.create_foreign_key("fk_users_org", "users", "orgs", ["org_id"], ["id"], postgresql_not_valid=True)
+'''
+    report = review_history(TABLES, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_validating_foreign_key_alone_is_its_own_rule(review_history):
+    body = 'op.create_foreign_key("fk_users_org", "users", "orgs", ["org_id"], ["id"])'
+    report = review_history(TABLES, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "constraint-without-not-valid") == [("r2", body_line(body, "create_foreign_key"))]
+
+
+def test_dropped_foreign_key_locks_both_tables_briefly(review_history):
+    first = TABLES + '\nop.create_foreign_key("fk_users_org", "users", "orgs", ["org_id"], ["id"])'
+    body = '''
+op.drop_constraint("fk_users_org", "users", type_="foreignkey")
+op.create_index("ix_users_email", "users", ["email"])
+'''
+    report = review_history(first, body)
+    # DROP CONSTRAINT took ACCESS EXCLUSIVE on users and orgs; the index build on users runs under both.
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "create_index"))]
+    assert "ACCESS EXCLUSIVE on orgs" in _findings(report)[0].message
+    report = review_history(first, 'op.drop_constraint("fk_users_org", "users", type_="foreignkey")')
+    assert rule_hits(report, RULE) == []
+
+
+def test_new_tables_do_not_count(review_history):
+    body = '''
+op.create_table("teams", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(50)))
+op.create_index("ix_teams_name", "teams", ["name"])
+op.add_column("users", sa.Column("team_id", sa.Integer(), sa.ForeignKey("teams.id"), nullable=True))
+op.create_index("ix_users_team_id", "users", ["team_id"])
+'''
+    report = review_history(TABLES, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_autocommit_block_separates_the_tables(review_history):
+    body = '''
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+with op.get_context().autocommit_block():
+    op.create_index("ix_orgs_name", "orgs", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(TABLES, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_once_per_transaction(review_history):
+    body = '''
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+op.create_index("ix_orgs_name", "orgs", ["name"])
+op.create_index("ix_users_nickname", "users", ["nickname"])
+'''
+    report = review_history(TABLES, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "ix_orgs_name"))]
+
+
+def test_one_transaction_for_the_whole_upgrade(review_history):
+    add = 'op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))'
+    index = 'op.create_index("ix_orgs_name", "orgs", ["name"])'
+    report = review_history(TABLES, add, index, transaction_per_migration=False)
+    assert rule_hits(report, RULE) == [("r3", body_line(index, "create_index"))]
+    assert "(ACCESS EXCLUSIVE on users, SHARE on orgs)" in _findings(report)[0].message
+    report = review_history(TABLES, add, index, transaction_per_migration=True)
+    assert rule_hits(report, RULE) == []
+
+
+def test_inside_a_do_block(review_history):
+    body = '''
+op.execute("DO $$ BEGIN ALTER TABLE users ADD COLUMN nickname text; END $$")
+op.execute("DO $$ BEGIN UPDATE orgs SET name = lower(name); ALTER TABLE orgs ADD COLUMN slug text; END $$")
+'''
+    report = review_history(TABLES, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "UPDATE orgs"))]
+
+
+# -- the lock model (migsafe.sql.locks), as checked with pg_locks on PostgreSQL 15 ----------------------------
+
+@pytest.mark.parametrize("sql, expected", [
+    ("ALTER TABLE c ADD CONSTRAINT fk FOREIGN KEY (p_id) REFERENCES p NOT VALID",
+     [("c", "ShareRowExclusiveLock"), ("p", "ShareRowExclusiveLock")]),
+    ("CREATE TABLE c3 (id int, p_id int REFERENCES p)", [("p", "ShareRowExclusiveLock")]),
+    ("CREATE INDEX ix ON c (id)", [("c", "ShareLock")]),
+    ("CREATE INDEX CONCURRENTLY ix ON c (id)", [("c", "ShareUpdateExclusiveLock")]),
+    ("ALTER TABLE c VALIDATE CONSTRAINT fk", [("c", "ShareUpdateExclusiveLock")]),
+    ("ALTER TABLE c ALTER COLUMN p_id SET DEFAULT 1", [("c", "AccessExclusiveLock")]),
+    ("ALTER TABLE c SET (fillfactor = 90)", [("c", "ShareUpdateExclusiveLock")]),
+    ("ALTER TABLE c DISABLE TRIGGER ALL", [("c", "ShareRowExclusiveLock")]),
+    ("CREATE TRIGGER t BEFORE INSERT ON c FOR EACH ROW EXECUTE FUNCTION f()", [("c", "ShareRowExclusiveLock")]),
+    ("UPDATE c SET p_id = p_id", [("c", "RowExclusiveLock")]),
+    ("LOCK TABLE c IN SHARE MODE", [("c", "ShareLock")]),
+    ("TRUNCATE c", [("c", "AccessExclusiveLock")]),
+    ("DO $$ BEGIN ALTER TABLE c ADD COLUMN x int; END $$", [("c", "AccessExclusiveLock")]),
+])
+def test_lock_model(sql, expected):
+    [parsed] = parse(sql)
+    statement = SimpleNamespace(actions=parsed.actions, node=parsed.node, tables_before={}, indexes_before={})
+    assert [(lock.table.name, lock.mode) for lock in statement_locks(statement)] == expected
+
+
+def test_lock_model_uses_the_schema_for_dropped_foreign_keys_and_indexes(tmp_path):
+    first = TABLES + '''
+op.create_foreign_key("fk_users_org", "users", "orgs", ["org_id"], ["id"])
+op.create_index("ix_users_email", "users", ["email"])
+'''
+    body = '''
+op.drop_constraint("fk_users_org", "users", type_="foreignkey")
+op.drop_index("ix_users_email", table_name="users")
+op.drop_table("users")
+'''
+    write_history(tmp_path / "versions", [first, body])
+    history = load_history(list_revision_files([tmp_path / "versions"]))
+    recorded = record_history(history.files, sys_path=[], config_file=None)
+    locks = [[(lock.table.name, lock.mode) for lock in statement_locks(s)] for s in recorded[1].statements]
+    assert locks == [
+        [("users", "AccessExclusiveLock"), ("orgs", "AccessExclusiveLock")],  # both sides of the foreign key
+        [("users", "AccessExclusiveLock")],  # DROP INDEX locks the index's table
+        [("users", "AccessExclusiveLock")],  # its foreign key is gone already: orgs is not locked
+    ]

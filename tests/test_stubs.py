@@ -1,0 +1,135 @@
+"""Reviewing without the application installed: stand-ins, partial reviews, plugin operations, odd shapes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+from conftest import USERS_TABLE, body_line, revision_source, write_history
+from migsafe.engine import ReviewOptions, review
+
+APP_REVISION = '''
+from myapp.models import Base, User
+from myapp import helpers
+from myapp.settings import FEATURE_FLAGS
+
+if not FEATURE_FLAGS.ENABLE_INDEXES:
+    return
+helpers.add_audit_columns(op, "users")
+op.create_index("ix_users_email", "users", ["email"])
+'''
+
+
+def _report(tmp_path, *bodies, **options):
+    versions = tmp_path / "versions"
+    write_history(versions, bodies)
+    return review(ReviewOptions(paths=[versions], cwd=tmp_path, ignore=["missing-lock-timeout"], **options))
+
+
+def test_missing_application_modules_are_stubbed_and_the_review_marked_partial(tmp_path):
+    report = _report(tmp_path, USERS_TABLE, APP_REVISION)
+    assert not report.errors
+    assert [(f.rule, f.line) for f in report.findings] == [
+        ("index-not-concurrent", body_line(APP_REVISION, "op.create_index"))]
+    [partial] = report.partial
+    assert partial.revision == "r2"
+    assert set(partial.stubbed) == {"myapp"}
+    assert ("myapp.helpers.add_audit_columns", body_line(APP_REVISION, "helpers.add_audit_columns")) \
+        in partial.stub_calls
+    [note] = [n for n in report.notes if n.kind == "partial"]
+    assert "myapp" in note.message and "add_audit_columns" in note.message
+
+
+def test_strict_imports_makes_a_missing_module_a_load_error(tmp_path):
+    report = _report(tmp_path, USERS_TABLE, APP_REVISION, strict_imports=True)
+    assert [e.message for e in report.errors] == ["ModuleNotFoundError: No module named 'myapp'"]
+    assert report.partial == []
+
+
+def test_partial_revisions_are_listed_in_json(tmp_path):
+    write_history(tmp_path / "versions", [USERS_TABLE, APP_REVISION])
+    result = subprocess.run([sys.executable, "-m", "migsafe", "review", "versions", "--format", "json"],
+                            cwd=tmp_path, capture_output=True, text=True)
+    data = json.loads(result.stdout)
+    assert [(p["revision"], p["stubbed"]) for p in data["partial"]] == [("r2", ["myapp"])]
+    assert data["summary"]["partial"] == 1
+
+
+def test_importable_helpers_are_recorded_like_direct_calls(tmp_path):
+    (tmp_path / "migration_helpers.py").write_text(textwrap.dedent('''
+        from alembic import op
+
+        def index(table, column):
+            op.create_index(f"ix_{table}_{column}", table, [column])
+    '''))
+    body = "from migration_helpers import index\nindex('users', 'email')"
+    versions = tmp_path / "versions"
+    write_history(versions, [USERS_TABLE, body])
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path, ignore=["missing-lock-timeout"]))
+    assert report.partial == []
+    assert [(f.rule, f.line) for f in report.findings] == [
+        ("index-not-concurrent", body_line(body, "index('users'"))]
+
+
+def test_sync_enum_values_is_an_enum_recreation_without_the_plugin(tmp_path):
+    create = '''
+op.execute("CREATE TYPE order_status AS ENUM ('new', 'paid')")
+op.create_table("orders", sa.Column("id", sa.Integer(), primary_key=True),
+                sa.Column("status", postgresql.ENUM(name="order_status", create_type=False)))
+'''
+    body = '''
+from alembic_postgresql_enum import TableReference
+op.sync_enum_values(
+    "public",
+    "order_status",
+    ["new", "paid", "refunded"],
+    [TableReference(table_schema="public", table_name="orders", column_name="status")],
+    enum_values_to_rename=[],
+)
+'''
+    report = _report(tmp_path, create, body)
+    assert not report.errors
+    assert [(f.rule, f.line) for f in report.findings] == [("enum-recreate", body_line(body, "op.sync_enum_values"))]
+
+
+def test_unknown_plugin_operation_is_noted_not_fatal(tmp_path):
+    body = 'op.create_some_plugin_object("users", flavour="x")\nop.drop_column("users", "name")'
+    report = _report(tmp_path, USERS_TABLE, body)
+    assert not report.errors
+    assert [f.rule for f in report.findings] == ["drop-column"]
+    assert [n.line for n in report.notes if n.kind == "unknown-operation"] == [
+        body_line(body, "create_some_plugin_object")]
+
+
+def test_multi_database_template_runs_each_engine_function(tmp_path):
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    source = revision_source("globals()['upgrade_%s' % engine_name]()", "m1", None)
+    source = source.replace("def upgrade():", "def upgrade(engine_name):")
+    source += textwrap.dedent('''
+
+        def upgrade_engine1():
+            op.create_index("ix_a", "accounts", ["id"])
+
+
+        def upgrade_engine2():
+            op.drop_column("events", "payload")
+    ''')
+    (versions / "001_multi.py").write_text(source)
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path, select=["index-not-concurrent", "drop-column"]))
+    lines = source.splitlines()
+    expected = [("index-not-concurrent", next(i for i, l in enumerate(lines, 1) if "ix_a" in l)),
+                ("drop-column", next(i for i, l in enumerate(lines, 1) if '"payload"' in l))]
+    assert sorted((f.rule, f.line) for f in report.findings) == sorted(expected)
+
+
+def test_upgrade_taking_op_as_a_parameter(tmp_path):
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    source = revision_source('op.drop_column("events", "payload")', "p1", None)
+    source = source.replace("def upgrade():", "def upgrade(op, tables, tester):")
+    (versions / "001_param.py").write_text(source)
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path, ignore=["missing-lock-timeout"]))
+    assert [f.rule for f in report.findings] == ["drop-column"]
