@@ -109,6 +109,11 @@ def replay(
     since: Optional[str] = typer.Option(None, "--since", help="Replay only revisions after this revision id."),
     config: Optional[Path] = typer.Option(None, "--config", help="pyproject.toml (or migsafe.toml) to read."),
     no_color: bool = typer.Option(False, "--no-color", help="No colour (also: NO_COLOR set)."),
+    changed_since: Optional[str] = typer.Option(None, "--changed-since", metavar="GITREF",
+                                                help="Replay only revisions changed since the merge base with "
+                                                     "GITREF (the rest of the history is applied for context)."),
+    strict_imports: bool = typer.Option(False, "--strict-imports",
+                                        help="A module a revision imports that is not installed is a load-error."),
 ) -> None:
     """Run the revisions on a throwaway PostgreSQL and show the locks, rewrites and scans they really cause."""
     from migsafe.replay.run import ReplayOptions
@@ -118,7 +123,8 @@ def replay(
     if output_format not in formats:
         _fail(f"--format must be one of {', '.join(formats)}, not {output_format!r}")
     options = ReplayOptions(paths=list(paths or []), config_file=config, pg_version=pg_version, fail_on=fail_on,
-                            since=since, database_url=database_url, pg_bin=pg_bin, rows=rows)
+                            since=since, database_url=database_url, pg_bin=pg_bin, rows=rows,
+                            changed_since=changed_since, strict_imports=strict_imports)
     result = _guard(lambda: run_replay(options, progress=_progress()))
     module = __import__(f"migsafe.reporters.replay_{'text' if output_format == 'text' else output_format}",
                         fromlist=["render"])

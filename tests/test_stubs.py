@@ -133,3 +133,18 @@ def test_upgrade_taking_op_as_a_parameter(tmp_path):
     (versions / "001_param.py").write_text(source)
     report = review(ReviewOptions(paths=[versions], cwd=tmp_path, ignore=["missing-lock-timeout"]))
     assert [f.rule for f in report.findings] == ["drop-column"]
+
+
+def test_partial_reviews_are_marked_in_every_ci_format(tmp_path):
+    write_history(tmp_path / "versions", [USERS_TABLE, APP_REVISION])
+    outputs = {}
+    for fmt in ("text", "github", "sarif", "markdown"):
+        result = subprocess.run([sys.executable, "-m", "migsafe", "review", "versions", "--format", fmt],
+                                cwd=tmp_path, capture_output=True, text=True)
+        outputs[fmt] = result.stdout
+    assert "partial review" in outputs["text"]
+    assert "title=migsafe%3A partial review" in outputs["github"]
+    sarif = json.loads(outputs["sarif"])
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert [n["descriptor"]["id"] for n in notes] == ["partial-review"]
+    assert "### Partial reviews" in outputs["markdown"]

@@ -69,7 +69,8 @@ def replay(options: ReplayOptions, progress: Progress | None = None) -> ReplayRe
         result.server = db.source
         result.server_version = db.server_version
         server = PgVersion(db.server_version_num // 10000, db.server_version_num % 10000)
-        result.revisions = _run(db, to_run, reported, work, options.rows, say)
+        stubs = {r.revision: r.stubbed for r in static.partial}
+        result.revisions = _run(db, to_run, reported, work, options.rows, say, stubs)
     found = reconcile(static, result.revisions, server, judged, order)
     static.findings.extend(found)
     static.sort()
@@ -77,13 +78,15 @@ def replay(options: ReplayOptions, progress: Progress | None = None) -> ReplayRe
     return result
 
 
-def _run(db: object, files: list, reported: set[str], work: object, rows: int, say: Progress) -> list[ReplayedRevision]:
+def _run(db: object, files: list, reported: set[str], work: object, rows: int, say: Progress,
+         stubs: dict[str, tuple[str, ...]]) -> list[ReplayedRevision]:
     import sqlalchemy as sa
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy.pool import NullPool
 
     from migsafe.recording.operations import RecordingOperations
     from migsafe.recording.runner import alembic_environment, isolated, run_upgrade
+    from migsafe.recording.stubs import StubFinder
     from migsafe.replay.tracer import Tracer, server_message
 
     settings = work.settings  # type: ignore[attr-defined]
@@ -121,7 +124,16 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int, s
                         if reviewed:
                             tracer.begin_revision(_dbapi(connection))
                         began = time.perf_counter()
-                        run_upgrade(rec, context, tracer, per_migration)
+                        # The static review found these modules missing: the same stand-ins, installed upfront
+                        # (a retry is not possible once statements have run on the server).
+                        finder = StubFinder(stubs[entry.revision]) if stubs.get(entry.revision) else None
+                        if finder is not None:
+                            finder.install()
+                        try:
+                            run_upgrade(rec, context, tracer, per_migration)
+                        finally:
+                            if finder is not None:
+                                finder.uninstall()
                         entry.duration_ms = round((time.perf_counter() - began) * 1000, 3)
                         tracer.tracing = False
                         entry.statements = list(tracer.statements) if reviewed else []

@@ -54,6 +54,9 @@ def render(report: Report, *, color: bool = False) -> str:
         lines.append(command("error", f"{e.message}\n\nmigsafe could not review this revision.",
                              file=relative_path(e.path, root) if e.path is not None else None,
                              line=e.line if e.path is not None else None, title=f"migsafe: {e.kind}"))
+    for note in (n for n in report.notes if n.kind == "partial"):
+        lines.append(command("warning", note.message, file=relative_path(note.path, root) if note.path else None,
+                             line=note.line if note.path else None, title="migsafe: partial review"))
     counts = report.counts
     summary = (f"migsafe: {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''} "
                f"({counts['error']} error, {counts['warning']} warning, {counts['info']} info) in "

@@ -85,6 +85,13 @@ def render(report: Report, *, color: bool = False) -> str:
             where = link(e.path, e.line, root, base)
             lines.append(f"- {where + ' ' if where else ''}**{e.kind}**: {cell(e.message)}")
         lines.append("")
+    partial = [n for n in report.notes if n.kind == "partial"]
+    if partial:
+        lines += ["### Partial reviews", ""]
+        for n in partial:
+            where = link(n.path, n.line, root, base)
+            lines.append(f"- {where + ' ' if where else ''}{cell(n.message)}")
+        lines.append("")
     if report.notes:
         lines += [f"<details><summary>{_plural(len(report.notes), 'note')}</summary>", ""]
         for n in report.notes:

@@ -77,6 +77,14 @@ def as_dict(report: Report) -> dict[str, Any]:
             **({"locations": [_location(e.path, e.line, e.line, root)]} if e.path is not None else {}),
         }
         for e in report.errors
+    ] + [
+        {
+            "level": "warning",
+            "message": {"text": n.message},
+            "descriptor": {"id": "partial-review"},
+            **({"locations": [_location(n.path, n.line, n.line, root)]} if n.path is not None else {}),
+        }
+        for n in report.notes if n.kind == "partial"
     ]
     invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
     if notifications:

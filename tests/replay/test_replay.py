@@ -194,3 +194,11 @@ def test_cli_text_and_markdown_output(tmp_path):
     assert markdown.stdout.startswith("## migsafe replay")
     assert "| line | statement | locks taken |" in markdown.stdout
     assert os.environ.get("NO_COLOR") or "\x1b[" not in text.stdout
+
+
+def test_revisions_reviewed_with_stand_ins_replay_with_the_same_stand_ins(tmp_path):
+    body = "from myapp.constants import STATUS_COLUMN\nop.create_index('ix_users_status', 'users', ['status'])"
+    write_history(tmp_path / "versions", [USERS_TABLE, body])
+    result = _replay(tmp_path / "versions", tmp_path, select=["index-not-concurrent"])
+    assert [(f.rule, f.replay_status) for f in result.report.findings] == [("index-not-concurrent", "confirmed")]
+    assert [r.revision for r in result.report.partial] == ["r2"]
