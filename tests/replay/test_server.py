@@ -165,8 +165,11 @@ def test_cleanup_after_an_exception_in_the_block() -> None:
 
 CHILD = textwrap.dedent(
     """
+    import signal
     import time
     from migsafe.replay.server import scratch_database
+    # A child of a non-interactive shell's background job starts with SIGINT ignored; a user's migsafe does not.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with scratch_database() as db:
         print(db.directory, flush=True)
         time.sleep(60)
