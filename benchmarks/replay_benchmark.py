@@ -180,17 +180,43 @@ def breakdown(sample: Path, runs: int, pg_bin: Path | None) -> dict[str, Samples
 # --------------------------------------------------------------------------------------------- part 2
 
 
-def check_replay_internals() -> None:
-    """``_run`` is private: say what changed instead of failing with a TypeError half-way through."""
+REPLAY_LOOP_EXTRAS: dict[str, Callable[[], object]] = {
+    "stubs": dict,  # revision -> stand-in modules the static review needed; the samples import nothing missing
+}
+
+
+def replay_loop() -> Callable[..., list]:
+    """``migsafe.replay.run._run`` with its arguments filled in: (db, files, reported, work, rows) -> revisions.
+
+    ``_run`` is private and its signature moves; known extra parameters get neutral values, and anything
+    else stops the benchmark with a message saying what to update, rather than a TypeError half-way through.
+    """
     from migsafe.replay import run as replay_run
 
-    expected = ["db", "files", "reported", "work", "rows", "say"]
-    actual = list(inspect.signature(replay_run._run).parameters) if hasattr(replay_run, "_run") else []
-    if actual != expected:
+    function = getattr(replay_run, "_run", None)
+    if function is None:
+        raise BenchmarkError("migsafe.replay.run._run is gone; update replay_loop() in benchmarks/replay_benchmark.py")
+    parameters = list(inspect.signature(function).parameters.values())
+    names = [p.name for p in parameters]
+    base = ["db", "files", "reported", "work", "rows", "say"]
+    unknown = [p.name for p in parameters[len(base):]
+               if p.name not in REPLAY_LOOP_EXTRAS and p.default is inspect.Parameter.empty]
+    if names[: len(base)] != base or unknown:
         raise BenchmarkError(
-            f"migsafe.replay.run._run({', '.join(actual)}) is not the expected _run({', '.join(expected)}); "
-            "update traced_run() in benchmarks/replay_benchmark.py to the new replay internals"
+            f"migsafe.replay.run._run({', '.join(names)}) does not start with ({', '.join(base)}) or has parameters "
+            f"the benchmark cannot fill ({', '.join(unknown)}); update replay_loop() in benchmarks/replay_benchmark.py"
         )
+    extras = [name for name in names[len(base):] if name in REPLAY_LOOP_EXTRAS]
+
+    def loop(db: Any, files: list, reported: set[str], work: Any, rows: int) -> list:
+        return function(db, files, reported, work, rows, lambda _message: None,
+                        **{name: REPLAY_LOOP_EXTRAS[name]() for name in extras})
+
+    return loop
+
+
+def check_replay_internals() -> None:
+    replay_loop()
 
 
 @contextlib.contextmanager
@@ -286,12 +312,12 @@ def tracer_hooks(mode: str, totals: list[float]) -> Iterator[None]:
 
 def traced_run(db: Any, load: Workload, rows: int, tracing: bool = True) -> RunResult:
     from migsafe.replay import seed
-    from migsafe.replay.run import _run
 
+    loop = replay_loop()
     hooks, seeding = [0.0], [0.0]
     with tracer_hooks("timed" if tracing else "off", hooks), timed_function(seed, "seed_tables", seeding):
         started = time.perf_counter()
-        revisions = _run(db, load.files, load.reported, load.work, rows, lambda _message: None)
+        revisions = loop(db, load.files, load.reported, load.work, rows)
         seconds = time.perf_counter() - started
     return RunResult(
         seconds=seconds,

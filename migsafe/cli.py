@@ -65,6 +65,17 @@ def review(
                                                      "base of GITREF and HEAD (committed or not)."),
     outputs: Optional[List[str]] = typer.Option(None, "--output", "-o", metavar="FORMAT=PATH",
                                                 help="Also write this format to PATH (repeatable)."),
+    downgrade: bool = typer.Option(False, "--downgrade",
+                                   help="Also review each revision's downgrade() (a rollback takes the same "
+                                        "locks); its findings are marked downgrade."),
+    baseline_file: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE",
+                                                 help="Report only findings not in this baseline file (default: "
+                                                      "[tool.migsafe] baseline, else .migsafe-baseline.json "
+                                                      "beside the configuration when it exists)."),
+    no_baseline: bool = typer.Option(False, "--no-baseline", help="Report every finding; ignore any baseline."),
+    revision_timeout: Optional[float] = typer.Option(None, "--revision-timeout", metavar="SECONDS",
+                                                     help="A revision whose import and upgrade run longer is a "
+                                                          "load-error (default 60; 0: no limit)."),
 ) -> None:
     """Review revision scripts and report the migrations that will hurt a live database."""
     from migsafe.engine import ReviewOptions
@@ -78,7 +89,11 @@ def review(
     targets = _output_targets(outputs or [], FORMATS)
     options = ReviewOptions(paths=list(paths or []), config_file=config, pg_version=pg_version, select=select,
                             ignore=ignore, fail_on=fail_on, since=since,
-                            changed_since=changed_since, strict_imports=strict_imports)
+                            changed_since=changed_since, strict_imports=strict_imports,
+                            downgrade=downgrade or None, revision_timeout=revision_timeout,
+                            baseline=baseline_file, use_baseline=not no_baseline)
+    if baseline_file is not None and no_baseline:
+        _fail("--baseline and --no-baseline contradict each other")
     report = _guard(lambda: run_review(options))
     for fmt, target in targets:
         try:
@@ -92,6 +107,35 @@ def review(
         raise typer.Exit(report.exit_code())
     sys.stdout.write(renderer(output_format)(report, color=_use_color(no_color)))
     raise typer.Exit(report.exit_code())
+
+
+@app.command("baseline")
+def write_baseline(
+    paths: List[Path] = typer.Argument(None, help="As for `migsafe review`."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="Where to write (default: [tool.migsafe] baseline, else "
+                                               ".migsafe-baseline.json beside the configuration, else here)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="pyproject.toml (or migsafe.toml) to read."),
+    pg_version: Optional[str] = typer.Option(None, "--pg-version", help="Target PostgreSQL version (default 15)."),
+    downgrade: bool = typer.Option(False, "--downgrade", help="Include the findings of downgrade() too."),
+) -> None:
+    """Write the findings that exist today to a baseline file; reviews then report only new ones."""
+    from migsafe import baseline
+    from migsafe.engine import ReviewOptions, baseline_path, resolve_settings
+    from migsafe.project import locate
+    from migsafe.engine import review as run_review
+
+    options = ReviewOptions(paths=list(paths or []), config_file=config, pg_version=pg_version,
+                            downgrade=downgrade or None, use_baseline=False)
+    report = _guard(lambda: run_review(options))
+    target = output if output is not None else _guard(
+        lambda: baseline_path(options, resolve_settings(options, locate(options.paths, options.cwd)))[0])
+    count = _guard(lambda: baseline.write(report.findings, target))
+    typer.echo(f"migsafe: wrote {count} finding{'s' if count != 1 else ''} to {target}")
+    for error in report.errors:
+        where = f"{report.display_path(error.path)}:{error.line}: " if error.path else ""
+        typer.echo(f"migsafe: {where}{error.kind}: {error.message} (its findings are not in the baseline)", err=True)
+    raise typer.Exit(2 if report.errors else 0)
 
 
 @app.command()

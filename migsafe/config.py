@@ -63,6 +63,14 @@ class Settings:
     # The lock_timeout the deploy sets for the migration's session ("2s"), when it is set outside Alembic.
     lock_timeout: str | None = None
     transactional_ddl: bool = True
+    # Seconds a revision's import and upgrade may run before it becomes a load-error (0: no limit).
+    revision_timeout: float = 60.0
+    # The schema unqualified names resolve to (the first entry of the deploy's search_path).
+    default_schema: str = "public"
+    # Also review each reported revision's downgrade() (review --downgrade).
+    downgrade: bool = False
+    # The baseline file of accepted findings (resolved against the configuration file's directory).
+    baseline: Path | None = None
     config_file: Path | None = None
     # Keys the configuration file set explicitly (so env.py detection does not override them).
     explicit: frozenset[str] = frozenset()
@@ -73,7 +81,8 @@ class Settings:
 
 
 _KEYS = {"pg-version", "select", "ignore", "severity", "start-after", "fail-on", "transaction-per-migration",
-         "strict-imports", "lock-timeout", "transactional-ddl"}
+         "strict-imports", "lock-timeout", "transactional-ddl", "default-schema",
+         "downgrade", "revision-timeout", "baseline"}
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -134,7 +143,7 @@ def load_settings(config_file: Path | None, known_rules: set[str]) -> Settings:
     if "fail-on" in table:
         settings = replace(settings, fail_on=check_fail_on(table["fail-on"], where))
     settings = replace(settings, explicit=frozenset(table))
-    for key in ("transaction-per-migration", "strict-imports", "transactional-ddl"):
+    for key in ("transaction-per-migration", "strict-imports", "transactional-ddl", "downgrade"):
         if key in table:
             value = table[key]
             if not isinstance(value, bool):
@@ -142,7 +151,30 @@ def load_settings(config_file: Path | None, known_rules: set[str]) -> Settings:
             settings = replace(settings, **{key.replace("-", "_"): value})
     if "lock-timeout" in table:
         settings = replace(settings, lock_timeout=check_lock_timeout(table["lock-timeout"], where))
+    if "revision-timeout" in table:
+        settings = replace(settings, revision_timeout=check_revision_timeout(table["revision-timeout"], where))
+    if "baseline" in table:
+        if not isinstance(table["baseline"], str) or not table["baseline"].strip():
+            raise UsageError(f"{where}: baseline must be a file path such as \".migsafe-baseline.json\"")
+        settings = replace(settings, baseline=config_file.parent / table["baseline"])
+    if "default-schema" in table:
+        settings = replace(settings, default_schema=check_schema_name(table["default-schema"], where))
     return settings
+
+
+def check_schema_name(value: object, where: str) -> str:
+    """A schema name as the deploy's search_path names it first: one identifier, no dots or quotes."""
+    if not isinstance(value, str) or not value.strip() or any(c in value for c in ".\"', \t\n"):
+        raise UsageError(f"{where}: default-schema must be one schema name such as \"public\" or \"app\", "
+                         f"not {value!r}")
+    return value
+
+
+def check_revision_timeout(value: object, where: str) -> float:
+    """Seconds, a number >= 0 (0: no limit)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 10**7:
+        raise UsageError(f"{where}: revision-timeout must be a number of seconds (0 for no limit), not {value!r}")
+    return float(value)
 
 
 def check_lock_timeout(value: object, where: str) -> str:

@@ -32,6 +32,10 @@ class ReviewOptions:
     transaction_per_migration: bool | None = None
     strict_imports: bool | None = None
     changed_since: str | None = None  # a git ref: report only revisions changed since its merge base with HEAD
+    downgrade: bool | None = None  # also review each revision's downgrade()
+    baseline: Path | None = None  # the baseline file (else [tool.migsafe] baseline, else the default if present)
+    use_baseline: bool = True  # False: report every finding (`migsafe baseline`, `review --no-baseline`)
+    revision_timeout: float | None = None  # seconds per revision (0: no limit)
 
 
 def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
@@ -66,6 +70,10 @@ def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
                 overrides["transactional_ddl"] = env.transactional_ddl
     if options.strict_imports:
         overrides["strict_imports"] = True
+    if options.downgrade:
+        overrides["downgrade"] = True
+    if options.revision_timeout is not None:
+        overrides["revision_timeout"] = cfg.check_revision_timeout(options.revision_timeout, "--revision-timeout")
     return settings.with_overrides(**overrides)
 
 
@@ -126,6 +134,13 @@ def plan(options: ReviewOptions) -> Plan:
 
 def review(options: ReviewOptions) -> Report:
     work = plan(options)
+    from migsafe.sql.actions import default_schema_for_display
+
+    with default_schema_for_display(work.settings.default_schema):
+        return _review(options, work)
+
+
+def _review(options: ReviewOptions, work: Plan) -> Report:
     project, settings, history, reported, report = (work.project, work.settings, work.history, work.reported,
                                                     work.report)
     from migsafe.recording.runner import record_history
@@ -138,6 +153,9 @@ def review(options: ReviewOptions) -> Report:
         transactional_ddl=settings.transactional_ddl,
         reported=reported,
         stub_imports=not settings.strict_imports,
+        default_schema=settings.default_schema,
+        downgrades=settings.downgrade,
+        revision_timeout=settings.revision_timeout or None,
     )
     report.revisions_loaded = len(recorded)
     if work.shipping is not None:
@@ -145,6 +163,7 @@ def review(options: ReviewOptions) -> Report:
             if revision.reported:
                 revision.shipping_set = work.shipping | {revision.revision}
     rules = active_rules(settings)
+    suppressions: dict[str, Suppressions] = {}
     for order, revision in enumerate(recorded):
         if not revision.reported:
             continue
@@ -156,9 +175,48 @@ def review(options: ReviewOptions) -> Report:
         if revision.partial:
             report.partial.append(revision)
             report.notes.append(_partial_note(revision))
-        _check_revision(revision, order, rules, settings, recorded, report, env_py=_env_py(project))
+        suppressions[revision.revision] = _check_revision(revision, order, rules, settings, recorded, report,
+                                                          env_py=_env_py(project),
+                                                          unused_notes=revision.downgrade is None
+                                                          or revision.downgrade.error is not None)
+    # The rollback: downgrade() of the reported revisions, newest first, after the upgrade findings.
+    downgrades = [r.downgrade for r in reversed(recorded) if r.reported and r.downgrade is not None]
+    for order, revision in enumerate(downgrades, start=len(recorded)):
+        if revision.error is not None:
+            report.errors.append(revision.error)
+            continue
+        report.notes.extend(revision.notes)
+        _check_revision(revision, order, rules, settings, downgrades, report, env_py=_env_py(project),
+                        suppressions=suppressions.get(revision.revision))
+    if options.use_baseline:
+        _apply_baseline(options, settings, report, recorded + downgrades, rules)
     report.sort()
     return report
+
+
+def baseline_path(options: ReviewOptions, settings: cfg.Settings) -> tuple[Path, bool]:
+    """The baseline file, and whether it was asked for (``--baseline``, ``[tool.migsafe] baseline``) rather
+    than the default ``.migsafe-baseline.json`` beside the configuration file (or in the current directory)."""
+    from migsafe.baseline import DEFAULT_NAME
+
+    if options.baseline is not None:
+        return options.cwd / options.baseline, True
+    if settings.baseline is not None:
+        return settings.baseline, True
+    home = settings.config_file.parent if settings.config_file is not None else options.cwd
+    return home / DEFAULT_NAME, False
+
+
+def _apply_baseline(options: ReviewOptions, settings: cfg.Settings, report: Report,
+                    recorded: list[RecordedRevision], rules: list[Rule]) -> None:
+    from migsafe import baseline
+
+    path, asked = baseline_path(options, settings)
+    if not asked and not path.is_file():
+        return
+    entries = baseline.load(path)
+    reviewed = {(r.revision, r.direction) for r in recorded if r.reported and r.error is None}
+    baseline.apply(report, entries, path, reviewed, {r.id for r in rules})
 
 
 def _partial_note(revision: RecordedRevision) -> Note:
@@ -207,7 +265,8 @@ def _env_py(project: Project) -> Path | None:
 
 
 def _check_revision(revision: RecordedRevision, order: int, rules: list[Rule], settings: cfg.Settings,
-                    history: list[RecordedRevision], report: Report, env_py: Path | None = None) -> None:
+                    history: list[RecordedRevision], report: Report, env_py: Path | None = None,
+                    unused_notes: bool = True, suppressions: Suppressions | None = None) -> Suppressions:
     view = RevisionView(revision, settings.pg_version, history, settings=settings, env_py=env_py)
     hits: list[tuple[Rule, Hit]] = []
     seen: set[tuple[str, int]] = set()
@@ -220,9 +279,12 @@ def _check_revision(revision: RecordedRevision, order: int, rules: list[Rule], s
     # A rule that explains the same object better replaces another's finding (hidden-rename over drop-column).
     superseded = {(old, hit.key) for rule, hit in hits for old in rule.supersedes if hit.key}
     directives = parse_directives("\n".join(revision.source_lines))
-    suppressions = Suppressions(directives)
+    if suppressions is None:
+        suppressions = Suppressions(directives)
+    else:
+        directives = suppressions.directives
     known = set(rules_by_id())
-    for directive in directives:
+    for directive in directives if revision.direction == "upgrade" else ():
         for rule_id in directive.ids:
             if rule_id != "*" and rule_id not in known:
                 report.errors.append(LoadError(
@@ -252,9 +314,11 @@ def _check_revision(revision: RecordedRevision, order: int, rules: list[Rule], s
             sql=statement.sql,
             source_line=source_line,
             order=order,
+            direction=revision.direction,
         ))
     active = {r.id for r in rules}
-    for line, rule_id in suppressions.unused():
+    # With --downgrade, a file's ignore comments serve both passes: the downgrade pass reports the unused ones.
+    for line, rule_id in suppressions.unused() if unused_notes else ():
         if rule_id == "*" or rule_id in active:
             report.notes.append(Note(kind="unused-ignore",
                                      message=f"ignore comment for {rule_id} suppresses nothing",
@@ -272,3 +336,4 @@ def _check_revision(revision: RecordedRevision, order: int, rules: list[Rule], s
                 report.errors.append(LoadError(
                     message=f"unknown rule id {rule_id!r} in SQL ignore comment (see `migsafe rules`)",
                     path=revision.path, line=statement.line, revision=revision.revision, kind="config"))
+    return suppressions

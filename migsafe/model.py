@@ -77,6 +77,7 @@ class LoadError:
     line: int | None = None
     revision: str | None = None
     kind: str = "load-error"
+    direction: str = "upgrade"  # "downgrade": the failure was in downgrade() (review --downgrade)
 
 
 @dataclass
@@ -108,6 +109,10 @@ class RecordedRevision:
     # (name, line): a partial review.
     stubbed: tuple[str, ...] = ()
     stub_calls: list[tuple[str, int]] = field(default_factory=list)
+    # "downgrade" for the recording of downgrade(); an upgrade recording holds it in ``downgrade``
+    # (review --downgrade).
+    direction: str = "upgrade"
+    downgrade: "RecordedRevision | None" = None
 
     @property
     def partial(self) -> bool:

@@ -26,6 +26,7 @@ class Finding:
     # Set by replay: "confirmed", "not observed", "not observable", or "observed" for replay's own findings.
     replay_status: str | None = None
     replay_detail: str = ""
+    direction: str = "upgrade"  # "downgrade": found in downgrade() (review --downgrade)
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Report:
     cwd: Path = field(default_factory=Path.cwd)
     # Revisions reviewed with stand-ins for modules that could not be imported (RecordedRevision objects).
     partial: list = field(default_factory=list)
+    baselined: int = 0  # findings left out because the baseline file knows them
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: (f.order, f.line, f.rule))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 import sqlalchemy as sa
 from alembic.operations import BatchOperations, Operations
 from alembic.operations.batch import BatchOperationsImpl
+from alembic.operations.ops import BulkInsertOp
 from sqlalchemy.types import UserDefinedType
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ class _RecordingMixin:
     _recorder: "OperationTracker"
 
     def invoke(self, operation: Any) -> Any:
+        if isinstance(operation, BulkInsertOp) and self.migration_context.as_sql:  # type: ignore[attr-defined]
+            _type_untyped_columns(operation)
         with self._recorder.operation(operation_name(operation), operation, batch=self._batch_info()):
             return super().invoke(operation)  # type: ignore[misc]
 
@@ -130,6 +133,43 @@ class RecordingBatchImpl(BatchOperationsImpl):
         for (opname, args, kwargs), owner in zip(self.batch, self.owners):
             with recorder.attributed(owner, source="op"):
                 getattr(self.operations.impl, opname)(*args, **kwargs)
+
+
+def _type_untyped_columns(operation: Any) -> None:
+    """``op.bulk_insert`` into ``sa.table("t", sa.column("x"))`` works online, but offline Alembic renders the
+    values as literals and an untyped column has no literal renderer. Give such columns the type of the
+    values the revision inserts, as the database would infer it."""
+    from sqlalchemy.types import NullType
+
+    table = getattr(operation, "table", None)
+    rows = getattr(operation, "rows", None) or []
+    for column in getattr(table, "c", ()):
+        if not isinstance(column.type, NullType):
+            continue
+        sample = next((row[column.key] for row in rows if isinstance(row, dict)
+                       and row.get(column.key) is not None), None)
+        column.type = _type_for(sample)
+
+
+def _type_for(value: Any) -> Any:
+    import datetime
+    import decimal
+
+    if isinstance(value, bool):
+        return sa.Boolean()
+    if isinstance(value, int):
+        return sa.BigInteger()
+    if isinstance(value, float):
+        return sa.Float()
+    if isinstance(value, decimal.Decimal):
+        return sa.Numeric()
+    if isinstance(value, datetime.datetime):
+        return sa.DateTime()
+    if isinstance(value, datetime.date):
+        return sa.Date()
+    if isinstance(value, (dict, list)):
+        return sa.JSON()
+    return sa.String()
 
 
 class RawType(UserDefinedType):

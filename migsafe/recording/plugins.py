@@ -49,7 +49,7 @@ def _quote(identifier: str) -> str:
 
 
 def _qualified(schema: str | None, name: str) -> str:
-    return f"{_quote(schema)}.{_quote(name)}" if schema and schema != "public" else _quote(name)
+    return f"{_quote(schema)}.{_quote(name)}" if schema else _quote(name)
 
 
 def _columns(affected: Iterable[Any]) -> list[tuple[str | None, str, str]]:

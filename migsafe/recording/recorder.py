@@ -39,6 +39,19 @@ class Recorder(OperationTracker):
         super().start_revision(revision, upgrade_code, linemap)
         self._index = 0
 
+    def stubbed_read(self, revision: RecordedRevision, line: int, table: str) -> None:
+        """Record the read an ORM query on a stubbed model would have made (the query itself could not run)."""
+        from migsafe.model import RecordedOperation
+
+        self.revision = revision
+        rec = RecordedOperation(name="bind.execute", line=line, end_line=line)
+        revision.operations.append(rec)
+        quoted = '"' + table.replace('"', '""') + '"'
+        try:
+            self._ingest(f"SELECT * FROM {quoted}", rec, "bind")
+        finally:
+            self.revision = None
+
     def checkpoint(self) -> tuple[Any, ...]:
         """The model and transaction state, to retry a revision from the same starting point (table values
         are immutable, so copying the dictionaries is enough)."""

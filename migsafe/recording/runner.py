@@ -12,7 +12,10 @@ from __future__ import annotations
 import contextlib
 import inspect
 import io
+import signal
 import sys
+import threading
+import time
 import traceback
 import warnings
 from pathlib import Path
@@ -22,11 +25,11 @@ from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 
 from migsafe.errors import Terminated
-from migsafe.model import LoadError, RecordedRevision, RevisionFile
+from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
 from migsafe.recording.operations import RecordingOperations
 from migsafe.recording.recorder import Recorder
 from migsafe.recording.source import LineMap
-from migsafe.recording.stubs import StubFinder, missing_module
+from migsafe.recording.stubs import StubFinder, missing_module, table_name_for
 from migsafe.recording.tracking import OperationTracker
 from migsafe.schema import Schema
 from migsafe.sql import actions as A
@@ -53,11 +56,16 @@ def record_history(
     reported: set[str] | None = None,
     want_downgrade_evidence: bool = True,
     stub_imports: bool = True,
+    default_schema: str = "public",
+    downgrades: bool = False,
+    revision_timeout: float | None = None,
 ) -> list[RecordedRevision]:
-    """Record every revision in order. ``reported``: revision ids whose findings matter (None: all)."""
+    """Record every revision in order. ``reported``: revision ids whose findings matter (None: all).
+    ``downgrades``: then record each reported revision's ``downgrade()`` too, newest first, against the schema
+    after the upgrades (a rollback runs from head downward), into ``rec.downgrade``."""
     known = {f.revision for f in files}
     schema = Schema(complete=all(p in known for f in files for p in f.down_revisions + f.depends_on))
-    recorder = Recorder(schema)
+    recorder = Recorder(schema, default_schema=default_schema)
     buffer = io.StringIO()
     context = RecordingMigrationContext.configure(
         dialect_name="postgresql",
@@ -69,6 +77,7 @@ def record_history(
         },
     )
     context._recorder = recorder
+    context._revision_timeout = revision_timeout  # type: ignore[attr-defined]
     context.impl.static_output = recorder.on_output  # type: ignore[method-assign]
     operations = RecordingOperations(context, recorder)
     environment = alembic_environment(config_file, context)
@@ -84,7 +93,40 @@ def record_history(
                 if want_downgrade_evidence and rec.reported and rec.error is None and _needs_downgrade(rec):
                     rec.downgrade_actions = _downgrade_actions(rec, context, recorder)
                 results.append(rec)
+        if downgrades:
+            _record_downgrades(results, context, recorder, transaction_per_migration, default_schema)
     return results
+
+
+def _record_downgrades(results: list[RecordedRevision], context: MigrationContext, recorder: Recorder,
+                       per_migration: bool, default_schema: str) -> None:
+    """The rollback pass: a new session (search_path back to the default) in which every table the upgrades
+    left holds rows, running ``downgrade()`` of the reported revisions from the newest down."""
+    from dataclasses import replace
+
+    recorder.end_transaction()
+    recorder.default_schema = default_schema
+    recorder.schema.tables = {name: replace(table, holds_data=True) for name, table in recorder.schema.tables.items()}
+    outer = contextlib.nullcontext() if per_migration else context.begin_transaction()
+    with outer:  # type: ignore[attr-defined]
+        for rec in reversed(results):
+            if not rec.reported or rec.error is not None:
+                continue
+            down = RecordedRevision(file=rec.file, reported=True, shipping_set=rec.shipping_set,
+                                    direction="downgrade")
+            finder = StubFinder(list(rec.stubbed), recorder.stub_called) if rec.stubbed else None
+            if finder is not None:
+                finder.install()
+            try:
+                run_upgrade(down, context, recorder, per_migration, function="downgrade")
+            finally:
+                if finder is not None:
+                    finder.uninstall()
+            if down.error is not None:
+                down.error.direction = "downgrade"
+                if per_migration:
+                    recorder.end_transaction()
+            rec.downgrade = down
 
 
 def alembic_environment(config_file: Path | None, context: MigrationContext,
@@ -155,6 +197,11 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
         if failure is None or not allow_stubs:
             break
         name = missing_module(failure)
+        if name is None and stubbed and _caused_by_stand_in(failure):
+            # The revision got as far as handing a stand-in to a library that needs the real thing (an ORM
+            # query on a stubbed model): keep what was recorded up to there, as a partial review.
+            _stopped_on_stand_in(rec, failure, recorder)
+            break
         if name is None or name in stubbed or len(stubbed) >= MAX_STUBBED_MODULES:
             break
         stubbed.append(name)
@@ -165,6 +212,50 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
         rec.stub_calls.clear()
         rec.error = None
     rec.stubbed = tuple(stubbed)
+
+
+def _caused_by_stand_in(failure: BaseException) -> bool:
+    """Whether a failure involves a stand-in: its message names one, or a stand-in's own code raised it."""
+    from migsafe.recording import stubs
+
+    if "migsafe stub" in str(failure) or "migsafe stand-in" in str(failure):
+        return True
+    for frame, _ in traceback.walk_tb(failure.__traceback__):
+        if frame.f_code.co_filename == stubs.__file__:
+            return True
+        if any(isinstance(value, (stubs.StubBase, stubs._StubMeta)) for value in frame.f_locals.values()):
+            return True
+    return False
+
+
+def _stopped_on_stand_in(rec: RecordedRevision, failure: BaseException, recorder: Recorder) -> None:
+    error = rec.error
+    rec.error = None
+    line = error.line if error is not None else rec.file.line
+    message = error.message if error is not None else type(failure).__name__
+    model = _stubbed_model(failure)
+    source = rec.source_lines[line - 1] if line and 0 < line <= len(rec.source_lines) else ""
+    if model is not None and any(call in source for call in ("query(", "select(", "scalars(", "execute(", "scalar(")):
+        # An ORM read of a stubbed model: record it as the read of that model's table it would have been, so
+        # the loop that writes the rows back is still seen as a back-fill.
+        recorder.stubbed_read(rec, line, table_name_for(model))
+    rec.stub_calls.append((f"(stopped here: {message})", line or 1))
+    rec.notes.append(Note(kind="partial-stop",
+                          message=f"recording stopped at line {line}, where the revision used a stand-in as the "
+                                  f"real thing ({message}); the rest of upgrade() was not checked",
+                          path=rec.path, line=line, revision=rec.revision))
+
+
+def _stubbed_model(failure: BaseException) -> str | None:
+    from migsafe.recording import stubs
+
+    for frame, _ in reversed(list(traceback.walk_tb(failure.__traceback__))):
+        for value in frame.f_locals.values():
+            if isinstance(value, stubs._StubMeta):
+                return value.__stub_name__
+            if isinstance(value, stubs.StubBase):
+                return type(value).__stub_name__
+    return None
 
 
 def _forget_project_modules(before: set[str], sys_path: list[Path]) -> None:
@@ -179,9 +270,10 @@ def _forget_project_modules(before: set[str], sys_path: list[Path]) -> None:
 
 
 def run_upgrade(rec: RecordedRevision, context: MigrationContext, tracker: OperationTracker,
-                per_migration: bool) -> BaseException | None:
+                per_migration: bool, function: str = "upgrade") -> BaseException | None:
     """Import the revision and run its ``upgrade()`` in Alembic's transaction handling; failures go to
-    ``rec.error`` (and the exception is returned). Shared by offline recording and replay."""
+    ``rec.error`` (and the exception is returned). Shared by offline recording and replay. ``function``:
+    "downgrade" runs ``downgrade()`` the same way (a revision without one has nothing to record)."""
     path = rec.path
     try:
         rec.source_lines = path.read_text(encoding="utf-8").splitlines()
@@ -191,11 +283,14 @@ def run_upgrade(rec: RecordedRevision, context: MigrationContext, tracker: Opera
     tracker.start_revision(rec, None, linemap)
     captured = io.StringIO()
     try:
-        with contextlib.redirect_stdout(captured), warnings.catch_warnings():
+        with time_limit(getattr(context, "_revision_timeout", None)), contextlib.redirect_stdout(captured), \
+                warnings.catch_warnings():
             # Warnings from Alembic, SQLAlchemy or the revision itself are not findings; keep stderr clean.
             warnings.simplefilter("ignore")
             module = _load_module(rec.file)
-            upgrade = getattr(module, "upgrade", None)
+            upgrade = getattr(module, function, None)
+            if not callable(upgrade) and function != "upgrade":
+                return None
             if not callable(upgrade):
                 rec.error = LoadError(message="revision has no upgrade() function", path=path, line=1,
                                       revision=rec.revision)
@@ -203,9 +298,9 @@ def run_upgrade(rec: RecordedRevision, context: MigrationContext, tracker: Opera
             transaction = context.begin_transaction(_per_migration=True) if per_migration \
                 else contextlib.nullcontext()
             with transaction:  # type: ignore[attr-defined]
-                for function, arguments in upgrade_calls(module, upgrade):
-                    tracker.start_revision(rec, getattr(function, "__code__", None), linemap)
-                    function(*arguments)
+                for call, arguments in upgrade_calls(module, upgrade, function):
+                    tracker.start_revision(rec, getattr(call, "__code__", None), linemap)
+                    call(*arguments)
     except (KeyboardInterrupt, Terminated):
         raise
     except BaseException as exc:  # noqa: BLE001 - SystemExit from a revision must not end the review
@@ -216,7 +311,40 @@ def run_upgrade(rec: RecordedRevision, context: MigrationContext, tracker: Opera
     return None
 
 
-def upgrade_calls(module: Any, upgrade: Any) -> list[tuple[Any, tuple[Any, ...]]]:
+class RevisionTimeout(BaseException):
+    """A revision's import and upgrade ran longer than the per-revision timeout. A ``BaseException`` so that a
+    revision's own ``except Exception`` does not swallow it; ``run_upgrade`` turns it into a load-error."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"revision did not finish within {seconds:g} s")
+        self.seconds = seconds
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`RevisionTimeout` in the block after ``seconds`` (SIGALRM; main thread only, elsewhere and
+    for None or 0 no limit). The previous SIGALRM handler and timer are restored."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise RevisionTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer_delay:
+            remaining = max(outer_delay - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, remaining, outer_interval)
+
+
+def upgrade_calls(module: Any, upgrade: Any, prefix: str = "upgrade") -> list[tuple[Any, tuple[Any, ...]]]:
     """How to call a revision's upgrade: ``upgrade()`` for the usual template; for the multi-database template
     (``def upgrade(engine_name): globals()["upgrade_%s" % engine_name]()``) every ``upgrade_<engine>`` function
     directly, so each op is attributed to its own line; for ``upgrade(op, ...)``-style signatures, the
@@ -230,7 +358,7 @@ def upgrade_calls(module: Any, upgrade: Any) -> list[tuple[Any, tuple[Any, ...]]
     if not parameters:
         return [(upgrade, ())]
     per_engine = [value for name, value in vars(module).items()
-                  if name.startswith("upgrade_") and inspect.isfunction(value)
+                  if name.startswith(f"{prefix}_") and inspect.isfunction(value)
                   and value.__module__ == module.__name__]
     if len(parameters) == 1 and per_engine:
         return [(function, ()) for function in sorted(per_engine, key=lambda f: f.__code__.co_firstlineno)]
@@ -254,6 +382,8 @@ def _load_error(exc: BaseException, rec: RecordedRevision) -> LoadError:
     text = str(exc).strip().splitlines()
     if isinstance(exc, SystemExit):
         message = f"revision called sys.exit({exc.code!r})"
+    elif isinstance(exc, RevisionTimeout):
+        message = f"revision did not finish within {exc.seconds:g} s (see --revision-timeout)"
     else:
         message = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
     return LoadError(message=message, path=rec.path, line=line, revision=rec.revision)
@@ -281,7 +411,8 @@ def _downgrade_actions(rec: RecordedRevision, context: MigrationContext, recorde
     real_schema, real_state = recorder.schema, (recorder.in_transaction, recorder.transaction)
     recorder.schema = Schema()
     try:
-        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        with time_limit(getattr(context, "_revision_timeout", None)), contextlib.redirect_stdout(io.StringIO()), \
+                warnings.catch_warnings():
             warnings.simplefilter("ignore")
             module = _load_module(rec.file)
             downgrade = getattr(module, "downgrade", None)

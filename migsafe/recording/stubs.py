@@ -29,6 +29,8 @@ class _StubMeta(type(UserDefinedType)):  # type: ignore[misc]
     _listener: CallListener | None = None
 
     def __getattr__(cls, name: str) -> Any:
+        if name == "__tablename__":
+            return table_name_for(cls.__stub_name__)  # a stubbed model's table: the usual naming, as a guess
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
         return stub_class(f"{cls.__stub_name__}.{name}", cls._listener)
@@ -101,6 +103,14 @@ class StubBase(UserDefinedType, metaclass=_StubMeta):
 
     def __getitem__(self, key: object) -> Any:
         return stub_class(f"{type(self).__stub_name__}[]", type(self)._listener)()
+
+
+def table_name_for(stub_name: str) -> str:
+    """``myapp.models.UserProfile`` -> ``user_profile``: SQLAlchemy projects' usual table naming."""
+    import re
+
+    last = stub_name.rsplit(".", 1)[-1].strip("()[]") or "stubbed"
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", last).lower()
 
 
 def stub_class(name: str, listener: CallListener | None = None) -> type:

@@ -49,7 +49,8 @@ def render(report: Report, *, color: bool = False) -> str:
     for f in report.findings:
         message = f"{f.message}\n\nFix: {f.fix}\n\nRevision {f.revision}. Docs: {DOCS_URL.format(id=f.rule)}"
         lines.append(command(COMMAND[f.severity], message, file=relative_path(f.path, root), line=f.line,
-                             endLine=max(f.end_line, f.line), title=f"migsafe: {f.rule}"))
+                             endLine=max(f.end_line, f.line), title=f"migsafe: {f.rule}"
+                             + (" (downgrade)" if f.direction == "downgrade" else "")))
     for e in report.errors:
         lines.append(command("error", f"{e.message}\n\nmigsafe could not review this revision.",
                              file=relative_path(e.path, root) if e.path is not None else None,

@@ -32,12 +32,13 @@ def as_dict(report: Report) -> dict[str, Any]:
                 "message": f.message,
                 "fix": f.fix,
                 "sql": f.sql,
+                "direction": f.direction,
             }
             for f in report.findings
         ],
         "errors": [
             {"kind": e.kind, "path": report.display_path(e.path) if e.path else None, "line": e.line,
-             "revision": e.revision, "message": e.message}
+             "revision": e.revision, "message": e.message, "direction": e.direction}
             for e in report.errors
         ],
         "notes": [
@@ -58,6 +59,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             "errors": len(report.errors),
             "notes": len(report.notes),
             "partial": len(report.partial),
+            "baselined": report.baselined,
         },
     }
 

@@ -76,7 +76,8 @@ def render(report: Report, *, color: bool = False) -> str:
         lines += ["", "### Findings", "",
                   "| where | rule | severity | what happens | fix |", "|---|---|---|---|---|"]
         for f in report.findings:
-            lines.append(f"| {link(f.path, f.line, root, base)} | [`{f.rule}`]({DOCS_URL.format(id=f.rule)}) | "
+            lines.append(f"| {link(f.path, f.line, root, base)} | [`{f.rule}`]({DOCS_URL.format(id=f.rule)})"
+                         f"{' (downgrade)' if f.direction == 'downgrade' else ''} | "
                          f"{f.severity} | {cell(f.message)} | {cell(f.fix)} |")
         lines.append("")
     if report.errors:

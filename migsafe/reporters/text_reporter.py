@@ -30,14 +30,19 @@ def render(report: Report, *, color: bool = False) -> str:
     return buffer.getvalue()
 
 
+def direction(item: object) -> str:
+    """" (downgrade)" for a finding or load error in a revision's downgrade() (review --downgrade)."""
+    return " (downgrade)" if getattr(item, "direction", "upgrade") == "downgrade" else ""
+
+
 def print_findings(console: Console, report: Report) -> None:
     for _, findings in groupby(report.findings, key=lambda f: (f.order, f.path)):
         items = list(findings)
-        console.print(f"[bold]revision {escape(items[0].revision)}[/bold]")
+        console.print(f"[bold]revision {escape(items[0].revision)}{direction(items[0])}[/bold]")
         for f in items:
             style = _STYLE[f.severity]
             console.print(f"  {escape(report.display_path(f.path))}:{f.line}: [{style}]{f.severity}[/{style}] "
-                          f"[bold]{f.rule}[/bold]: {escape(f.message)}")
+                          f"[bold]{f.rule}[/bold]{direction(f)}: {escape(f.message)}")
             if f.source_line:
                 console.print(f"    [dim]{f.line:>4} |[/dim] {escape(f.source_line)}")
             console.print(f"    [green]fix:[/green] {escape(f.fix)}")
@@ -48,7 +53,7 @@ def print_problems(console: Console, report: Report) -> None:
     """Revisions that could not be reviewed, then notes."""
     for error in report.errors:
         where = f"{report.display_path(error.path)}:{error.line}: " if error.path else ""
-        console.print(f"{escape(where)}[bold red]{error.kind}[/bold red]: {escape(error.message)}")
+        console.print(f"{escape(where)}[bold red]{error.kind}[/bold red]{direction(error)}: {escape(error.message)}")
     if report.errors:
         console.print()
     for note in report.notes:
@@ -65,6 +70,8 @@ def print_summary(console: Console, report: Report) -> None:
                f"{report.revisions_reviewed} revision{'s' if report.revisions_reviewed != 1 else ''}")
     if report.errors:
         summary += f"; {len(report.errors)} could not be reviewed"
+    if report.baselined:
+        summary += f"; {report.baselined} known finding{'s' if report.baselined != 1 else ''} left out (baseline)"
     console.print(summary)
     console.print(f"[dim]assumed: PostgreSQL {report.pg_version}, {report.transaction_description}[/dim]")
 
@@ -100,13 +107,14 @@ def render_hook(report: Report, *, color: bool = False) -> str:
     for f in report.findings:
         style = _STYLE[f.severity]
         console.print(f"  {escape(report.display_path(f.path))}:{f.line}: [{style}]{f.severity}[/{style}] "
-                      f"[bold]{f.rule}[/bold]: {escape(f.message)}")
+                      f"[bold]{f.rule}[/bold]{direction(f)}: {escape(f.message)}")
         if f.source_line:
             console.print(f"    [dim]{f.line:>4} |[/dim] {escape(f.source_line)}")
         console.print(f"    [green]fix:[/green] {escape(f.fix)}")
     for error in report.errors:
         where = f"{report.display_path(error.path)}:{error.line}: " if error.path else ""
-        console.print(f"  {escape(where)}[bold red]{error.kind}[/bold red]: {escape(_first_line(error.message))}")
+        console.print(f"  {escape(where)}[bold red]{error.kind}[/bold red]{direction(error)}: "
+                      f"{escape(_first_line(error.message))}")
     for note in report.notes:
         where = f"{report.display_path(note.path)}:{note.line}: " if note.path else ""
         console.print(f"  [dim]{escape(where)}note ({note.kind}): {escape(_first_line(note.message))}[/dim]")

@@ -26,7 +26,7 @@ back-fill.
 from __future__ import annotations
 
 import ast as pyast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 from pglast import ast
@@ -66,19 +66,21 @@ class _Backfill:
 
 @RULE.check
 def check(view: RevisionView) -> Iterator[Hit]:
-    seen: set[tuple[int | None, A.QName]] = set()
     # Parsing the revision's Python is only worth it when it reads rows through the connection.
     loops = _write_loops(view) if any(s.source == "bind" and isinstance(s.node, ast.SelectStmt)
                                       for s in view.statements) else []
+    groups: dict[tuple[int | None, A.QName], list[_Backfill]] = {}
     for statement in view.statements:
-        if not statement.in_transaction:
-            continue
-        for backfill in _backfills(view, statement, loops):
-            key = (statement.transaction, backfill.table)
-            if key in seen:
-                continue
-            seen.add(key)
-            yield _hit(view, backfill)
+        if statement.in_transaction:
+            for backfill in _backfills(view, statement, loops):
+                groups.setdefault((statement.transaction, backfill.table), []).append(backfill)
+    # One finding per table per transaction, on the first back-fill; unbatched if any of them is.
+    for group in groups.values():
+        first = group[0]
+        if not first.unbatched and any(b.unbatched for b in group[1:]):
+            first = replace(first, unbatched=True, description=first.description + ", and a later statement "
+                            "changes every row of it without a WHERE")
+        yield _hit(view, first)
 
 
 def _backfills(view: RevisionView, statement: Statement, loops: list[int]) -> Iterator[_Backfill]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from migsafe.model import Statement
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
 
@@ -45,28 +46,45 @@ def _how(statement_source: str) -> str:
 @RULE.check
 def check(view: RevisionView) -> Iterator[Hit]:
     statements = view.statements
+    for position, statement in _ending_alembic_transactions(statements):
+        kind = next(a.kind for a in statement.actions if isinstance(a, A.Transaction) and a.kind in _ENDS)
+        after = sum(1 for s in statements[position + 1:] if not _is_transaction_control(s))
+        how = _how(statement.source)
+        follows = (f"the {after} statement{'s' if after != 1 else ''} after it run{'s' if after == 1 else ''} "
+                   "outside Alembic's transaction, " if after else "")
+        if kind == "rollback":
+            message = (f"rolls back the migration's transaction{how} in the middle of upgrade(): everything "
+                       "the revision did before it is silently undone, yet Alembic goes on and records the "
+                       "revision as applied")
+            yield view.hit(statement, message, key=("transaction", statement.index), fix=_ROLLBACK_FIX)
+        else:
+            message = (f"{_ENDS[kind]} the migration's transaction{how} in the middle of upgrade(): "
+                       f"the statements before it are permanent at once, {follows}and alembic_version is only "
+                       "updated at the end, so a failure after this point leaves the database half-migrated "
+                       "with the revision unrecorded, and re-running the upgrade fails on what was applied")
+            yield view.hit(statement, message, key=("transaction", statement.index))
+
+
+def _ending_alembic_transactions(statements: list[Statement]) -> Iterator[tuple[int, Statement]]:
+    """COMMIT/ROLLBACK statements that end a transaction Alembic opened.
+
+    A transaction the revision opened itself (``op.execute("BEGIN")`` while none was open, the new transaction
+    the driver starts after ``conn.commit()``) is the revision's own business: its COMMIT is part of the same
+    dance as the bare COMMIT before it, which is the one reported. A BEGIN inside a transaction only warns in
+    PostgreSQL, so what follows it is still Alembic's transaction.
+    """
+    own: set[int] = set()
+    opens_own = False
     for position, statement in enumerate(statements):
-        if not statement.in_transaction:
-            continue  # nothing to end: inside an autocommit block, or after an earlier bare COMMIT
-        for action in statement.actions:
-            if not isinstance(action, A.Transaction) or action.kind not in _ENDS:
-                continue
-            after = sum(1 for s in statements[position + 1:] if not _is_transaction_control(s))
-            how = _how(statement.source)
-            follows = (f"the {after} statement{'s' if after != 1 else ''} after it run{'s' if after == 1 else ''} "
-                       "outside Alembic's transaction, " if after else "")
-            if action.kind == "rollback":
-                message = (f"rolls back the migration's transaction{how} in the middle of upgrade(): everything "
-                           "the revision did before it is silently undone, yet Alembic goes on and records the "
-                           "revision as applied")
-                yield view.hit(statement, message, key=("transaction", statement.index), fix=_ROLLBACK_FIX)
-            else:
-                message = (f"{_ENDS[action.kind]} the migration's transaction{how} in the middle of upgrade(): "
-                           f"the statements before it are permanent at once, {follows}and alembic_version is only "
-                           "updated at the end, so a failure after this point leaves the database half-migrated "
-                           "with the revision unrecorded, and re-running the upgrade fails on what was applied")
-                yield view.hit(statement, message, key=("transaction", statement.index))
-            break
+        if opens_own and statement.in_transaction and statement.transaction is not None:
+            own.add(statement.transaction)
+            opens_own = False
+        kinds = {a.kind for a in statement.actions if isinstance(a, A.Transaction)}
+        if statement.in_transaction and statement.transaction not in own and kinds & set(_ENDS):
+            yield position, statement
+        if ("begin" in kinds and not statement.in_transaction) or \
+                (statement.source == "bind" and "commit" in kinds):
+            opens_own = True
 
 
 def _is_transaction_control(statement: object) -> bool:

@@ -155,7 +155,7 @@ def _either(names: Iterable[str]) -> str:
 
 
 def _schema_kw(table: A.QName) -> str:
-    return "" if table.schema == "public" else f", schema={table.schema!r}"
+    return "" if table.schema == A.display_default_schema() else f", schema={table.schema!r}"
 
 
 def _table_fix(old: A.QName, new: A.QName) -> str | None:

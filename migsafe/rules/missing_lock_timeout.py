@@ -79,7 +79,7 @@ def _configured(value: str | None) -> bool:
 
 def _access_exclusive(view: RevisionView, statement: Statement) -> TableLock | None:
     for lock in statement_locks(statement):
-        if lock.mode == ACCESS_EXCLUSIVE and (lock.via_index or not table_is_new(view, statement, lock.table)):
+        if lock.mode == ACCESS_EXCLUSIVE and (lock.unknown_table or not table_is_new(view, statement, lock.table)):
             return lock
     return None
 

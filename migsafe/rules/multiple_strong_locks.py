@@ -54,8 +54,14 @@ class _State:
     def complete(self) -> bool:
         if len(self.held) < 2 or self.slow is None:
             return False
-        statements = {id(h.statement) for h in self.held.values()} | {id(self.slow[0])}
-        return len(statements) >= 2
+        units = {_unit(h.statement) for h in self.held.values()} | {_unit(self.slow[0])}
+        return len(units) >= 2
+
+
+def _unit(statement: Statement) -> int:
+    """What counts as "one statement": one Alembic operation (``op.add_column`` with a ``ForeignKey`` emits
+    ADD COLUMN and ADD CONSTRAINT, which other rules judge together), or one SQL statement of raw SQL."""
+    return id(statement.operation) if statement.source in ("op", "batch") else id(statement)
 
 
 @RULE.check

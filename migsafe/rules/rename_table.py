@@ -44,7 +44,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
 def _fix(action: A.RenameTable) -> str:
     """The recipe with the real names: a view under the old name keeps old code reading and writing."""
     old, new = action.table, A.QName(action.table.schema, action.new_name)
-    schema = "" if old.schema == "public" else f", schema={old.schema!r}"
+    schema = "" if old.schema == A.display_default_schema() else f", schema={old.schema!r}"
     return (f"In the same migration, op.rename_table({old.name!r}, {new.name!r}{schema}) and then "
             f"op.execute('CREATE VIEW {old} AS SELECT * FROM {new}') so running code keeps reading and writing "
             "through the view; drop the view in a later release.")

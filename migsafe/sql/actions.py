@@ -8,8 +8,27 @@ Actions are plain frozen data, in the spirit of Alembic's ``operations/ops.py``.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
+
+# The schema names are shown without (``[tool.migsafe] default-schema``, "public" unless configured): a name in
+# any other schema is always shown qualified, so messages never confuse ``billing.users`` with ``users``.
+_DISPLAY_DEFAULT_SCHEMA: ContextVar[str] = ContextVar("migsafe_display_default_schema", default="public")
+
+
+def display_default_schema() -> str:
+    return _DISPLAY_DEFAULT_SCHEMA.get()
+
+
+@contextmanager
+def default_schema_for_display(schema: str) -> Iterator[None]:
+    token = _DISPLAY_DEFAULT_SCHEMA.set(schema)
+    try:
+        yield
+    finally:
+        _DISPLAY_DEFAULT_SCHEMA.reset(token)
 
 
 class QName(NamedTuple):
@@ -19,7 +38,7 @@ class QName(NamedTuple):
     name: str
 
     def __str__(self) -> str:
-        return self.name if self.schema == "public" else f"{self.schema}.{self.name}"
+        return self.name if self.schema == _DISPLAY_DEFAULT_SCHEMA.get() else f"{self.schema}.{self.name}"
 
 
 @dataclass(frozen=True)
@@ -32,7 +51,8 @@ class SqlType:
     schema: str | None = None  # set for user-defined types (enums, domains)
 
     def __str__(self) -> str:
-        text = self.name if not self.schema or self.schema in ("public", "pg_catalog") else f"{self.schema}.{self.name}"
+        text = self.name if not self.schema or self.schema in (_DISPLAY_DEFAULT_SCHEMA.get(), "pg_catalog") \
+            else f"{self.schema}.{self.name}"
         if self.mods:
             text += "(" + ",".join(str(m) for m in self.mods) + ")"
         return text + ("[]" if self.array else "")

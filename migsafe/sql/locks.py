@@ -86,9 +86,20 @@ class TableLock:
     # True when the table is not known and ``table`` names the index whose table is locked (DROP INDEX of an
     # index no reviewed revision created).
     via_index: bool = False
+    # Set when a foreign key is dropped whose referenced table the model does not know (a revision reviewed
+    # without the one that created it): ``table`` is a stand-in; the real one is some other table.
+    referenced_by: str | None = None
+
+    @property
+    def unknown_table(self) -> bool:
+        return self.via_index or self.referenced_by is not None
 
     def describe(self) -> str:
-        return f"the table of index {self.table}" if self.via_index else f"table {self.table}"
+        if self.via_index:
+            return f"the table of index {self.table}"
+        if self.referenced_by is not None:
+            return f"the table foreign key {self.referenced_by} references"
+        return f"table {self.table}"
 
     @property
     def strong(self) -> bool:
@@ -185,16 +196,19 @@ def statement_locks(statement: Any) -> list[TableLock]:
     a dropped foreign key also locks the table it referenced; a dropped index locks its table).
     """
     locks: list[TableLock] = []
+    operation = getattr(getattr(statement, "operation", None), "operation", None)
     for action, node in statement_parts(statement):
-        locks.extend(action_locks(action, node, statement.tables_before, statement.indexes_before))
+        locks.extend(action_locks(action, node, statement.tables_before, statement.indexes_before, operation))
     return locks
 
 
 def action_locks(action: A.Action, node: Any = None, tables_before: Mapping[QName, Any] | None = None,
-                 indexes_before: Mapping[QName, Any] | None = None) -> list[TableLock]:
+                 indexes_before: Mapping[QName, Any] | None = None, operation: Any = None) -> list[TableLock]:
     """The table locks one action takes. ``node`` is the statement's AST (for statements no action models:
     CREATE TRIGGER, VACUUM FULL, CLUSTER, REINDEX); the snapshots name a dropped foreign key's referenced table
-    and a dropped index's table. Only relation locks: an enum's ADD VALUE locks the type, not a table."""
+    and a dropped index's table; ``operation`` (the Alembic operation) says when a dropped constraint the
+    model does not know is a foreign key. Only relation locks: an enum's ADD VALUE locks the type, not a
+    table."""
     tables_before = tables_before or {}
     indexes_before = indexes_before or {}
 
@@ -212,9 +226,15 @@ def action_locks(action: A.Action, node: Any = None, tables_before: Mapping[QNam
             return found
         return [lock(action.table, ACCESS_EXCLUSIVE)]
     if isinstance(action, A.DropConstraint):
-        referenced = _foreign_key_targets(tables_before.get(action.table),
-                                          lambda c: c.name == action.name)
-        return [lock(action.table, ACCESS_EXCLUSIVE)] + [lock(t, ACCESS_EXCLUSIVE) for t in referenced]
+        table = tables_before.get(action.table)
+        found = [lock(action.table, ACCESS_EXCLUSIVE)]
+        if table is not None and any(c.name == action.name for c in table.constraints):
+            referenced = _foreign_key_targets(table, lambda c: c.name == action.name)
+            return found + [lock(t, ACCESS_EXCLUSIVE) for t in referenced]
+        if _drops_foreign_key(action.name, operation):
+            stand_in = QName(action.table.schema, f"(referenced by {action.name})")
+            found.append(TableLock(table=stand_in, mode=ACCESS_EXCLUSIVE, action=action, referenced_by=action.name))
+        return found
     if isinstance(action, (A.DropColumn, A.AlterColumnType)):
         referenced = _foreign_key_targets(tables_before.get(action.table),
                                           lambda c: action.column in c.columns)
@@ -261,6 +281,15 @@ def action_locks(action: A.Action, node: Any = None, tables_before: Mapping[QNam
     if isinstance(action, A.Other):
         return _other_locks(action, node, lock)
     return []
+
+
+def _drops_foreign_key(name: str, operation: Any) -> bool:
+    """A constraint the model does not know: ``op.drop_constraint(..., type_="foreignkey")`` says so; for raw
+    SQL, PostgreSQL's own naming (``<table>_<column>_fkey``) and the common ``fk_`` convention do."""
+    if getattr(operation, "constraint_type", None) == "foreignkey":
+        return True
+    lowered = (name or "").lower()
+    return lowered.endswith(("_fkey", "_fk")) or lowered.startswith("fk_")
 
 
 def _foreign_key_targets(table: Any, match: Callable[[Any], bool]) -> list[QName]:
@@ -360,7 +389,7 @@ def transaction_facts(view: Any, transaction: int) -> list[StatementFacts]:
 
 def _facts(view: Any, statement: Any) -> StatementFacts:
     strong = tuple(lock for lock in statement_locks(statement)
-                   if lock.strong and (lock.via_index or not table_is_new(view, statement, lock.table)))
+                   if lock.strong and (lock.unknown_table or not table_is_new(view, statement, lock.table)))
     slow = None
     for action, node in statement_parts(statement):
         slow = slow_work(statement, action, node, pg_version=view.pg_version,

@@ -186,3 +186,14 @@ for plan in ("free", "pro"):
     report = review_history(USERS_TABLE, body)
     # The UPDATEs run (a constant tuple), the count(*) guard is not a row source.
     assert rule_hits(report, RULE) == [("r2", body_line(body, "UPDATE accounts"))]
+
+
+def test_a_later_unbatched_statement_on_the_same_table_makes_it_an_error(review_history):
+    body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
+op.execute("UPDATE users SET name = lower(name)")
+'''
+    report = review_history(USERS_TABLE, body)
+    [finding] = _findings(report)
+    assert (finding.line, finding.severity) == (body_line(body, "status IS NULL"), "error")
+    assert "a later statement changes every row of it without a WHERE" in finding.message

@@ -127,3 +127,39 @@ def test_commit_in_a_single_transaction_upgrade(review_history):
     body = 'op.execute("COMMIT")'
     report = review_history(USERS_TABLE, body, transaction_per_migration=False)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "COMMIT"))]
+
+
+def test_commit_of_a_transaction_the_revision_opened_itself(review_history):
+    # COMMIT; ...; BEGIN; ...; COMMIT: the second COMMIT ends the revision's own transaction, not Alembic's.
+    body = '''
+op.execute("COMMIT")
+op.execute("CREATE INDEX CONCURRENTLY ix_users_status ON users (status)")
+op.execute("BEGIN")
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+op.execute("COMMIT")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, '"COMMIT"'))]
+
+
+def test_begin_inside_alembics_transaction_changes_nothing(review_history):
+    # PostgreSQL only warns "there is already a transaction in progress": the COMMIT still ends Alembic's.
+    body = '''
+op.execute("BEGIN")
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+op.execute("COMMIT")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, '"COMMIT"'))]
+
+
+def test_second_bind_commit_is_not_reported_again(review_history):
+    body = '''
+conn = op.get_bind()
+conn.execute(sa.text("UPDATE users SET status = 'a' WHERE id < 10"))
+conn.commit()
+conn.execute(sa.text("UPDATE users SET status = 'b' WHERE id < 20"))
+conn.commit()
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "conn.commit()"))]
