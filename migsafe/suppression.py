@@ -27,6 +27,8 @@ class Directive:
 
 def parse_directives(source: str) -> list[Directive]:
     directives: list[Directive] = []
+    if "migsafe" not in source:
+        return directives  # tokenizing every revision is the expensive part; most have no directive
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):

@@ -234,8 +234,6 @@ def test_text_report_is_not_interleaved_with_revision_output(tmp_path):
     assert "drop-column" in done.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="sys.__stdout__ and file descriptor 1 are not redirected while revisions "
-                                       "run: their output lands in the report")
 def test_output_around_sys_stdout_does_not_reach_the_report(tmp_path):
     versions = tmp_path / "versions"
     write_history(versions, [USERS_TABLE, "import os, sys\nsys.__stdout__.write('dunder\\n')\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import os
 import io
 import signal
 import sys
@@ -82,7 +83,7 @@ def record_history(
     operations = RecordingOperations(context, recorder)
     environment = alembic_environment(config_file, context)
     results: list[RecordedRevision] = []
-    with isolated(sys_path, operations, environment):
+    with isolated(sys_path, operations, environment), _stdout_descriptor_silenced():
         outer = contextlib.nullcontext() if transaction_per_migration else context.begin_transaction()
         with outer:  # type: ignore[attr-defined]
             for file in files:
@@ -127,6 +128,33 @@ def _record_downgrades(results: list[RecordedRevision], context: MigrationContex
                 if per_migration:
                     recorder.end_transaction()
             rec.downgrade = down
+
+
+@contextlib.contextmanager
+def _stdout_descriptor_silenced() -> Iterator[None]:
+    """Revisions that write to ``sys.__stdout__`` or file descriptor 1 directly (print() is already
+    redirected) must not corrupt the report on stdout: point descriptor 1 at /dev/null while they run."""
+    try:
+        sys.stdout.flush()
+        if sys.__stdout__ is not None:
+            sys.__stdout__.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError, AttributeError):
+        yield  # no real descriptor 1 (an embedding host): nothing to protect
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        try:
+            if sys.__stdout__ is not None:
+                sys.__stdout__.flush()
+        except (OSError, ValueError):
+            pass
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
 
 
 def alembic_environment(config_file: Path | None, context: MigrationContext,
@@ -279,7 +307,8 @@ def run_upgrade(rec: RecordedRevision, context: MigrationContext, tracker: Opera
         rec.source_lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         rec.source_lines = []
-    linemap = LineMap("\n".join(rec.source_lines))
+    # Lines matter only where findings are reported; a revision loaded for schema context skips the parse.
+    linemap = LineMap("\n".join(rec.source_lines)) if rec.reported else LineMap("")
     tracker.start_revision(rec, None, linemap)
     captured = io.StringIO()
     try:

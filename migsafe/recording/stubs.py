@@ -23,10 +23,28 @@ from sqlalchemy.types import UserDefinedType
 CallListener = Callable[[str], None]
 
 
+def _absorb(self: Any, *args: Any, **kwargs: Any) -> Any:
+    """Any operator on a stand-in yields another stand-in (``STATUS % values``, ``prefix + name``...)."""
+    cls = self if isinstance(self, _StubMeta) else type(self)
+    return stub_class(f"{cls.__stub_name__}()", cls._listener)()
+
+
+def _ignore(self: Any, *args: Any, **kwargs: Any) -> None:
+    """Writes into a stand-in (``CONFIG["key"] = value``, ``del X[k]``) are accepted and forgotten."""
+
+
+_OPERATORS = {name: _absorb for name in (
+    "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
+    "__floordiv__", "__mod__", "__rmod__", "__pow__", "__and__", "__rand__", "__or__", "__ror__", "__xor__",
+    "__neg__", "__pos__", "__invert__", "__lt__", "__le__", "__gt__", "__ge__")}
+_OPERATORS.update({"__setitem__": _ignore, "__delitem__": _ignore})
+
+
 class _StubMeta(type(UserDefinedType)):  # type: ignore[misc]
     """Class-level behaviour: ``module.Thing``, ``module.Thing.attr``, iterating, truth, formatting."""
 
     _listener: CallListener | None = None
+    locals().update(_OPERATORS)
 
     def __getattr__(cls, name: str) -> Any:
         if name == "__tablename__":
@@ -65,6 +83,7 @@ class StubBase(UserDefinedType, metaclass=_StubMeta):
 
     cache_ok = True
     __stub_name__ = "stub"
+    locals().update(_OPERATORS)
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         if cls._listener is not None:
