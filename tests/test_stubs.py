@@ -148,3 +148,13 @@ def test_partial_reviews_are_marked_in_every_ci_format(tmp_path):
     notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert [n["descriptor"]["id"] for n in notes] == ["partial-review"]
     assert "### Partial reviews" in outputs["markdown"]
+
+
+def test_modules_missing_in_one_revision_are_stubbed_at_once_in_the_next(tmp_path):
+    body = "import missing_a\nimport missing_b\nimport missing_c\nop.drop_column('users', 'name')"
+    later = "import missing_c\nop.drop_column('users', 'email')"
+    report = _report(tmp_path, USERS_TABLE, body, later)
+    assert not report.errors
+    stubbed = {r.revision: r.stubbed for r in report.partial}
+    # Only the stand-ins a revision actually imported are reported for it.
+    assert stubbed == {"r2": ("missing_a", "missing_b", "missing_c"), "r3": ("missing_c",)}

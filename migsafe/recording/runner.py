@@ -83,12 +83,14 @@ def record_history(
     operations = RecordingOperations(context, recorder)
     environment = alembic_environment(config_file, context)
     results: list[RecordedRevision] = []
+    learned: list[str] = []  # modules found missing so far: later revisions usually import the same ones
     with isolated(sys_path, operations, environment), _stdout_descriptor_silenced():
         outer = contextlib.nullcontext() if transaction_per_migration else context.begin_transaction()
         with outer:  # type: ignore[attr-defined]
             for file in files:
                 rec = RecordedRevision(file=file, reported=reported is None or (file.revision in reported))
-                _record_with_stubs(rec, context, recorder, transaction_per_migration, stub_imports, sys_path)
+                _record_with_stubs(rec, context, recorder, transaction_per_migration, stub_imports, sys_path,
+                                   learned)
                 if rec.error is not None and transaction_per_migration:
                     recorder.end_transaction()
                 if want_downgrade_evidence and rec.reported and rec.error is None and _needs_downgrade(rec):
@@ -202,11 +204,11 @@ def _load_module(file: RevisionFile) -> Any:
     return load_module_py(f"_migsafe_rev_{abs(hash(str(file.path)))}", file.path)
 
 
-MAX_STUBBED_MODULES = 12
+MAX_STUBBED_MODULES = 60  # an application's whole dependency tree may be missing (one retry per module)
 
 
 def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorder: Recorder, per_migration: bool,
-                       allow_stubs: bool, sys_path: list[Path]) -> None:
+                       allow_stubs: bool, sys_path: list[Path], learned: list[str] | None = None) -> None:
     """Record the revision; when it fails on a module (or name) that cannot be imported, retry with that
     module replaced by a stand-in, until it runs or fails for another reason."""
     stubbed: list[str] = []
@@ -232,14 +234,19 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
             break
         if name is None or name in stubbed or len(stubbed) >= MAX_STUBBED_MODULES:
             break
-        stubbed.append(name)
+        # Retry with this module and every module earlier revisions were missing (one retry instead of one
+        # per module); only the stand-ins actually imported are reported.
+        stubbed.extend(n for n in [*(learned or []), name] if n not in stubbed)
         recorder.restore(checkpoint)
         rec.statements.clear()
         rec.operations.clear()
         rec.notes.clear()
         rec.stub_calls.clear()
         rec.error = None
-    rec.stubbed = tuple(stubbed)
+    used = finder.used if finder is not None else set()
+    rec.stubbed = tuple(n for n in stubbed if n in used)
+    if learned is not None:
+        learned.extend(n for n in stubbed if n not in learned)
 
 
 def _caused_by_stand_in(failure: BaseException) -> bool:

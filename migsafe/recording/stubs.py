@@ -158,6 +158,7 @@ class StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def __init__(self, names: Sequence[str], listener: CallListener | None = None) -> None:
         self.names = set(names)
         self.listener = listener
+        self.used: set[str] = set()  # the stubbed names something actually imported
 
     def _covers(self, fullname: str) -> bool:
         return any(fullname == n or fullname.startswith(n + ".") for n in self.names)
@@ -169,6 +170,8 @@ class StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
         from migsafe.recording.plugins import SHIMS
+
+        self.used.update(n for n in self.names if spec.name == n or spec.name.startswith(n + "."))
 
         if spec.name in SHIMS:  # a plugin migsafe understands: names that keep what the revision passes
             return SHIMS[spec.name]()
