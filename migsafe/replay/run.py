@@ -148,7 +148,7 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int, s
                             if connection.in_transaction() and per_migration:
                                 connection.rollback()
                         replayed.append(entry)
-                        stale = not reviewed or bool(entry.error) or any(
+                        stale = not reviewed or bool(entry.error) or not entry.statements or any(
                             s.created or s.sql.lstrip().upper().startswith(("DELETE", "TRUNCATE"))
                             for s in entry.statements)
     except Exception as exc:  # the server went away, or Alembic could not run at all
