@@ -109,7 +109,7 @@ def catalog_query(sql: str) -> bool:
     for raw in statements:
         if not isinstance(raw.stmt, ast.SelectStmt):
             return False
-        relations = [n for n in _walk(raw.stmt) if isinstance(n, ast.RangeVar)]
+        relations = [n for n in walk_nodes(raw.stmt) if isinstance(n, ast.RangeVar)]
         if not relations or any(r.schemaname not in _CATALOG_SCHEMAS and not r.relname.startswith("pg_")
                                 for r in relations):
             return False
@@ -225,7 +225,7 @@ def _deparse(node: Any) -> str:
 
 def is_volatile(expr: Any) -> bool:
     """True when the expression calls a volatile function (anywhere inside it)."""
-    for node in _walk(expr):
+    for node in walk_nodes(expr):
         if isinstance(node, ast.FuncCall):
             fname = node.funcname[-1].sval.lower()
             if fname in VOLATILE_FUNCTIONS:
@@ -233,22 +233,23 @@ def is_volatile(expr: Any) -> bool:
     return False
 
 
-def _walk(node: Any) -> Iterable[Any]:
+def walk_nodes(node: Any) -> Iterable[Any]:
+    """Every pglast node under ``node`` (itself included), depth first."""
     if node is None:
         return
     if isinstance(node, (tuple, list)):
         for item in node:
-            yield from _walk(item)
+            yield from walk_nodes(item)
         return
     if not isinstance(node, ast.Node):
         return
     yield node
     for attr in node:  # pglast nodes iterate over their attribute names
-        yield from _walk(getattr(node, attr))
+        yield from walk_nodes(getattr(node, attr))
 
 
 def _string_literals(node: Any) -> Iterable[str]:
-    for sub in _walk(node):
+    for sub in walk_nodes(node):
         if isinstance(sub, ast.A_Const) and isinstance(sub.val, ast.String):
             yield sub.val.sval
     if isinstance(node, ast.DoStmt):

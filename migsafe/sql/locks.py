@@ -30,6 +30,7 @@ from migsafe.replay.locks import DANGEROUS, MODES, strength
 from migsafe.sql import actions as A
 from migsafe.sql.actions import QName
 from migsafe.sql.analysis import ParsedStatement, parse
+from migsafe.sql.analysis import walk_nodes as _walk
 from migsafe.sql.type_changes import Change, classify, is_plain_using, may_avoid_rewrite, using_expression
 
 ACCESS_EXCLUSIVE = "AccessExclusiveLock"
@@ -543,19 +544,6 @@ def select_sources(node: Any) -> list[QName]:
                 tables.append(_qname(sub))
     return [t for t in tables if not (t.schema == "public" and t.name in ctes)]
 
-
-def _walk(node: Any) -> Iterable[Any]:
-    if node is None:
-        return
-    if isinstance(node, (tuple, list)):
-        for item in node:
-            yield from _walk(item)
-        return
-    if not isinstance(node, ast.Node):
-        return
-    yield node
-    for attr in node:
-        yield from _walk(getattr(node, attr))
 
 
 # -- lock_timeout values ---------------------------------------------------------------------------------------
