@@ -56,6 +56,16 @@ class Report:
         except ValueError:
             return str(path.resolve())
 
+    def summary_line(self) -> str:
+        """"N findings (…) in M revisions; K could not be reviewed": the same words in every text format."""
+        counts = self.counts
+        text = (f"{len(self.findings)} finding{'s' if len(self.findings) != 1 else ''} "
+                f"({counts['error']} error, {counts['warning']} warning, {counts['info']} info) in "
+                f"{self.revisions_reviewed} revision{'s' if self.revisions_reviewed != 1 else ''}")
+        if self.errors:
+            text += f"; {len(self.errors)} could not be reviewed"
+        return text
+
     @property
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}

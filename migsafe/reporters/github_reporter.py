@@ -58,12 +58,6 @@ def render(report: Report, *, color: bool = False) -> str:
     for note in (n for n in report.notes if n.kind == "partial"):
         lines.append(command("warning", note.message, file=relative_path(note.path, root) if note.path else None,
                              line=note.line if note.path else None, title="migsafe: partial review"))
-    counts = report.counts
-    summary = (f"migsafe: {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''} "
-               f"({counts['error']} error, {counts['warning']} warning, {counts['info']} info) in "
-               f"{report.revisions_reviewed} revision{'s' if report.revisions_reviewed != 1 else ''}")
-    if report.errors:
-        summary += f"; {len(report.errors)} could not be reviewed"
-    lines.append(summary)
+    lines.append(f"migsafe: {report.summary_line()}")
     lines.append(f"migsafe: assumed PostgreSQL {report.pg_version}, {report.transaction_description}")
     return "\n".join(lines) + "\n"

@@ -11,7 +11,7 @@ from itertools import groupby
 from rich.console import Console
 from rich.markup import escape
 
-from migsafe.report import Report
+from migsafe.report import Finding, Report
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -40,13 +40,17 @@ def print_findings(console: Console, report: Report) -> None:
         items = list(findings)
         console.print(f"[bold]revision {escape(items[0].revision)}{direction(items[0])}[/bold]")
         for f in items:
-            style = _STYLE[f.severity]
-            console.print(f"  {escape(report.display_path(f.path))}:{f.line}: [{style}]{f.severity}[/{style}] "
-                          f"[bold]{f.rule}[/bold]{direction(f)}: {escape(f.message)}")
-            if f.source_line:
-                console.print(f"    [dim]{f.line:>4} |[/dim] {escape(f.source_line)}")
-            console.print(f"    [green]fix:[/green] {escape(f.fix)}")
+            print_finding(console, report, f)
         console.print()
+
+
+def print_finding(console: Console, report: Report, f: Finding) -> None:
+    style = _STYLE[f.severity]
+    console.print(f"  {escape(report.display_path(f.path))}:{f.line}: [{style}]{f.severity}[/{style}] "
+                  f"[bold]{f.rule}[/bold]{direction(f)}: {escape(f.message)}")
+    if f.source_line:
+        console.print(f"    [dim]{f.line:>4} |[/dim] {escape(f.source_line)}")
+    console.print(f"    [green]fix:[/green] {escape(f.fix)}")
 
 
 def print_problems(console: Console, report: Report) -> None:
@@ -64,12 +68,7 @@ def print_problems(console: Console, report: Report) -> None:
 
 
 def print_summary(console: Console, report: Report) -> None:
-    counts = report.counts
-    summary = (f"{len(report.findings)} finding{'s' if len(report.findings) != 1 else ''} "
-               f"({counts['error']} error, {counts['warning']} warning, {counts['info']} info) in "
-               f"{report.revisions_reviewed} revision{'s' if report.revisions_reviewed != 1 else ''}")
-    if report.errors:
-        summary += f"; {len(report.errors)} could not be reviewed"
+    summary = report.summary_line()
     if report.baselined:
         summary += f"; {report.baselined} known finding{'s' if report.baselined != 1 else ''} left out (baseline)"
     console.print(summary)
@@ -105,12 +104,7 @@ def render_hook(report: Report, *, color: bool = False) -> str:
         report.transaction_model, "one transaction for the whole upgrade")
     console.print(f"[bold]migsafe[/bold]: {headline} [dim](PostgreSQL {report.pg_version}, {model})[/dim]")
     for f in report.findings:
-        style = _STYLE[f.severity]
-        console.print(f"  {escape(report.display_path(f.path))}:{f.line}: [{style}]{f.severity}[/{style}] "
-                      f"[bold]{f.rule}[/bold]{direction(f)}: {escape(f.message)}")
-        if f.source_line:
-            console.print(f"    [dim]{f.line:>4} |[/dim] {escape(f.source_line)}")
-        console.print(f"    [green]fix:[/green] {escape(f.fix)}")
+        print_finding(console, report, f)
     for error in report.errors:
         where = f"{report.display_path(error.path)}:{error.line}: " if error.path else ""
         console.print(f"  {escape(where)}[bold red]{error.kind}[/bold red]{direction(error)}: "
