@@ -17,7 +17,6 @@ from pathlib import Path
 class EnvSettings:
     transaction_per_migration: bool | None = None  # None: env.py does not say
     transactional_ddl: bool | None = None
-    sets_lock_timeout: bool = False
 
 
 def read_env_py(path: Path | None) -> EnvSettings:
@@ -44,5 +43,5 @@ def read_env_py(path: Path | None) -> EnvSettings:
                     transactional = keyword.value.value if transactional is None else transactional
     if per_migration is None and configure_calls:
         per_migration = False  # configure() without the keyword: Alembic's default, one transaction overall
-    return EnvSettings(transaction_per_migration=per_migration, transactional_ddl=transactional,
-                       sets_lock_timeout="lock_timeout" in source)
+    # lock_timeout in env.py is read by the missing-lock-timeout rule, which parses it properly.
+    return EnvSettings(transaction_per_migration=per_migration, transactional_ddl=transactional)
