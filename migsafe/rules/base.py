@@ -98,8 +98,22 @@ class RevisionView:
         table = statement.tables_before.get(name)
         if table is None:
             return False
-        shipping = self.revision.shipping_set or frozenset({self.revision.revision})
-        return table.created_in in shipping and not table.holds_data
+        return table.created_in in self.shipping and not table.holds_data
+
+    @property
+    def shipping(self) -> frozenset[str]:
+        """The revisions deployed together with this one (at least itself)."""
+        return self.revision.shipping_set or frozenset({self.revision.revision})
+
+    @staticmethod
+    def old_column_type(statement: Statement, action: A.AlterColumnType) -> A.SqlType | None:
+        """A column's type before a type change: Alembic's ``existing_type`` first (the author said so), else
+        the schema model; None when neither knows."""
+        if action.old_type_hint is not None:
+            return action.old_type_hint
+        table = statement.tables_before.get(action.table)
+        column = table.column(action.column) if table is not None else None
+        return column.type if column is not None else None
 
     def index_table(self, statement: Statement, index: A.QName) -> A.QName | None:
         found = statement.indexes_before.get(index)

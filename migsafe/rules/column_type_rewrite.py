@@ -52,21 +52,12 @@ def check(view: RevisionView) -> Iterator[Hit]:
         yield hit
 
 
-def _old_type(statement: Statement, action: A.AlterColumnType) -> A.SqlType | None:
-    """Alembic's ``existing_type`` first (the author said so), else the schema model."""
-    if action.old_type_hint is not None:
-        return action.old_type_hint
-    table = statement.tables_before.get(action.table)
-    column = table.column(action.column) if table is not None else None
-    return column.type if column is not None else None
-
-
 def _judge(view: RevisionView, statement: Statement, action: A.AlterColumnType) -> Hit | None:
     new = action.new_type
     assert new is not None
     column = f"{action.table}.{action.column}"
     key = ("column", action.table, action.column)
-    old = _old_type(statement, action)
+    old = view.old_column_type(statement, action)
     change = f"changes column {column}" + (f" from {old}" if old is not None else "") + f" to {new}"
     if action.using and not is_plain_using(using_expression(statement.node, action.column), action.column, new):
         return view.hit(statement, f"{change} with a USING expression: every row is recomputed, so {_REWRITE}",

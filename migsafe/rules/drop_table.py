@@ -27,8 +27,7 @@ def created_in_this_deploy(view: RevisionView, statement: Statement, table: A.QN
     known = view.table_before(statement, table)
     if known is None:
         return False
-    shipping = view.revision.shipping_set or frozenset({view.revision.revision})
-    return known.created_in in shipping
+    return known.created_in in view.shipping
 
 
 @RULE.check

@@ -54,13 +54,6 @@ def _actions_before(view: RevisionView, statement: Statement) -> Iterator[A.Acti
         yield from other.actions
 
 
-def _old_type(statement: Statement, action: A.AlterColumnType) -> A.SqlType | None:
-    if action.old_type_hint is not None:
-        return action.old_type_hint
-    table = statement.tables_before.get(action.table)
-    column = table.column(action.column) if table is not None else None
-    return column.type if column is not None else None
-
 
 def _recreated_here(view: RevisionView, statement: Statement, qname: A.QName) -> bool:
     """The type was renamed away or dropped, then created again, earlier in this revision (the dance)."""
@@ -76,7 +69,7 @@ def _recreated_here(view: RevisionView, statement: Statement, qname: A.QName) ->
 def _is_noop(view: RevisionView, statement: Statement, action: A.AlterColumnType, recreated: bool) -> bool:
     """``ALTER COLUMN c TYPE e`` on a column already of enum type ``e`` (the same type, not a new one named
     alike) with no USING expression: PostgreSQL keeps the table (checked)."""
-    old = _old_type(statement, action)
+    old = view.old_column_type(statement, action)
     if old is None or action.new_type is None or not same_type(old, action.new_type) or recreated:
         return False
     enum = statement.enums_before.get(action.new_type.qname)
@@ -109,6 +102,6 @@ def _message(statement: Statement, action: A.AlterColumnType, recreated: bool) -
             "blocking reads and writes until it finishes")
     if recreated:
         return f"recreates enum type {action.new_type} and converts column {column} to it: {cost}"
-    old = _old_type(statement, action)
+    old = RevisionView.old_column_type(statement, action)
     source = f" from {old}" if old is not None else ""
     return f"converts column {column}{source} to enum type {action.new_type}: {cost}"

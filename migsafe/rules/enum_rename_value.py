@@ -30,8 +30,7 @@ def _created_in_this_deploy(view: RevisionView, statement: Statement, enum: A.QN
     known = statement.enums_before.get(enum)
     if known is None:
         return False
-    shipping = view.revision.shipping_set or frozenset({view.revision.revision})
-    return known.created_in in shipping
+    return known.created_in in view.shipping
 
 
 @RULE.check
