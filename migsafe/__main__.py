@@ -12,6 +12,10 @@ def main() -> None:
 
         print(f"migsafe {__version__}")
         return
+    # Alembic imports Mako, whose error pages import Pygments' lexers for HTML highlighting when Pygments is
+    # installed (it is: rich needs it): 60-80 ms of every review for a page a linter never renders. Without
+    # the plugin Mako falls back to plain text. Only in migsafe's own process, never as a library.
+    sys.modules.setdefault("mako.ext.pygmentplugin", None)  # type: ignore[arg-type]
     from migsafe.cli import run
 
     run()

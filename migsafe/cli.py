@@ -76,6 +76,11 @@ def review(
     revision_timeout: Optional[float] = typer.Option(None, "--revision-timeout", metavar="SECONDS",
                                                      help="A revision whose import and upgrade run longer is a "
                                                           "load-error (default 60; 0: no limit)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Record every revision again; read and write no "
+                                                            "cache."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", metavar="DIR",
+                                             help="Cache recordings here (default: [tool.migsafe] cache-dir, else "
+                                                  ".migsafe_cache beside the versions directory)."),
 ) -> None:
     """Review revision scripts and report the migrations that will hurt a live database."""
     from migsafe.engine import ReviewOptions
@@ -91,9 +96,12 @@ def review(
                             ignore=ignore, fail_on=fail_on, since=since,
                             changed_since=changed_since, strict_imports=strict_imports,
                             downgrade=downgrade or None, revision_timeout=revision_timeout,
-                            baseline=baseline_file, use_baseline=not no_baseline)
+                            baseline=baseline_file, use_baseline=not no_baseline,
+                            use_cache=not no_cache, cache_dir=cache_dir)
     if baseline_file is not None and no_baseline:
         _fail("--baseline and --no-baseline contradict each other")
+    if cache_dir is not None and no_cache:
+        _fail("--cache-dir and --no-cache contradict each other")
     report = _guard(lambda: run_review(options))
     for fmt, target in targets:
         try:
@@ -104,9 +112,9 @@ def review(
         from migsafe.reporters.text_reporter import render_hook
 
         sys.stdout.write(render_hook(report, color=_use_color(no_color)))
-        raise typer.Exit(report.exit_code())
+        _leave(report.exit_code())
     sys.stdout.write(renderer(output_format)(report, color=_use_color(no_color)))
-    raise typer.Exit(report.exit_code())
+    _leave(report.exit_code())
 
 
 @app.command("baseline")
@@ -135,7 +143,7 @@ def write_baseline(
     for error in report.errors:
         where = f"{report.display_path(error.path)}:{error.line}: " if error.path else ""
         typer.echo(f"migsafe: {where}{error.kind}: {error.message} (its findings are not in the baseline)", err=True)
-    raise typer.Exit(2 if report.errors else 0)
+    _leave(2 if report.errors else 0)
 
 
 @app.command()
@@ -253,7 +261,27 @@ def _output_targets(specs: List[str], formats: tuple[str, ...]) -> list[tuple[st
     return targets
 
 
+_OWN_PROCESS = False  # set by run(): the process is migsafe's and ends with the command
+
+
+def _leave(code: int) -> None:
+    """End a review. In migsafe's own process, without tearing down the review's object graph first: on a
+    2,000-revision history interpreter finalization takes about a second, for memory the exit frees anyway.
+    Everything written is flushed; revisions' atexit hooks do not run (a review runs them for their SQL, not
+    their side effects)."""
+    if _OWN_PROCESS:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    raise typer.Exit(code)
+
+
 def run() -> None:
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
     # Output often goes to a pipe (Alembic's post-write hook, CI, pre-commit) whose encoding may not show every
     # character of a path or source line: print "?" for those instead of dying with a UnicodeEncodeError.
     for stream in (sys.stdout, sys.stderr):

@@ -71,6 +71,8 @@ class Settings:
     downgrade: bool = False
     # The baseline file of accepted findings (resolved against the configuration file's directory).
     baseline: Path | None = None
+    # Where recordings are cached (default: .migsafe_cache beside the versions directory); see docs/cache.md.
+    cache_dir: Path | None = None
     config_file: Path | None = None
     # Keys the configuration file set explicitly (so env.py detection does not override them).
     explicit: frozenset[str] = frozenset()
@@ -82,7 +84,7 @@ class Settings:
 
 _KEYS = {"pg-version", "select", "ignore", "severity", "start-after", "fail-on", "transaction-per-migration",
          "strict-imports", "lock-timeout", "transactional-ddl", "default-schema",
-         "downgrade", "revision-timeout", "baseline"}
+         "downgrade", "revision-timeout", "baseline", "cache-dir"}
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -157,6 +159,10 @@ def load_settings(config_file: Path | None, known_rules: set[str]) -> Settings:
         if not isinstance(table["baseline"], str) or not table["baseline"].strip():
             raise UsageError(f"{where}: baseline must be a file path such as \".migsafe-baseline.json\"")
         settings = replace(settings, baseline=config_file.parent / table["baseline"])
+    if "cache-dir" in table:
+        if not isinstance(table["cache-dir"], str) or not table["cache-dir"].strip():
+            raise UsageError(f"{where}: cache-dir must be a directory path such as \".migsafe_cache\"")
+        settings = replace(settings, cache_dir=config_file.parent / table["cache-dir"])
     if "default-schema" in table:
         settings = replace(settings, default_schema=check_schema_name(table["default-schema"], where))
     return settings

@@ -5,13 +5,15 @@ Nothing here prints; the CLI renders the report with a reporter.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from migsafe import config as cfg
+from migsafe.cache import DIRECTORY_NAME, Cache, HistoryCache
 from migsafe.envpy import read_env_py
 from migsafe.errors import UsageError
-from migsafe.model import LoadError, Note, RecordedRevision
+from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
 from migsafe.project import Project, locate
 from migsafe.report import Finding, Report
 from migsafe.revisions import History, list_revision_files, load_history
@@ -36,6 +38,8 @@ class ReviewOptions:
     baseline: Path | None = None  # the baseline file (else [tool.migsafe] baseline, else the default if present)
     use_baseline: bool = True  # False: report every finding (`migsafe baseline`, `review --no-baseline`)
     revision_timeout: float | None = None  # seconds per revision (0: no limit)
+    use_cache: bool = True  # False: record every revision, read and write no cache (--no-cache)
+    cache_dir: Path | None = None  # --cache-dir (else [tool.migsafe] cache-dir, else beside the versions directory)
 
 
 def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
@@ -95,6 +99,7 @@ class Plan:
     reported: set[str]
     report: Report  # started with graph problems and unreadable files
     shipping: frozenset[str] | None = None  # with --changed-since: the new revisions, which ship together
+    cache: Cache | None = None
 
 
 def plan(options: ReviewOptions) -> Plan:
@@ -103,7 +108,11 @@ def plan(options: ReviewOptions) -> Plan:
     paths = list_revision_files(project.versions_dirs, recursive=project.recursive)
     if project.only_files:
         paths += [p for p in sorted(project.only_files) if p not in paths]
-    history = load_history(paths)
+    cache = Cache.open(cache_directory(options, project, settings)) if options.use_cache else None
+    history_cache = HistoryCache(cache) if cache is not None else None
+    history = load_history(paths, history_cache)
+    if history_cache is not None:
+        history_cache.save()
     reported = _reported_revisions(history, project, settings)
     shipping = None
     if options.changed_since is not None:
@@ -129,15 +138,38 @@ def plan(options: ReviewOptions) -> Plan:
         where = ", ".join(str(d) for d in project.versions_dirs)
         raise UsageError(f"nothing to review: no revision scripts in {where}")
     return Plan(project=project, settings=settings, history=history, reported=reported, report=report,
-                shipping=shipping)
+                shipping=shipping, cache=cache)
+
+
+def cache_directory(options: ReviewOptions, project: Project, settings: cfg.Settings) -> Path:
+    """``--cache-dir``, else ``$MIGSAFE_CACHE_DIR``, else ``[tool.migsafe] cache-dir``, else ``.migsafe_cache``
+    beside the (first) versions directory: next to the files it describes, whatever directory migsafe is run
+    from."""
+    if options.cache_dir is not None:
+        return options.cwd / options.cache_dir
+    if os.environ.get("MIGSAFE_CACHE_DIR"):
+        return options.cwd / os.environ["MIGSAFE_CACHE_DIR"]
+    if settings.cache_dir is not None:
+        return settings.cache_dir
+    base = project.versions_dirs[0].parent if project.versions_dirs else project.root
+    return base / DIRECTORY_NAME
 
 
 def review(options: ReviewOptions) -> Report:
-    work = plan(options)
+    from migsafe.cache import CacheDamaged
     from migsafe.sql.actions import default_schema_for_display
 
-    with default_schema_for_display(work.settings.default_schema):
-        return _review(options, work)
+    from migsafe.recording.runner import young_collections_only
+
+    work = plan(options)
+    with default_schema_for_display(work.settings.default_schema), young_collections_only():
+        try:
+            return _review(options, work)
+        except CacheDamaged as damage:
+            # A cached recording became unreadable after the run chose it: forget it, and review again (it
+            # and the revisions after it are recorded anew).
+            damage.repair()
+            return _review(options, plan(options))
 
 
 def _review(options: ReviewOptions, work: Plan) -> Report:
@@ -156,6 +188,7 @@ def _review(options: ReviewOptions, work: Plan) -> Report:
         default_schema=settings.default_schema,
         downgrades=settings.downgrade,
         revision_timeout=settings.revision_timeout or None,
+        cache=work.cache,
     )
     report.revisions_loaded = len(recorded)
     if work.shipping is not None:
@@ -231,7 +264,7 @@ def _partial_note(revision: RecordedRevision) -> Note:
 def _reported_revisions(history: History, project: Project, settings: cfg.Settings) -> set[str]:
     ids = {f.revision for f in history.files if f.revision}
     if project.only_files is not None:
-        ids = {f.revision for f in history.files if f.path.resolve() in project.only_files and f.revision}
+        ids = {f.revision for f in _files_in(history.files, project.only_files) if f.revision}
     if settings.start_after:
         start = settings.start_after
         if start not in {f.revision for f in history.files}:
@@ -241,6 +274,16 @@ def _reported_revisions(history: History, project: Project, settings: cfg.Settin
     return ids  # type: ignore[return-value]
 
 
+def _files_in(files: list[RevisionFile], resolved: set[Path]) -> list[RevisionFile]:
+    """The files whose resolved path is in ``resolved``. Revision files are listed from resolved directories,
+    so a path differs from its resolved form only through a symbolic link: resolve every file (slow on a long
+    history) only when some wanted path was not found as it is."""
+    found = [f for f in files if f.path in resolved]
+    if len(found) < len(resolved):
+        found = [f for f in files if f.path in resolved or (f.path.is_symlink() and f.path.resolve() in resolved)]
+    return found
+
+
 def _changed_revisions(ref: str, history: History, project: Project,
                        reported: set[str]) -> tuple[set[str], frozenset[str]]:
     """``--changed-since``: the reported revisions whose files changed since the merge base of ``ref`` and
@@ -248,8 +291,8 @@ def _changed_revisions(ref: str, history: History, project: Project,
     from migsafe.changes import changed_since
 
     changes = changed_since(ref, project.versions_dirs[0] if project.versions_dirs else project.root)
-    changed = {f.revision for f in history.files if f.revision and f.path.resolve() in changes.changed}
-    added = frozenset(f.revision for f in history.files if f.revision and f.path.resolve() in changes.added)
+    changed = {f.revision for f in _files_in(history.files, changes.changed) if f.revision}
+    added = frozenset(f.revision for f in _files_in(history.files, changes.added) if f.revision)
     return reported & changed, added  # type: ignore[return-value]
 
 

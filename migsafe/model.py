@@ -20,7 +20,13 @@ class RecordedOperation:
     name: str  # "create_index", "execute", "bind.execute", "batch_alter_table", ...
     line: int
     end_line: int
-    operation: Any = None  # the Alembic MigrateOperation, when there is one
+    # The Alembic MigrateOperation, while recording. Not kept in the cache (it may hold application objects):
+    # rules read the plain facts below instead.
+    operation: Any = None
+    column_name: str | None = None  # alter_column: the column
+    new_column_name: str | None = None  # alter_column(new_column_name=...)
+    new_type_is_native_enum: bool = False  # alter_column(type_=sa.Enum(...)) that is a PostgreSQL enum type
+    constraint_type: str | None = None  # drop_constraint(type_=...): "foreignkey", "unique", "check", ...
     batch_table: str | None = None
     batch_recreate: bool = False
     # String values bound to parameters of the operation's SQL (``text(...).bindparams(state="x")``).
@@ -78,6 +84,7 @@ class LoadError:
     revision: str | None = None
     kind: str = "load-error"
     direction: str = "upgrade"  # "downgrade": the failure was in downgrade() (review --downgrade)
+    transient: bool = False  # may not happen again (a timeout): never cached
 
 
 @dataclass
@@ -90,6 +97,9 @@ class RevisionFile:
     depends_on: tuple[str, ...] = ()
     branch_labels: tuple[str, ...] = ()
     line: int = 1  # line of the ``revision =`` assignment, for graph errors
+    digest: str = ""  # hash of the file's content (the cache's key)
+    # (first, last) line of every statement, from the same parse (for line attribution; None: not read yet).
+    spans: tuple[tuple[int, int], ...] | None = None
 
 
 @dataclass
@@ -113,10 +123,19 @@ class RecordedRevision:
     # (review --downgrade).
     direction: str = "upgrade"
     downgrade: "RecordedRevision | None" = None
+    # False when part of the recording may come out differently next time (downgrade evidence cut short by the
+    # revision timeout): the cache does not keep it.
+    cacheable: bool = True
 
     @property
     def partial(self) -> bool:
         return bool(self.stubbed)
+
+    @property
+    def transactions(self) -> frozenset[int]:
+        """The transaction numbers its statements ran in: lets questions about one transaction skip the
+        other revisions without reading their statements (a cached revision keeps this without them)."""
+        return frozenset(s.transaction for s in self.statements if s.transaction is not None)
 
     @property
     def revision(self) -> str:

@@ -77,6 +77,8 @@ def _from_directory(directory: Path, explicit: bool) -> Project | None:
             return found
     if not explicit:
         return None
+    if (directory / "versions").is_dir() and (directory / "env.py").is_file():
+        return _from_versions_dir(directory / "versions")  # an Alembic script directory (env.py is no revision)
     if any(p.suffix == ".py" and p.name != "__init__.py" for p in directory.iterdir()):
         return _from_versions_dir(directory)
     if (directory / "versions").is_dir():
@@ -162,8 +164,12 @@ def _project_from_config(config: Any, config_file: Path, base: Path) -> Project:
     version_locations = config.get_version_locations_list()
     prepend = config.get_prepend_sys_paths_list() or []
     recursive = config.get_alembic_boolean_option("recursive_version_locations")
+    in_script_dir = False
     if not script_location:
-        raise UsageError(f"{config_file}: no script_location in the Alembic configuration")
+        if not ((base / "env.py").is_file() and (base / "versions").is_dir()):
+            raise UsageError(f"{config_file}: no script_location in the Alembic configuration")
+        # Flask-Migrate keeps alembic.ini inside the migrations directory and sets script_location in code.
+        script_location, in_script_dir = str(base), True
     script_dir = _resolve_location(script_location, base)
     if version_locations:
         versions = [_resolve_location(v, base) for v in version_locations]
@@ -172,7 +178,9 @@ def _project_from_config(config: Any, config_file: Path, base: Path) -> Project:
     missing = [v for v in versions if not v.is_dir()]
     if missing:
         raise UsageError(f"{config_file}: versions directory {missing[0]} does not exist")
-    sys_path = [_resolve_location(p, base) for p in prepend] or [base]
+    # The application is run from the project root: above migrations/ (Flask-Migrate), else beside the ini.
+    sys_path = [_resolve_location(p, base) for p in prepend] or ([base.parent.parent, base.parent] if in_script_dir
+                                                                 else [base])
     env_py = script_dir / "env.py"
     return Project(root=base, versions_dirs=versions, sys_path=sys_path, config_file=config_file,
                    recursive=recursive, env_py=env_py if env_py.is_file() else None)

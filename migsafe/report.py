@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,10 +52,7 @@ class Report:
     def display_path(self, path: Path | None) -> str:
         if path is None:
             return ""
-        try:
-            return str(path.resolve().relative_to(self.cwd.resolve()))
-        except ValueError:
-            return str(path.resolve())
+        return _display_path(path, self.cwd)
 
     def summary_line(self) -> str:
         """"N findings (…) in M revisions; K could not be reviewed": the same words in every text format."""
@@ -90,3 +88,13 @@ class Report:
         else:
             text = "one transaction for the whole upgrade (Alembic's default)"
         return text if self.transaction_model_source == "default" else f"{text}, from {self.transaction_model_source}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _display_path(path: Path, cwd: Path) -> str:
+    """Memoized: a report of thousands of findings names the same few hundred files (resolving is a system
+    call per path component)."""
+    try:
+        return str(path.resolve().relative_to(cwd.resolve()))
+    except ValueError:
+        return str(path.resolve())

@@ -11,6 +11,21 @@ import pytest
 from migsafe.engine import ReviewOptions, review
 from migsafe.report import Report
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterable[None]:
+    """Reviews of sample_migrations/ (in process and in subprocesses) would otherwise leave their cache in the
+    source tree. tests/test_cache.py checks the default location itself."""
+    import os
+
+    previous = os.environ.get("MIGSAFE_CACHE_DIR")
+    os.environ["MIGSAFE_CACHE_DIR"] = str(tmp_path_factory.mktemp("migsafe-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("MIGSAFE_CACHE_DIR", None)
+    else:
+        os.environ["MIGSAFE_CACHE_DIR"] = previous
+
+
 HEADER = '''"""{message}"""
 from alembic import op
 import sqlalchemy as sa

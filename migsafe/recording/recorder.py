@@ -56,10 +56,11 @@ class Recorder(OperationTracker):
         """The model and transaction state, to retry a revision from the same starting point (table values
         are immutable, so copying the dictionaries is enough)."""
         return (dict(self.schema.tables), dict(self.schema.enums), dict(self.schema.indexes), self.default_schema,
-                self.in_transaction, self.transaction)
+                self.in_transaction, self.transaction, self._transaction_counter)
 
     def restore(self, checkpoint: tuple[Any, ...]) -> None:
-        tables, enums, indexes, self.default_schema, self.in_transaction, self.transaction = checkpoint
+        (tables, enums, indexes, self.default_schema, self.in_transaction, self.transaction,
+         self._transaction_counter) = checkpoint
         self.schema.tables, self.schema.enums, self.schema.indexes = dict(tables), dict(enums), dict(indexes)
 
     # -- the bind --------------------------------------------------------------------------------------------

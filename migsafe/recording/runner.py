@@ -10,6 +10,7 @@ revision modules themselves, stdout) is restored after the run.
 from __future__ import annotations
 
 import contextlib
+import gc
 import inspect
 import os
 import io
@@ -25,6 +26,7 @@ from typing import Any, Iterator
 from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 
+from migsafe.cache import Cache
 from migsafe.errors import Terminated
 from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
 from migsafe.recording.operations import RecordingOperations
@@ -60,12 +62,25 @@ def record_history(
     default_schema: str = "public",
     downgrades: bool = False,
     revision_timeout: float | None = None,
+    cache: Cache | None = None,
 ) -> list[RecordedRevision]:
     """Record every revision in order. ``reported``: revision ids whose findings matter (None: all).
     ``downgrades``: then record each reported revision's ``downgrade()`` too, newest first, against the schema
-    after the upgrades (a rollback runs from head downward), into ``rec.downgrade``."""
+    after the upgrades (a rollback runs from head downward), into ``rec.downgrade``. ``cache``: take unchanged
+    revisions from it and store the ones recorded (see :mod:`migsafe.recording.reuse`); the downgrade pass is
+    always recorded."""
     known = {f.revision for f in files}
     schema = Schema(complete=all(p in known for f in files for p in f.down_revisions + f.depends_on))
+    reuse = None
+    if cache is not None:
+        from migsafe.cache import Fingerprints, digest
+        from migsafe.recording.reuse import CachedRecording
+
+        configuration = Fingerprints().of(str(config_file)) if config_file is not None else None
+        reuse = CachedRecording(cache, digest(
+            "record", transaction_per_migration, transactional_ddl, stub_imports, default_schema,
+            want_downgrade_evidence, [str(p) for p in sys_path], str(config_file), configuration, schema.complete),
+            files)
     recorder = Recorder(schema, default_schema=default_schema)
     buffer = io.StringIO()
     context = RecordingMigrationContext.configure(
@@ -84,18 +99,37 @@ def record_history(
     environment = alembic_environment(config_file, context)
     results: list[RecordedRevision] = []
     learned: list[str] = []  # modules found missing so far: later revisions usually import the same ones
-    with isolated(sys_path, operations, environment), _stdout_descriptor_silenced():
+    with isolated(sys_path, operations, environment), _stdout_descriptor_silenced(), young_collections_only():
         outer = contextlib.nullcontext() if transaction_per_migration else context.begin_transaction()
         with outer:  # type: ignore[attr-defined]
-            for file in files:
-                rec = RecordedRevision(file=file, reported=reported is None or (file.revision in reported))
-                _record_with_stubs(rec, context, recorder, transaction_per_migration, stub_imports, sys_path,
-                                   learned)
+            if reuse is not None:
+                results.extend(reuse.resume(files, reported, recorder, learned))
+            before_last = state_before_last = None
+            for index in range(len(results), len(files)):
+                if index % _COLLECT_EVERY == _COLLECT_EVERY - 1:
+                    gc.collect(1)
+                file = files[index]
+                is_reported = reported is None or file.revision in reported
+                if reuse is not None:
+                    if index == len(files) - 1:
+                        before_last, state_before_last = recorder.checkpoint(), reuse.state(recorder, learned)
+                    cached = reuse.lookup(index, file, is_reported, recorder, learned)
+                    if cached is not None:
+                        results.append(cached)
+                        continue
+                    before = recorder.checkpoint()
+                rec = RecordedRevision(file=file, reported=is_reported)
+                failure = _record_with_stubs(rec, context, recorder, transaction_per_migration, stub_imports,
+                                             sys_path, learned)
                 if rec.error is not None and transaction_per_migration:
                     recorder.end_transaction()
                 if want_downgrade_evidence and rec.reported and rec.error is None and _needs_downgrade(rec):
                     rec.downgrade_actions = _downgrade_actions(rec, context, recorder)
+                if reuse is not None:
+                    reuse.store(index, rec, before, recorder, learned, failure)
                 results.append(rec)
+            if reuse is not None:
+                reuse.finish(recorder, learned, before_last, state_before_last)
         if downgrades:
             _record_downgrades(results, context, recorder, transaction_per_migration, default_schema)
     return results
@@ -130,6 +164,25 @@ def _record_downgrades(results: list[RecordedRevision], context: MigrationContex
                 if per_migration:
                     recorder.end_transaction()
             rec.downgrade = down
+
+
+_COLLECT_EVERY = 100  # revisions between collections of the young generations while recording
+
+
+@contextlib.contextmanager
+def young_collections_only() -> Iterator[None]:
+    """Recording builds a large, long-lived object graph (statements, parse trees, schema snapshots) while
+    revisions leave short-lived cycles behind (SQLAlchemy tables and metadata). Python's automatic collector
+    keeps rescanning the whole graph as it grows: a third of the recording time on 2,000 revisions. Instead,
+    the young generations are collected every few revisions (see the loop), which frees those cycles, and the
+    graph is never rescanned. The review holds it over the rules too (they read the same graph)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager
@@ -208,9 +261,10 @@ MAX_STUBBED_MODULES = 60  # an application's whole dependency tree may be missin
 
 
 def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorder: Recorder, per_migration: bool,
-                       allow_stubs: bool, sys_path: list[Path], learned: list[str] | None = None) -> None:
+                       allow_stubs: bool, sys_path: list[Path],
+                       learned: list[str] | None = None) -> BaseException | None:
     """Record the revision; when it fails on a module (or name) that cannot be imported, retry with that
-    module replaced by a stand-in, until it runs or fails for another reason."""
+    module replaced by a stand-in, until it runs or fails for another reason. Returns the last failure."""
     stubbed: list[str] = []
     checkpoint = recorder.checkpoint()
     while True:
@@ -247,6 +301,7 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
     rec.stubbed = tuple(n for n in stubbed if n in used)
     if learned is not None:
         learned.extend(n for n in stubbed if n not in learned)
+    return failure
 
 
 def _caused_by_stand_in(failure: BaseException) -> bool:
@@ -314,8 +369,14 @@ def run_upgrade(rec: RecordedRevision, context: MigrationContext, tracker: Opera
         rec.source_lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         rec.source_lines = []
-    # Lines matter only where findings are reported; a revision loaded for schema context skips the parse.
-    linemap = LineMap("\n".join(rec.source_lines)) if rec.reported else LineMap("")
+    # Lines matter only where findings are reported; a revision loaded for schema context skips them. The
+    # statement spans come from the parse that read the revision's header, when it is the same file.
+    if not rec.reported:
+        linemap = LineMap()
+    elif rec.file.spans is not None:
+        linemap = LineMap(spans=rec.file.spans)
+    else:
+        linemap = LineMap("\n".join(rec.source_lines))
     tracker.start_revision(rec, None, linemap)
     captured = io.StringIO()
     try:
@@ -422,7 +483,8 @@ def _load_error(exc: BaseException, rec: RecordedRevision) -> LoadError:
         message = f"revision did not finish within {exc.seconds:g} s (see --revision-timeout)"
     else:
         message = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
-    return LoadError(message=message, path=rec.path, line=line, revision=rec.revision)
+    return LoadError(message=message, path=rec.path, line=line, revision=rec.revision,
+                     transient=isinstance(exc, RevisionTimeout))
 
 
 def _needs_downgrade(rec: RecordedRevision) -> bool:
@@ -444,7 +506,7 @@ def _needs_downgrade(rec: RecordedRevision) -> bool:
 def _downgrade_actions(rec: RecordedRevision, context: MigrationContext, recorder: Recorder) -> tuple[A.Action, ...]:
     """Record ``downgrade()`` against a throwaway schema; its ADD COLUMN / CREATE TABLE say what was dropped."""
     scratch = RecordedRevision(file=rec.file, reported=False)
-    real_schema, real_state = recorder.schema, (recorder.in_transaction, recorder.transaction)
+    real_schema, checkpoint = recorder.schema, recorder.checkpoint()
     recorder.schema = Schema()
     try:
         with time_limit(getattr(context, "_revision_timeout", None)), contextlib.redirect_stdout(io.StringIO()), \
@@ -458,10 +520,13 @@ def _downgrade_actions(rec: RecordedRevision, context: MigrationContext, recorde
             downgrade()
     except KeyboardInterrupt:
         raise
+    except RevisionTimeout:
+        rec.cacheable = False  # it may finish next time, with the evidence
     except BaseException:  # noqa: BLE001 - evidence is best effort
         pass
     finally:
         recorder.end_revision()
+        # Transaction numbers too: a revision reviewed or only loaded for context leaves the same state.
         recorder.schema = real_schema
-        recorder.in_transaction, recorder.transaction = real_state
+        recorder.restore(checkpoint)
     return tuple(a for s in scratch.statements for a in s.actions if isinstance(a, (A.AddColumn, A.CreateTable)))

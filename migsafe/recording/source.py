@@ -15,26 +15,46 @@ import sys
 from types import CodeType, FrameType
 
 
+_COMPOUND = (ast.With, ast.AsyncWith, ast.For, ast.While, ast.If, ast.Try, ast.FunctionDef, ast.AsyncFunctionDef,
+             ast.ClassDef)
+
+
+def statement_spans(tree: ast.Module) -> tuple[tuple[int, int], ...]:
+    """(first, last) line of every statement in the tree, sorted. Statements only live in statement bodies, so
+    only those are visited (a full ``ast.walk`` visits every expression node too: ten times the work)."""
+    spans: list[tuple[int, int]] = []
+    pending: list[list[ast.stmt]] = [tree.body]
+    while pending:
+        for node in pending.pop():
+            end = getattr(node, "end_lineno", None) or node.lineno
+            if isinstance(node, _COMPOUND):
+                # A compound statement "contains" only its header for attribution purposes.
+                end = max(node.lineno, (node.body[0].lineno - 1) if node.body else node.lineno)
+                for item in getattr(node, "items", ()):  # `with a(...), b(...):` headers
+                    end = max(end, getattr(item.context_expr, "end_lineno", end) or end)
+            spans.append((node.lineno, end))
+            for name in ("body", "orelse", "finalbody"):
+                children = getattr(node, name, None)
+                if isinstance(children, list) and children and isinstance(children[0], ast.stmt):
+                    pending.append(children)
+            for handler in getattr(node, "handlers", ()):
+                pending.append(handler.body)
+            for case in getattr(node, "cases", ()):
+                pending.append(case.body)
+    spans.sort()
+    return tuple(spans)
+
+
 class LineMap:
     """Maps any line of a file to the (first, last) line of the innermost statement containing it."""
 
-    def __init__(self, source: str) -> None:
-        self._spans: list[tuple[int, int]] = []
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            return
-        for node in ast.walk(tree):
-            if isinstance(node, ast.stmt):
-                end = getattr(node, "end_lineno", None) or node.lineno
-                if isinstance(node, (ast.With, ast.AsyncWith, ast.For, ast.While, ast.If, ast.Try,
-                                     ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    # A compound statement "contains" only its header for attribution purposes.
-                    end = max(node.lineno, (node.body[0].lineno - 1) if node.body else node.lineno)
-                    for item in getattr(node, "items", ()):  # `with a(...), b(...):` headers
-                        end = max(end, getattr(item.context_expr, "end_lineno", end) or end)
-                self._spans.append((node.lineno, end))
-        self._spans.sort()
+    def __init__(self, source: str = "", spans: tuple[tuple[int, int], ...] | None = None) -> None:
+        if spans is None:
+            try:
+                spans = statement_spans(ast.parse(source)) if source else ()
+            except SyntaxError:
+                spans = ()
+        self._spans = list(spans)
         self._starts = [s for s, _ in self._spans]
 
     def statement(self, line: int) -> tuple[int, int]:

@@ -39,7 +39,8 @@ class OperationTracker:
     def new_operation(self, name: str, operation: Any = None, batch: Any = None) -> RecordedOperation:
         line, end_line = caller_line(self._upgrade_code, self._filename, self._linemap or LineMap(""))
         rec = RecordedOperation(name=name, line=line, end_line=end_line, operation=operation,
-                                bound_literals=_bound_literals(operation))
+                                bound_literals=_bound_literals(operation), **_alter_column_facts(operation),
+                                constraint_type=_constraint_type(operation))
         if batch is not None:
             rec.batch_table, rec.batch_recreate = batch
         if self.revision is not None:
@@ -95,6 +96,28 @@ class OperationTracker:
 
     def after_batch_recreate(self, table_name: str, schema: str | None) -> None:
         pass
+
+
+def _constraint_type(operation: Any) -> str | None:
+    value = getattr(operation, "constraint_type", None)
+    return value if isinstance(value, str) else None
+
+
+def _alter_column_facts(operation: Any) -> dict[str, Any]:
+    """What rules need from an ``alter_column`` operation, as plain values that survive the cache."""
+    column = getattr(operation, "column_name", None)
+    if not isinstance(column, str):
+        return {}
+    new_name = getattr(operation, "modify_name", None)
+    new_type = getattr(operation, "modify_type", None)
+    native_enum = False
+    if new_type is not None:
+        from sqlalchemy.sql import sqltypes
+
+        # native_enum=False renders a VARCHAR with a CHECK, not an enum type.
+        native_enum = isinstance(new_type, sqltypes.Enum) and bool(new_type.native_enum)
+    return {"column_name": column, "new_column_name": new_name if isinstance(new_name, str) else None,
+            "new_type_is_native_enum": native_enum}
 
 
 def _bound_literals(operation: Any) -> frozenset[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from migsafe.config import PgVersion, Settings
 from migsafe.model import RecordedRevision, Statement
@@ -121,19 +121,17 @@ class RevisionView:
 
     def later_in_transaction(self, statement: Statement) -> Iterator[Statement]:
         """Statements after ``statement`` in the same database transaction (across revisions when the
-        whole upgrade is one transaction). Transaction numbers only grow, so a larger one ends the search."""
+        whole upgrade is one transaction)."""
         if statement.transaction is None:
             return
         started = False
-        for revision in self._history:
+        for revision in transaction_members(self._history, statement.transaction):
             if not started and revision is not self.revision:
                 continue
             for other in revision.statements:
                 if not started:
                     started = other is statement
                     continue
-                if other.transaction is not None and other.transaction > statement.transaction:
-                    return
                 if other.transaction == statement.transaction:
                     yield other
 
@@ -142,7 +140,7 @@ class RevisionView:
         revisions when the whole upgrade is one transaction): what still holds its locks when it runs."""
         if statement.transaction is None:
             return
-        for revision in self._history:
+        for revision in transaction_members(self._history, statement.transaction):
             for other in revision.statements:
                 if other is statement:
                     return
@@ -152,3 +150,19 @@ class RevisionView:
     def hit(self, statement: Statement, message: str, key: tuple[object, ...] = (), fix: str | None = None,
             severity: str | None = None) -> Hit:
         return Hit(statement=statement, message=message, key=key, fix=fix, severity=severity)
+
+
+_MEMBERS: dict[str, Any] = {"history": None, "index": {}}
+
+
+def transaction_members(history: list[RecordedRevision], transaction: int) -> list[RecordedRevision]:
+    """The revisions with statements in ``transaction``, in upgrade order. Indexed once per reviewed history
+    from each revision's transaction numbers: asking per statement would otherwise walk the whole history
+    (quadratic on 2,000 revisions), and a cached revision's statements are read only when they are needed."""
+    if _MEMBERS["history"] is not history:
+        index: dict[int, list[RecordedRevision]] = {}
+        for revision in history:
+            for number in revision.transactions:
+                index.setdefault(number, []).append(revision)
+        _MEMBERS.update(history=history, index=index)
+    return _MEMBERS["index"].get(transaction, [])

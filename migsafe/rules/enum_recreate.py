@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sqlalchemy import types as sqltypes
-
 from migsafe.model import Statement
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
@@ -41,9 +39,8 @@ def converts_to_enum(view: RevisionView, statement: Statement, action: A.AlterCo
     qname = action.new_type.qname
     if statement.enums_before.get(qname) is not None:
         return True
-    new_type = getattr(statement.operation.operation, "modify_type", None)
-    if isinstance(new_type, sqltypes.Enum) and new_type.native_enum:
-        return True  # native_enum=False renders a VARCHAR with a CHECK, not an enum type
+    if statement.operation.new_type_is_native_enum:
+        return True
     return any(isinstance(a, A.CreateEnum) and a.type == qname for a in _actions_before(view, statement))
 
 

@@ -43,7 +43,7 @@ def _batch_recreate_renames(view: RevisionView) -> Iterator[Hit]:
         if operation.name == "batch_alter_table":
             owner = operation
             continue
-        new_name = getattr(operation.operation, "modify_name", None)
+        new_name = operation.new_column_name
         if owner is None or not operation.batch_recreate or operation.name != "alter_column" or not new_name:
             continue
         drop = _old_table_drop(view, owner)
@@ -52,7 +52,7 @@ def _batch_recreate_renames(view: RevisionView) -> Iterator[Hit]:
         statement, table = drop
         if created_in_this_deploy(view, statement, table):
             continue
-        old = operation.operation.column_name
+        old = operation.column_name
         yield view.hit(statement, _message(table, old, new_name), key=("column", table, old))
 
 

@@ -234,18 +234,16 @@ def is_volatile(expr: Any) -> bool:
 
 
 def walk_nodes(node: Any) -> Iterable[Any]:
-    """Every pglast node under ``node`` (itself included), depth first."""
-    if node is None:
-        return
-    if isinstance(node, (tuple, list)):
-        for item in node:
-            yield from walk_nodes(item)
-        return
-    if not isinstance(node, ast.Node):
-        return
-    yield node
-    for attr in node:  # pglast nodes iterate over their attribute names
-        yield from walk_nodes(getattr(node, attr))
+    """Every pglast node under ``node`` (itself included), depth first. With a stack rather than recursive
+    generators, whose cost grows with the depth of the tree for every node yielded."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (tuple, list)):
+            stack.extend(reversed(current))
+        elif isinstance(current, ast.Node):
+            yield current
+            stack.extend(reversed([getattr(current, attr) for attr in current]))  # attribute names
 
 
 def _string_literals(node: Any) -> Iterable[str]:

@@ -197,7 +197,7 @@ def statement_locks(statement: Any) -> list[TableLock]:
     a dropped foreign key also locks the table it referenced; a dropped index locks its table).
     """
     locks: list[TableLock] = []
-    operation = getattr(getattr(statement, "operation", None), "operation", None)
+    operation = getattr(statement, "operation", None)  # its constraint_type, for a dropped constraint
     for action, node in statement_parts(statement):
         locks.extend(action_locks(action, node, statement.tables_before, statement.indexes_before, operation))
     return locks
@@ -207,7 +207,7 @@ def action_locks(action: A.Action, node: Any = None, tables_before: Mapping[QNam
                  indexes_before: Mapping[QName, Any] | None = None, operation: Any = None) -> list[TableLock]:
     """The table locks one action takes. ``node`` is the statement's AST (for statements no action models:
     CREATE TRIGGER, VACUUM FULL, CLUSTER, REINDEX); the snapshots name a dropped foreign key's referenced table
-    and a dropped index's table; ``operation`` (the Alembic operation) says when a dropped constraint the
+    and a dropped index's table; ``operation`` (the recorded operation) says when a dropped constraint the
     model does not know is a foreign key. Only relation locks: an enum's ADD VALUE locks the type, not a
     table."""
     tables_before = tables_before or {}
@@ -362,7 +362,7 @@ class StatementFacts:
     slow: str | None  # slow work on such a table (see :func:`slow_work`), as a phrase
 
 
-_FACTS: dict[str, Any] = {"history": None, "pg_version": None, "members": {}, "facts": {}}
+_FACTS: dict[str, Any] = {"history": None, "pg_version": None, "facts": {}}
 
 
 def transaction_facts(view: Any, transaction: int) -> list[StatementFacts]:
@@ -373,18 +373,17 @@ def transaction_facts(view: Any, transaction: int) -> list[StatementFacts]:
     reviewed history (a transaction spanning a whole single-transaction upgrade would otherwise be walked
     once per revision). ``view`` is a :class:`~migsafe.rules.base.RevisionView`.
     """
+    from migsafe.rules.base import transaction_members
+
     history = view.history
     if _FACTS["history"] is not history or _FACTS["pg_version"] != view.pg_version:
-        members: dict[int, list[tuple[Any, Any]]] = {}
-        for revision in history:
-            for statement in revision.statements:
-                if statement.in_transaction and statement.transaction is not None:
-                    members.setdefault(statement.transaction, []).append((revision, statement))
-        _FACTS.update(history=history, pg_version=view.pg_version, members=members, facts={})
+        _FACTS.update(history=history, pg_version=view.pg_version, facts={})
     facts: dict[int, list[StatementFacts]] = _FACTS["facts"]
     if transaction not in facts:
         facts[transaction] = [_facts(view.view_of(revision), statement)
-                              for revision, statement in _FACTS["members"].get(transaction, [])]
+                              for revision in transaction_members(history, transaction)
+                              for statement in revision.statements
+                              if statement.in_transaction and statement.transaction == transaction]
     return facts[transaction]
 
 
