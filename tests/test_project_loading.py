@@ -193,3 +193,35 @@ def test_empty_directory_is_nothing_to_review(tmp_path):
     (tmp_path / "versions" / "notes.py").write_text("x = 1\n")
     with pytest.raises(UsageError, match="nothing to review"):
         review(ReviewOptions(paths=[tmp_path / "versions"], cwd=tmp_path))
+
+
+def test_a_script_directory_means_its_versions(tmp_path):
+    # env.py beside versions/ is Alembic's script directory: env.py is not a revision.
+    root = _project(tmp_path, [USERS_TABLE, DROP])
+    (root / "migrations" / "env.py").write_text("from alembic import context\n", encoding="utf-8")
+    report = review(ReviewOptions(paths=[root / "migrations"], cwd=tmp_path))
+    assert _rules(report) == [("drop-column", "r2")]
+    assert report.revisions_reviewed == 2 and not report.errors
+
+
+def test_flask_migrate_layout_without_script_location(tmp_path):
+    # Flask-Migrate: alembic.ini inside migrations/ beside env.py, script_location set in code; the
+    # application package lives at the project root, above migrations/.
+    root = tmp_path / "project"
+    migrations = root / "migrations"
+    write_history(migrations / "versions", [USERS_TABLE, "from myapp.names import COLUMN\nop.drop_column('users', COLUMN)"])
+    (migrations / "env.py").write_text("from alembic import context\n", encoding="utf-8")
+    (migrations / "alembic.ini").write_text("[alembic]\n\n[loggers]\nkeys = root\n", encoding="utf-8")
+    (root / "myapp").mkdir()
+    (root / "myapp" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "myapp" / "names.py").write_text("COLUMN = 'name'\n", encoding="utf-8")
+    for path in (migrations, migrations / "alembic.ini"):
+        report = review(ReviewOptions(paths=[path], cwd=tmp_path, strict_imports=True))
+        assert not report.errors, [e.message for e in report.errors]
+        assert _rules(report) == [("drop-column", "r2")]
+
+
+def test_an_ini_without_script_location_elsewhere_is_still_an_error(tmp_path):
+    (tmp_path / "alembic.ini").write_text("[alembic]\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="no script_location"):
+        review(ReviewOptions(paths=[tmp_path / "alembic.ini"], cwd=tmp_path))
