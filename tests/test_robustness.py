@@ -132,6 +132,17 @@ def test_sys_exit_in_a_revision(tmp_path):
     assert rules(report) == [("drop-column", "r4")]
 
 
+def test_os_exit_in_a_revision(tmp_path):
+    # os._exit() skips every handler: without care it would end migsafe with no report at all.
+    versions = tmp_path / "versions"
+    write_history(versions, [USERS_TABLE, "import os\nos._exit(4)", DROP])
+    done = migsafe(tmp_path, "review", "versions", "--format", "json")
+    report = json_report(done)
+    assert done.returncode == 2
+    assert messages(report)["r2"] == "revision called os._exit(4)"
+    assert rules(report) == [("drop-column", "r3")]
+
+
 def test_sys_exit_at_import_time(tmp_path):
     versions = tmp_path / "versions"
     write_history(versions, [USERS_TABLE, DROP])

@@ -239,9 +239,14 @@ def isolated(sys_path: list[Path], operations: RecordingOperations,
     import alembic.op as op_module
 
     op_module.__getattr__ = lambda name: getattr(operations, name)  # type: ignore[attr-defined]
+    # os._exit() would end migsafe on the spot, without a report: while revisions run it raises instead, and
+    # the revision becomes a load-error like one that calls sys.exit().
+    real_exit = os._exit
+    os._exit = _exit_from_revision  # type: ignore[assignment]
     try:
         yield
     finally:
+        os._exit = real_exit
         del op_module.__getattr__  # type: ignore[attr-defined]
         operations._remove_proxy()
         environment._remove_proxy()
@@ -408,6 +413,19 @@ def run_upgrade(rec: RecordedRevision, context: MigrationContext, tracker: Opera
     return None
 
 
+class RevisionExit(BaseException):
+    """A revision called ``os._exit()``: a ``BaseException``, like ``SystemExit``, so that a revision's own
+    ``except Exception`` does not swallow it."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _exit_from_revision(code: int) -> None:
+    raise RevisionExit(code)
+
+
 class RevisionTimeout(BaseException):
     """A revision's import and upgrade ran longer than the per-revision timeout. A ``BaseException`` so that a
     revision's own ``except Exception`` does not swallow it; ``run_upgrade`` turns it into a load-error."""
@@ -479,6 +497,8 @@ def _load_error(exc: BaseException, rec: RecordedRevision) -> LoadError:
     text = str(exc).strip().splitlines()
     if isinstance(exc, SystemExit):
         message = f"revision called sys.exit({exc.code!r})"
+    elif isinstance(exc, RevisionExit):
+        message = f"revision called os._exit({exc.code!r})"
     elif isinstance(exc, RevisionTimeout):
         message = f"revision did not finish within {exc.seconds:g} s (see --revision-timeout)"
     else:

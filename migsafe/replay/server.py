@@ -368,10 +368,75 @@ def _can_run(user: _ServerUser, binaries: ServerBinaries) -> bool:
 def _make_private_dir(user: _ServerUser | None) -> Path:
     """A fresh 0700 directory for data, socket and log, owned by whoever runs the server."""
     base = _temp_base(user)
+    sweep_stale_clusters(Path(base))
     directory = Path(tempfile.mkdtemp(prefix="migsafe-pg-", dir=base))
     if user is not None:
         os.chown(directory, user.uid, user.gid)
     return directory
+
+
+_STARTING_FOR_AT_MOST = 3600.0  # seconds: a cluster directory without a postmaster this old was abandoned
+
+
+def sweep_stale_clusters(base: Path) -> list[Path]:
+    """Remove the clusters of a migsafe that was killed before it could clean up (SIGKILL, an OOM kill): their
+    postmaster is dead, or alive but orphaned (re-parented to init) and serving that directory; then it is shut
+    down first. A cluster whose migsafe is still running is never touched: its postmaster's parent is that
+    migsafe, or it is still starting (no postmaster.pid yet, and younger than an hour). Returns what was
+    removed."""
+    removed: list[Path] = []
+    for directory in sorted(base.glob("migsafe-pg-*")):
+        try:
+            lines = _read_text(directory / "data" / "postmaster.pid").splitlines()
+            if lines and lines[0].strip().isdigit():
+                pid = int(lines[0])
+                if _process_alive(pid):
+                    if not _orphaned_postmaster(pid, directory):
+                        continue
+                    _stop_orphan(pid)
+            elif time.time() - directory.stat().st_mtime < _STARTING_FOR_AT_MOST:
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(directory, ignore_errors=True)
+        if not directory.exists():
+            removed.append(directory)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _orphaned_postmaster(pid: int, directory: Path) -> bool:
+    """Whether ``pid`` is a postmaster of ``directory`` whose parent is gone (Linux /proc; elsewhere: never)."""
+    try:
+        stat_fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except (OSError, IndexError):
+        return False
+    return stat_fields[1] == "1" and str(directory) in command
+
+
+def _stop_orphan(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGQUIT)  # immediate shutdown, as _remove_cluster does
+    except OSError:
+        return
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while time.monotonic() < deadline and _process_alive(pid):
+        time.sleep(0.05)
+    if _process_alive(pid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def _temp_base(user: _ServerUser | None) -> str:
