@@ -51,7 +51,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from migsafe.model import LoadError, RecordedRevision, RevisionFile
 
-FORMAT = 2
+FORMAT = 3
 DIRECTORY_NAME = ".migsafe_cache"
 _STALE_SECONDS = 7 * 24 * 3600  # tool-key directories unused this long are removed
 _KEPT_ORDERS = 8

@@ -45,7 +45,8 @@ class Statement:
     source: str  # "op" (an Alembic operation), "execute" (op.execute SQL), "bind" (op.get_bind()), "batch"
     actions: tuple[Action, ...] = ()
     node: Any = None  # pglast AST node
-    literals: frozenset[str] = frozenset()
+    # String values bound to the statement's parameters (``text(...).bindparams(state="x")``).
+    bound_literals: frozenset[str] = frozenset()
     parse_error: str | None = None
     # The schema as it was just before this statement, for the objects the statement touches.
     tables_before: Mapping[QName, Table | None] = field(default_factory=dict)
@@ -53,6 +54,18 @@ class Statement:
     indexes_before: Mapping[QName, Index | None] = field(default_factory=dict)
     # Rule ids from ``-- migsafe: ignore[...]`` comments inside the SQL; "*" means all.
     sql_ignores: frozenset[str] = frozenset()
+
+    @property
+    def literals(self) -> frozenset[str]:
+        """String constants in the statement and values bound to it. Computed on first use: one rule asks, for
+        a few statements, and walking every statement's tree for them was a tenth of the cold review."""
+        cached = self.__dict__.get("_literals")
+        if cached is None:
+            from migsafe.sql.analysis import string_literals
+
+            cached = self.bound_literals | frozenset(string_literals(self.node))
+            self.__dict__["_literals"] = cached
+        return cached
 
     @property
     def line(self) -> int:

@@ -135,16 +135,14 @@ class Recorder(OperationTracker):
             # text() with bound parameters renders DBAPI placeholders; give pglast something it can read.
             parsed = parse(driver_sql_to_postgres(sql), self.default_schema)
         previous_end = 0
+        # Values bound to parameters are uses of a label too (an enum value set through :param).
         bound = bound | rec.bound_literals
         for stmt in parsed:
-            if bound:
-                # Values bound to parameters are uses of a label too (an enum value set through :param).
-                stmt.literals = stmt.literals | bound
-            self._record(stmt, rec, source, sql, previous_end)
+            self._record(stmt, rec, source, sql, previous_end, bound)
             previous_end = stmt.end
 
     def _record(self, parsed: ParsedStatement, rec: RecordedOperation, source: str, whole_sql: str,
-                previous_end: int = 0) -> None:
+                previous_end: int = 0, bound: frozenset[str] = frozenset()) -> None:
         revision = self.revision
         assert revision is not None
         actions = self._with_operation_hints(parsed.actions, rec)
@@ -157,7 +155,7 @@ class Recorder(OperationTracker):
             source=source,
             actions=actions,
             node=parsed.node,
-            literals=parsed.literals,
+            bound_literals=bound,
             parse_error=parsed.error,
             sql_ignores=_sql_ignores(whole_sql, parsed, previous_end) if source in ("execute", "bind") else frozenset(),
         )

@@ -52,7 +52,6 @@ class ParsedStatement:
     end: int
     node: Any | None = None
     actions: tuple[A.Action, ...] = ()
-    literals: frozenset[str] = frozenset()
     error: str | None = None
     kind: str = ""
 
@@ -92,7 +91,6 @@ def parse(sql: str, default_schema: str = "public") -> list[ParsedStatement]:
         except Exception as exc:  # a shape we did not foresee must not take the review down
             stmt.actions = (A.Other(kind=type(node).__name__),)
             stmt.error = f"could not analyse {type(node).__name__}: {exc}"
-        stmt.literals = frozenset(_string_literals(node))
         out.append(stmt)
     return out
 
@@ -246,7 +244,8 @@ def walk_nodes(node: Any) -> Iterable[Any]:
             stack.extend(reversed([getattr(current, attr) for attr in current]))  # attribute names
 
 
-def _string_literals(node: Any) -> Iterable[str]:
+def string_literals(node: Any) -> Iterable[str]:
+    """String constants in a statement (quoted words inside a DO block too): where an enum label is used."""
     for sub in walk_nodes(node):
         if isinstance(sub, ast.A_Const) and isinstance(sub.val, ast.String):
             yield sub.val.sval
