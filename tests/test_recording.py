@@ -8,6 +8,7 @@ import alembic.context
 import alembic.op
 
 from conftest import USERS_TABLE, body_line, write_history
+from migsafe.engine import ReviewOptions, review
 from migsafe.model import RecordedRevision
 from migsafe.recording.runner import record_history
 from migsafe.revisions import list_revision_files, load_history
@@ -184,3 +185,35 @@ if "legacy" not in inspector.get_table_names():
 '''
     rec = record(tmp_path, USERS_TABLE, body)[1]
     assert [s.sql.split()[0] for s in rec.statements] == ["UPDATE", "ALTER"]
+
+
+def test_a_revision_that_needs_rows_it_read_stops_there_as_a_partial_review(tmp_path):
+    # Offline, the SELECT returns no row: fetchone() is None. On a real database the row is there, so this is
+    # not a broken revision: keep what ran before the failing line, say where recording stopped.
+    body = '''
+op.create_index("ix_users_email", "users", ["email"])
+conn = op.get_bind()
+conn.execute(sa.text("INSERT INTO users (email) VALUES ('a')"))
+user_id = conn.execute(sa.text("SELECT id FROM users WHERE email = 'a'")).fetchone()[0]
+conn.execute(sa.text("UPDATE users SET status = 'x' WHERE id = :i"), {"i": user_id})
+'''
+    versions = tmp_path / "versions"
+    write_history(versions, [USERS_TABLE, body, 'op.drop_column("users", "name")'])
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert not report.errors
+    stops = [n for n in report.notes if n.kind == "partial-stop"]
+    assert [(n.revision, n.line) for n in stops] == [("r2", body_line(body, "fetchone"))]
+    assert "TypeError" in stops[0].message
+    rules = {(f.rule, f.revision) for f in report.findings}
+    assert ("index-not-concurrent", "r2") in rules and ("drop-column", "r3") in rules
+    r3_drop = next(f for f in report.findings if f.rule == "drop-column")
+    assert r3_drop.line == body_line('op.drop_column("users", "name")', "drop_column")
+
+
+def test_a_genuine_error_before_any_read_is_still_a_load_error(tmp_path):
+    versions = tmp_path / "versions"
+    write_history(versions, [USERS_TABLE, 'value = None\nvalue[0]\nconn = op.get_bind()\n'
+                                          'conn.execute(sa.text("SELECT 1 FROM users")).fetchone()'])
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert [e.revision for e in report.errors] == ["r2"]
+    assert "TypeError" in report.errors[0].message

@@ -302,6 +302,8 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
         rec.notes.clear()
         rec.stub_calls.clear()
         rec.error = None
+    if failure is not None and rec.error is not None and _failed_on_missing_data(rec, failure):
+        _stopped_on_missing_data(rec)
     used = finder.used if finder is not None else set()
     rec.stubbed = tuple(n for n in stubbed if n in used)
     if learned is not None:
@@ -339,6 +341,31 @@ def _stopped_on_stand_in(rec: RecordedRevision, failure: BaseException, recorder
                           message=f"recording stopped at line {line}, where the revision used a stand-in as the "
                                   f"real thing ({message}); the rest of upgrade() was not checked",
                           path=rec.path, line=line, revision=rec.revision))
+
+
+_DATA_ERRORS = (TypeError, AttributeError, IndexError, KeyError, ValueError, StopIteration, ZeroDivisionError)
+
+
+def _failed_on_missing_data(rec: RecordedRevision, failure: BaseException) -> bool:
+    """Whether the revision most likely failed on query results that an offline review cannot have: it had
+    read rows through ``op.get_bind()`` (all empty here) before failing, with the kind of error code makes
+    of a missing row (``fetchone()[0]`` on None, ``"%d" % None``)."""
+    if not isinstance(failure, _DATA_ERRORS) or rec.error is None:
+        return False
+    return any(note.kind == "data-dependent" and (note.line or 0) <= (rec.error.line or 0) for note in rec.notes)
+
+
+def _stopped_on_missing_data(rec: RecordedRevision) -> None:
+    """Keep what was recorded up to the failure, and say where recording stopped and why, instead of a
+    load-error that drops the whole revision (on a real database the rows are there and it runs)."""
+    error = rec.error
+    assert error is not None
+    rec.error = None
+    rec.notes.append(Note(kind="partial-stop",
+                          message=f"recording stopped at line {error.line}, where the revision used query results "
+                                  f"an offline review does not have ({error.message}); the rest of upgrade() was "
+                                  "not checked",
+                          path=rec.path, line=error.line, revision=rec.revision))
 
 
 def _stubbed_model(failure: BaseException) -> str | None:
