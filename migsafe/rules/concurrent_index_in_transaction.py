@@ -1,6 +1,7 @@
-"""concurrent-index-in-transaction: a ``CONCURRENTLY`` index command that PostgreSQL will refuse to run.
+"""concurrent-index-in-transaction: a ``CONCURRENTLY`` command that PostgreSQL will refuse to run.
 
-``CREATE INDEX CONCURRENTLY``, ``DROP INDEX CONCURRENTLY`` and ``REINDEX ... CONCURRENTLY`` call
+``CREATE INDEX CONCURRENTLY``, ``DROP INDEX CONCURRENTLY``, ``REINDEX ... CONCURRENTLY`` and ``ALTER TABLE ...
+DETACH PARTITION ... CONCURRENTLY`` call
 PostgreSQL's ``PreventInTransactionBlock``: inside ``BEGIN`` they fail at once, whatever the table (one created
 in the same transaction included). A SQL string holding several statements counts too: PostgreSQL runs a
 multi-statement query as one implicit transaction block, even in autocommit mode.
@@ -19,7 +20,8 @@ from migsafe.sql import actions as A
 RULE = Rule(
     id="concurrent-index-in-transaction",
     severity="error",
-    summary="CONCURRENTLY index commands cannot run inside a transaction block: the migration fails",
+    summary="CONCURRENTLY commands (index builds and drops, REINDEX, DETACH PARTITION) cannot run inside a "
+            "transaction block: the migration fails",
     fix="Put the operation inside `with op.get_context().autocommit_block():`, one statement per "
         "`op.execute()` call, so it runs on its own outside Alembic's transaction.",
 )
@@ -55,6 +57,12 @@ def _concurrent_commands(statement: Statement) -> Iterator[tuple[str, str, tuple
                    ("index", action.table, action.name))
         elif isinstance(action, A.DropIndex) and action.concurrently:
             yield "DROP INDEX CONCURRENTLY", f"DROP INDEX CONCURRENTLY {action.name}", ("index", action.name)
+        elif isinstance(action, A.DetachPartition) and action.concurrently:
+            # PostgreSQL 14+ (checked on 15): "ALTER TABLE ... DETACH CONCURRENTLY cannot run inside a
+            # transaction block", in a multi-statement string too.
+            yield ("ALTER TABLE ... DETACH CONCURRENTLY",
+                   f"ALTER TABLE {action.table} DETACH PARTITION {action.partition} CONCURRENTLY",
+                   ("detach", action.table, action.partition))
     node = statement.node
     if _reindex_concurrently(node):
         relation = node.relation

@@ -151,3 +151,27 @@ op.drop_index("ix_users_email", table_name="users")
 '''
     report = review_history(USERS_WITH_INDEX, body)
     assert rule_hits(report, RULE) == []
+
+
+PARTITIONED = '''
+op.execute("CREATE TABLE events (id bigint, at date) PARTITION BY RANGE (at)")
+op.execute("CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')")
+'''
+
+
+def test_detach_partition_concurrently_in_transaction(review_history):
+    body = 'op.execute("ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY")'
+    report = review_history(PARTITIONED, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.execute"))]
+    [finding] = _findings(report)
+    assert "ALTER TABLE ... DETACH CONCURRENTLY cannot run inside a transaction block" in finding.message
+
+
+def test_detach_partition_concurrently_alone_in_autocommit_block_is_fine(review_history):
+    body = '''
+with op.get_context().autocommit_block():
+    op.execute("ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY")
+'''
+    report = review_history(PARTITIONED, body)
+    assert rule_hits(report, RULE) == []
+    assert not [f for f in report.findings if f.rule == "detach-partition-not-concurrent"]
