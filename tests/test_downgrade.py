@@ -119,3 +119,16 @@ def test_cli_flag_config_key_and_outputs(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.migsafe]\ndowngrade = "yes"\n', encoding="utf-8")
     result = _migsafe("review", "versions", cwd=tmp_path)
     assert result.returncode == 2 and "downgrade must be true or false" in result.stderr
+
+
+def test_sarif_says_which_function_a_finding_is_in(tmp_path):
+    from migsafe.reporters import renderer
+
+    versions = _versions(tmp_path, (USERS_TABLE, "pass"), (ADD_X, DOWN))
+    sarif = json.loads(renderer("sarif")(_review(tmp_path, versions, downgrade=True), color=False))
+    results = sarif["runs"][0]["results"]
+    down = [r for r in results if r["properties"]["direction"] == "downgrade"]
+    up = [r for r in results if r["properties"]["direction"] == "upgrade"]
+    assert down and up
+    assert all(r["message"]["text"].startswith("In downgrade(): ") for r in down)
+    assert not any(r["message"]["text"].startswith("In downgrade()") for r in up)

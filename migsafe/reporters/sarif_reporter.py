@@ -65,9 +65,11 @@ def as_dict(report: Report) -> dict[str, Any]:
             "ruleId": f.rule,
             "ruleIndex": index[f.rule],
             "level": LEVEL[f.severity],
-            "message": {"text": f"{f.message}\nFix: {f.fix}"},
+            # A rollback's finding sits on the same file as the upgrade's: say which function it is in.
+            "message": {"text": ("In downgrade(): " if f.direction == "downgrade" else "")
+                                + f"{f.message}\nFix: {f.fix}"},
             "locations": [_location(f.path, f.line, f.end_line, root)],
-            "properties": {"revision": f.revision, "sql": f.sql},
+            "properties": {"revision": f.revision, "sql": f.sql, "direction": f.direction},
         })
     notifications = [
         {
