@@ -112,6 +112,21 @@ def test_github_load_error_is_an_error_annotation(tmp_path):
     assert ",title=migsafe%3A load-error::" in errors[0] and "boom" in errors[0]
 
 
+def test_github_notes_are_annotations(tmp_path):
+    stopped = '''
+conn = op.get_bind()
+user_id = conn.execute(sa.text("SELECT id FROM users")).fetchone()[0]
+'''
+    unused = 'op.add_column("users", sa.Column("x", sa.Integer()))  # migsafe: ignore[drop-column]'
+    report = _review(tmp_path, USERS_TABLE, stopped, unused)
+    lines = github_reporter.render(report).splitlines()
+    warnings = [line for line in lines if line.startswith("::warning file=versions/002_r2.py,")]
+    assert any(",title=migsafe%3A partial-stop::" in line and "recording stopped" in line for line in warnings)
+    notices = [line for line in lines if line.startswith("::notice ")]
+    assert any("file=versions/002_r2.py" in line and "title=migsafe%3A data-dependent::" in line for line in notices)
+    assert any("file=versions/003_r3.py" in line and "title=migsafe%3A unused-ignore::" in line for line in notices)
+
+
 def test_paths_are_relative_to_the_git_top_level(tmp_path):
     repo = tmp_path / "repo"
     versions = repo / "db" / "versions"

@@ -1,4 +1,4 @@
-"""``--format github``: GitHub Actions workflow commands, one annotation per finding and per load error.
+"""``--format github``: GitHub Actions workflow commands, one annotation per finding, load error and note.
 
 Each finding becomes ``::error file=…,line=…,endLine=…,title=…::message`` (``::warning`` / ``::notice`` for
 the lower severities). Paths are relative to the repository root (the git top level of the reviewed project,
@@ -55,9 +55,14 @@ def render(report: Report, *, color: bool = False) -> str:
         lines.append(command("error", f"{e.message}\n\nmigsafe could not review this revision.",
                              file=relative_path(e.path, root) if e.path is not None else None,
                              line=e.line if e.path is not None else None, title=f"migsafe: {e.kind}"))
-    for note in (n for n in report.notes if n.kind == "partial"):
-        lines.append(command("warning", note.message, file=relative_path(note.path, root) if note.path else None,
-                             line=note.line if note.path else None, title="migsafe: partial review"))
+    # Notes are annotations too: a review that stopped short is a warning (part of the revision was not
+    # checked); the rest (data-dependent code, unused ignore comments, statements not understood) are notices.
+    for note in report.notes:
+        incomplete = note.kind in ("partial", "partial-stop")
+        title = "migsafe: partial review" if note.kind == "partial" else f"migsafe: {note.kind}"
+        lines.append(command("warning" if incomplete else "notice", note.message,
+                             file=relative_path(note.path, root) if note.path else None,
+                             line=note.line if note.path else None, title=title))
     lines.append(f"migsafe: {report.summary_line()}")
     lines.append(f"migsafe: assumed PostgreSQL {report.pg_version}, {report.transaction_description}")
     return "\n".join(lines) + "\n"
