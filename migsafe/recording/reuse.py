@@ -70,6 +70,8 @@ class CachedRecording:
         key = run_key
         for file in files:
             content = file.digest or self._files.of(str(file.path)) or ""
+            # Not cache.digest(): that one repr()s its parts for any type; here they are strings already, and
+            # this runs once per revision on every review, warm ones included.
             key = hashlib.blake2b(f"{key}\0{file.path}\0{content}".encode("utf-8", "surrogatepass"),
                                   digest_size=16).hexdigest()
             keys.append(key)
@@ -82,7 +84,6 @@ class CachedRecording:
         # Application files the revisions taken from the cache depended on (they were not imported this time).
         self._inherited: dict[str, str | None] = {}
         self._libraries = _library_roots()
-        self.hits = 0
         self.stored = 0
 
     # -- reading ---------------------------------------------------------------------------------------------
@@ -118,7 +119,6 @@ class CachedRecording:
                 dict(tables), dict(enums), dict(indexes))
             self._set_state(snapshot.state, recorder, learned)
             self._briefs[:index + 1] = snapshot.briefs
-            self.hits += index + 1
             self._inherited.update(snapshot.depends)
             return [revision_from_cache(file, want, brief.error, brief.stubbed, brief.transactions,
                                         self._entry_reader(brief.key), self._entry_path(brief.key))
@@ -163,7 +163,6 @@ class CachedRecording:
         _apply(summary, recorder)
         self._set_state(summary.state, recorder, learned)
         self._briefs[index] = _brief(summary)
-        self.hits += 1
         self._inherited.update(summary.depends)
         return revision_from_cache(file, reported, summary.error, summary.stubbed, summary.transactions, heavy,
                                    self._entry_path(key))

@@ -8,7 +8,7 @@ blocks); a wrong parse here is a missed finding or a false alarm everywhere down
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from pglast import ast, enums, parse_sql
