@@ -364,7 +364,7 @@ _REPARSE = "\x00migsafe: parse the statement's text again"
 
 def _parse_tree(sql: str) -> Any:
     """The pglast tree of one statement's text, as the recorder stored it (None if it no longer parses)."""
-    from pglast import parse_sql
+    from migsafe.sql.parser import parse_sql
 
     try:
         raw = parse_sql(sql)

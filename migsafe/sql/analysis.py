@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from pglast import ast, enums, parse_sql
-from pglast.parser import ParseError
+from pglast import ast, enums
 
 from migsafe.sql import actions as A
 from migsafe.sql.actions import QName, SqlType
+from migsafe.sql.parser import ParseError, parse_sql
 
 # Functions whose value differs per row: as a column default they force PostgreSQL to rewrite the table
 # when the column is added (11+ stores non-volatile defaults in the catalog instead). Kept as a list
