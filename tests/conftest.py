@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import textwrap
 from pathlib import Path
+from types import ModuleType
 from typing import Iterable
 
 import pytest
@@ -108,3 +111,16 @@ def review_history(tmp_path: Path):
         return review_bodies(tmp_path, *bodies, **options)
 
     return run
+
+
+def history_generator() -> ModuleType:
+    """benchmarks/generate_history.py (not a package): realistic synthetic histories of any length."""
+    module = sys.modules.get("_migsafe_test_generate_history")
+    if module is None:
+        path = Path(__file__).resolve().parent.parent / "benchmarks" / "generate_history.py"
+        spec = importlib.util.spec_from_file_location("_migsafe_test_generate_history", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+        spec.loader.exec_module(module)
+    return module

@@ -10,7 +10,6 @@ tells which revisions a warm review ran again.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -22,14 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import USERS_TABLE, revision_source, write_history
+from conftest import USERS_TABLE, history_generator, revision_source, write_history
 from migsafe import cache as cache_module
 from migsafe.engine import ReviewOptions, review
 from migsafe.reporters import renderer
 from migsafe.revisions import list_revision_files, load_history
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-GENERATOR = REPOSITORY / "benchmarks" / "generate_history.py"
 
 # migsafe's own source files are part of the cache's tool key (size and mtime): pin the key for this test run,
 # so that an edit to migsafe/ while the tests run (the code already imported does not change) cannot turn a
@@ -46,16 +44,6 @@ def _default_cache_location(monkeypatch):
 @pytest.fixture(autouse=True)
 def _pinned_tool_key(monkeypatch):
     monkeypatch.setattr(cache_module, "tool_key", lambda: _TOOL_KEY)
-
-
-def _generator():
-    module = sys.modules.get("_migsafe_test_generate_history")
-    if module is None:
-        spec = importlib.util.spec_from_file_location("_migsafe_test_generate_history", GENERATOR)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-        spec.loader.exec_module(module)
-    return module
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
@@ -148,7 +136,7 @@ def generated_project(tmp_path: Path, revisions: int = 40, seed: int = 7, counte
     migrations/versions) plus the probe: the table ``probe`` created in the middle, and a head revision that
     changes the type of its column (a column-type-rewrite finding unless it is a varchar widened)."""
     root = tmp_path / "project"
-    versions = _generator().generate(root, revisions, seed)
+    versions = history_generator().generate(root, revisions, seed)
     counter = tmp_path / "executed.txt"
     files = load_history(list_revision_files([versions])).files
     parents = {parent for f in files for parent in f.down_revisions}

@@ -34,6 +34,11 @@ class Recorder(OperationTracker):
         self._bind: Any = None
         self._index = 0
         self.capturing = True  # False while recording a downgrade for evidence only
+        # Speculative recording (migsafe.recording.tail): statements are recorded without the schema model,
+        # which the parent process applies later; ``model_reads`` counts the times the revision's execution
+        # asked the model something (reflection, batch recreate), which makes that recording unusable.
+        self.speculative = False
+        self.model_reads = 0
 
     def start_revision(self, revision: RecordedRevision, upgrade_code: Any, linemap: LineMap) -> None:
         super().start_revision(revision, upgrade_code, linemap)
@@ -68,8 +73,12 @@ class Recorder(OperationTracker):
         if self._bind is None:
             from migsafe.recording.bind import recording_connection
 
-            self._bind = recording_connection(self._on_bind_sql, lambda: self.schema)
+            self._bind = recording_connection(self._on_bind_sql, self._model_for_execution)
         return self._bind
+
+    def _model_for_execution(self) -> Schema:
+        self.model_reads += 1
+        return self.schema
 
     def _on_bind_sql(self, sql: str, kind: str, parameters: Any = None) -> None:
         if self.revision is None:
@@ -159,7 +168,8 @@ class Recorder(OperationTracker):
             parse_error=parsed.error,
             sql_ignores=_sql_ignores(whole_sql, parsed, previous_end) if source in ("execute", "bind") else frozenset(),
         )
-        self._snapshot(statement)
+        if not self.speculative:
+            self._snapshot(statement)
         self._index += 1
         if self.capturing:
             revision.statements.append(statement)
@@ -169,7 +179,11 @@ class Recorder(OperationTracker):
                                            message=f"statement not understood, not checked: {parsed.error}: "
                                                    f"{_shorten(parsed.text)}",
                                            path=revision.path, line=rec.line, revision=revision.revision))
-        for action in actions:
+        self.apply(statement, revision.revision)
+
+    def apply(self, statement: Statement, revision: str) -> None:
+        """What the statement does to the session (transaction, search_path) and to the schema model."""
+        for action in statement.actions:
             if isinstance(action, A.Transaction):
                 if action.kind == "begin":
                     self.begin_transaction()
@@ -179,7 +193,9 @@ class Recorder(OperationTracker):
                 first = action.value.split(",")[0].strip().strip("'\"")
                 if first and not first.startswith("$"):
                     self.default_schema = first
-            self.schema.apply(action, revision.revision)
+            if self.speculative:
+                continue
+            self.schema.apply(action, revision)
             if isinstance(action, A.CreateEnum) and self.in_transaction and action.type in self.schema.enums:
                 self.schema.enums[action.type] = replace(self.schema.enums[action.type],
                                                          created_in_transaction=self.transaction)
@@ -241,6 +257,7 @@ class Recorder(OperationTracker):
 
         from migsafe.recording.operations import RawType
 
+        self.model_reads += 1
         qname = A.QName(schema or self.default_schema, table_name)
         known = self.schema.tables.get(qname)
         metadata = sa.MetaData()
@@ -262,6 +279,7 @@ class Recorder(OperationTracker):
 
     def after_batch_recreate(self, table_name: str, schema: str | None) -> None:
         """The copy-and-swap made a "new" table in the model; it is the same old table holding the same rows."""
+        self.model_reads += 1
         qname = A.QName(schema or self.default_schema, table_name)
         before = None
         if self.revision is not None:

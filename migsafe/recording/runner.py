@@ -33,6 +33,7 @@ from migsafe.recording.operations import RecordingOperations
 from migsafe.recording.recorder import Recorder
 from migsafe.recording.source import LineMap
 from migsafe.recording.stubs import StubFinder, missing_module, table_name_for
+from migsafe.recording.tail import Tail, wanted as tail_wanted
 from migsafe.recording.tracking import OperationTracker
 from migsafe.schema import Schema
 from migsafe.sql import actions as A
@@ -104,30 +105,51 @@ def record_history(
         with outer:  # type: ignore[attr-defined]
             if reuse is not None:
                 results.extend(reuse.resume(files, reported, recorder, learned))
-            before_last = state_before_last = None
-            for index in range(len(results), len(files)):
+
+            def record(index: int) -> tuple[RecordedRevision, BaseException | None]:
                 if index % _COLLECT_EVERY == _COLLECT_EVERY - 1:
                     gc.collect(1)
                 file = files[index]
-                is_reported = reported is None or file.revision in reported
-                if reuse is not None:
-                    if index == len(files) - 1:
-                        before_last, state_before_last = recorder.checkpoint(), reuse.state(recorder, learned)
-                    cached = reuse.lookup(index, file, is_reported, recorder, learned)
-                    if cached is not None:
-                        results.append(cached)
-                        continue
-                    before = recorder.checkpoint()
-                rec = RecordedRevision(file=file, reported=is_reported)
+                rec = RecordedRevision(file=file, reported=reported is None or file.revision in reported)
                 failure = _record_with_stubs(rec, context, recorder, transaction_per_migration, stub_imports,
                                              sys_path, learned)
                 if rec.error is not None and transaction_per_migration:
                     recorder.end_transaction()
+                return rec, failure
+
+            def add_downgrade_evidence(rec: RecordedRevision) -> None:
                 if want_downgrade_evidence and rec.reported and rec.error is None and _needs_downgrade(rec):
                     rec.downgrade_actions = _downgrade_actions(rec, context, recorder)
-                if reuse is not None:
-                    reuse.store(index, rec, before, recorder, learned, failure)
-                results.append(rec)
+
+            # Without the cache, a long history's tail is recorded by a second process (see recording.tail).
+            tail = Tail.start(len(files), recorder, lambda index: record(index)[0]) \
+                if reuse is None and not results and tail_wanted(len(files)) else None
+            before_last = state_before_last = None
+            try:
+                for index in range(len(results), len(files)):
+                    if tail is not None and index >= tail.first:
+                        merged = tail.merge(tail.take(index), recorder, files[index])
+                        if merged is not None:
+                            add_downgrade_evidence(merged)
+                            results.append(merged)
+                            continue
+                    if reuse is not None:
+                        if index == len(files) - 1:
+                            before_last, state_before_last = recorder.checkpoint(), reuse.state(recorder, learned)
+                        cached = reuse.lookup(index, files[index], reported is None or files[index].revision in
+                                              reported, recorder, learned)
+                        if cached is not None:
+                            results.append(cached)
+                            continue
+                        before = recorder.checkpoint()
+                    rec, failure = record(index)
+                    add_downgrade_evidence(rec)
+                    if reuse is not None:
+                        reuse.store(index, rec, before, recorder, learned, failure)
+                    results.append(rec)
+            finally:
+                if tail is not None:
+                    tail.close()
             if reuse is not None:
                 reuse.finish(recorder, learned, before_last, state_before_last)
         if downgrades:
@@ -515,8 +537,9 @@ def upgrade_calls(module: Any, upgrade: Any, prefix: str = "upgrade") -> list[tu
 
 def _load_error(exc: BaseException, rec: RecordedRevision) -> LoadError:
     line = 1
-    if isinstance(exc, SyntaxError) and exc.filename and Path(exc.filename) == rec.path:
-        line = exc.lineno or 1
+    in_revision_syntax = isinstance(exc, SyntaxError) and bool(exc.filename) and Path(exc.filename) == rec.path
+    if in_revision_syntax:
+        line = exc.lineno or 1  # type: ignore[attr-defined]
     else:
         for frame, lineno in traceback.walk_tb(exc.__traceback__):
             if frame.f_code.co_filename == str(rec.path):
@@ -528,6 +551,8 @@ def _load_error(exc: BaseException, rec: RecordedRevision) -> LoadError:
         message = f"revision called os._exit({exc.code!r})"
     elif isinstance(exc, RevisionTimeout):
         message = f"revision did not finish within {exc.seconds:g} s (see --revision-timeout)"
+    elif in_revision_syntax:
+        message = f"SyntaxError: {exc.msg}"  # type: ignore[attr-defined]  # as revisions.read_header says it
     else:
         message = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
     return LoadError(message=message, path=rec.path, line=line, revision=rec.revision,
