@@ -23,6 +23,7 @@ import pytest
 
 from conftest import USERS_TABLE, history_generator, revision_source, write_history
 from migsafe import cache as cache_module
+from migsafe.recording import tail as tail_module
 from migsafe.engine import ReviewOptions, review
 from migsafe.reporters import renderer
 from migsafe.revisions import list_revision_files, load_history
@@ -39,6 +40,19 @@ _TOOL_KEY = cache_module.tool_key()
 def _default_cache_location(monkeypatch):
     # conftest points every other test's cache at a scratch directory; these tests check where it goes.
     monkeypatch.delenv("MIGSAFE_CACHE_DIR", raising=False)
+
+
+@pytest.fixture(autouse=True, params=["one process", "two processes"])
+def _recording_processes(request, monkeypatch):
+    """Every scenario twice: recorded in one process, and with the history's tail recorded by a forked child
+    from the second revision to record on (recording.tail), whose recordings the cache stores like others."""
+    if request.param == "one process":
+        monkeypatch.setenv("MIGSAFE_JOBS", "1")
+        return
+    if not tail_module.wanted(tail_module.MIN_REVISIONS):
+        pytest.skip("needs Linux, fork and two processors")
+    monkeypatch.delenv("MIGSAFE_JOBS", raising=False)
+    monkeypatch.setattr(tail_module, "MIN_REVISIONS", 2)
 
 
 @pytest.fixture(autouse=True)

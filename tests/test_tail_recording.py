@@ -203,3 +203,28 @@ def test_an_interrupted_review_stops_the_child(tmp_path, monkeypatch, merges, ch
     with pytest.raises(KeyboardInterrupt):
         as_json(versions, tmp_path)
     assert gone(children)
+
+
+def test_the_cache_stores_the_childs_recordings_with_the_modules_they_imported(tmp_path, monkeypatch, merges):
+    """r4 imports an application module in the child only: its cache entry must still depend on that file."""
+    root = tmp_path / "project"
+    write_history(root / "migrations" / "versions", [
+        USERS_TABLE, "op.execute('SELECT 1')", "op.execute('SELECT 2')",
+        "from app_in_child import COLUMN\nop.drop_column('users', COLUMN)"])
+    (root / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s/migrations\nprepend_sys_path = .\n"
+                                      "path_separator = os\n", encoding="utf-8")
+    module = root / "app_in_child.py"
+    module.write_text("COLUMN = 'name'\n")
+    monkeypatch.setenv("MIGSAFE_CACHE_DIR", str(tmp_path / "cache"))
+
+    def cached() -> str:
+        return renderer("json")(review(ReviewOptions(paths=[root], cwd=tmp_path)), color=False)
+
+    cold = cached()
+    assert cold == in_one_process(root, tmp_path, monkeypatch)
+    assert ("r4", True) in merges
+    merges.clear()
+    assert cached() == cold and not merges  # warm: nothing recorded, no child
+    module.write_text("COLUMN = 'status'  # changed\n")
+    changed = cached()
+    assert "'status'" in changed and changed == in_one_process(root, tmp_path, monkeypatch)

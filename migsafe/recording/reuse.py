@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from itertools import compress
 from operator import is_not
 from pathlib import Path
-from typing import Any
+from typing import Any, Container, Iterable
 
 from migsafe.cache import (FORMAT, Cache, Fingerprints, Summary, dumps, dump_entry, load_entry,
                            revision_from_cache)
@@ -167,6 +167,11 @@ class CachedRecording:
         return revision_from_cache(file, reported, summary.error, summary.stubbed, summary.transactions, heavy,
                                    self._entry_path(key))
 
+    @property
+    def reusing(self) -> bool:
+        """Whether revisions are still taken from the cache (a prefix of the history)."""
+        return self._reusing
+
     def _still_valid(self, summary: Summary) -> bool:
         if any(self._files.of(path) != content for path, content in summary.depends):
             return False
@@ -242,19 +247,21 @@ class CachedRecording:
         covered by the tool key (Alembic, SQLAlchemy) or assumed stable."""
         if len(sys.modules) != self._seen_modules:
             self._seen_modules = len(sys.modules)
-            for name, module in list(sys.modules.items()):
-                if name in self._modules_at_start or name in self._application or name.startswith("_migsafe_rev_"):
-                    continue
-                filename = getattr(module, "__file__", None)
-                if not filename or getattr(module, "__migsafe_stub__", False):
-                    continue
-                real = os.path.realpath(filename)
-                if real.startswith(self._libraries) or "site-packages" in real or "dist-packages" in real:
-                    continue
-                self._application[name] = real
+            self.adopt(imported_since(self._modules_at_start, self._application))
         found = dict(self._inherited)
         found.update((path, self._files.of(path)) for path in self._application.values())
         return tuple(sorted(found.items()))
+
+    def adopt(self, modules: Iterable[tuple[str, str]]) -> None:
+        """Count these modules (name, file) as imported by the revisions so far: the ones a revision recorded in
+        another process imported (see recording.tail). Library modules are left out."""
+        for name, filename in modules:
+            if name in self._application:
+                continue
+            real = os.path.realpath(filename)
+            if real.startswith(self._libraries) or "site-packages" in real or "dist-packages" in real:
+                continue
+            self._application[name] = real
 
     def _prune(self) -> None:
         """Keep this history's entries; drop others (old versions of edited revisions, other settings) beyond
@@ -274,6 +281,19 @@ class CachedRecording:
                     path.unlink()
                 except OSError:
                     continue
+
+
+def imported_since(start: Container[str], known: Container[str] = ()) -> list[tuple[str, str]]:
+    """(name, file) of the modules in ``sys.modules`` in neither ``start`` nor ``known``, leaving out revision
+    modules and stand-ins for missing ones."""
+    found = []
+    for name, module in list(sys.modules.items()):
+        if name in start or name in known or name.startswith("_migsafe_rev_"):
+            continue
+        filename = getattr(module, "__file__", None)
+        if filename and not getattr(module, "__migsafe_stub__", False):
+            found.append((name, filename))
+    return found
 
 
 def _brief(summary: Summary) -> Brief:

@@ -121,28 +121,36 @@ def record_history(
                 if want_downgrade_evidence and rec.reported and rec.error is None and _needs_downgrade(rec):
                     rec.downgrade_actions = _downgrade_actions(rec, context, recorder)
 
-            # Without the cache, a long history's tail is recorded by a second process (see recording.tail).
-            tail = Tail.start(len(files), recorder, lambda index: record(index)[0]) \
-                if reuse is None and not results and tail_wanted(len(files)) else None
+            # A long history's tail is recorded by a second process (see recording.tail), from where recording
+            # starts for real: after the revisions taken from the cache.
+            tail: Tail | None = None
+            forked = False
             before_last = state_before_last = None
             try:
                 for index in range(len(results), len(files)):
-                    if tail is not None and index >= tail.first:
-                        merged = tail.merge(tail.take(index), recorder, files[index])
-                        if merged is not None:
-                            add_downgrade_evidence(merged)
-                            results.append(merged)
-                            continue
+                    file = files[index]
                     if reuse is not None:
                         if index == len(files) - 1:
                             before_last, state_before_last = recorder.checkpoint(), reuse.state(recorder, learned)
-                        cached = reuse.lookup(index, files[index], reported is None or files[index].revision in
-                                              reported, recorder, learned)
+                        cached = reuse.lookup(index, file, reported is None or file.revision in reported, recorder,
+                                              learned)
                         if cached is not None:
                             results.append(cached)
                             continue
                         before = recorder.checkpoint()
-                    rec, failure = record(index)
+                    if not forked and (reuse is None or not reuse.reusing) and tail_wanted(len(files) - index):
+                        forked = True
+                        if cache is not None:
+                            cache.flush()  # no writer thread in the child
+                        tail = Tail.start(index, len(files), recorder, lambda i: record(i)[0])
+                    merged = tail.merge(tail.take(index), recorder, file) \
+                        if tail is not None and index >= tail.first else None
+                    if merged is not None and merged.revision is not None:
+                        rec, failure = merged.revision, None
+                        if reuse is not None:
+                            reuse.adopt(merged.imported)
+                    else:
+                        rec, failure = record(index)
                     add_downgrade_evidence(rec)
                     if reuse is not None:
                         reuse.store(index, rec, before, recorder, learned, failure)

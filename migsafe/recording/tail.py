@@ -20,9 +20,11 @@ What the child cannot see is Python state an earlier revision of the head left i
 a later one (the same limit as the cache, see docs/cache.md). Transaction numbers are the child's, shifted to
 follow this process's. ``tests/test_tail_recording.py`` checks that reports are identical either way.
 
-Only on Linux (``fork``), with two processors or more, without the cache (a cold review that writes the
-cache records in one process), and for histories of ``MIN_REVISIONS`` or more: below that, forking and
-merging cost more than they save. ``MIGSAFE_JOBS=1`` turns it off.
+It starts where recording starts for real: at the first revision, or after the revisions taken from the
+cache, which then stores the child's recordings like any other, with the application modules they imported
+(reported by the child) among their dependencies. Only on Linux (``fork``), with two processors or more,
+and for ``MIN_REVISIONS`` revisions or more to record: below that, forking and merging cost more than they
+save. ``MIGSAFE_JOBS=1`` turns it off.
 """
 
 from __future__ import annotations
@@ -38,11 +40,13 @@ from typing import Any, Callable
 
 from migsafe.model import RecordedRevision, RevisionFile
 from migsafe.recording.recorder import Recorder
+from migsafe.recording.reuse import imported_since
 from migsafe.sql.parser import parse_sql
 
 MIN_REVISIONS = 200
-# Share of the history the child records: it records and pickles, this process records and then merges the
-# child's part (about a fifth of the cost of recording it); these shares finish together.
+# Share of the revisions to record that the child takes. Merging a revision costs about a tenth of recording
+# it, and the child, without schema model or downgrade evidence, records a little faster than this process:
+# with this share both finish together (measured on a generated history of 2,000 revisions).
 CHILD_SHARE = 0.55
 _CHUNK = 25  # revisions per message from the child
 _OFFSET = struct.Struct("<q")
@@ -75,6 +79,8 @@ class Speculation:
     end: State
     usable: bool  # False: the revision's code read the model, failed, or used stand-ins
     trees: tuple[bool, ...] = ()  # which statements had a parse tree
+    # Application modules (name, file) the revision imported first: the cache's entries depend on them.
+    imported: tuple[tuple[str, str], ...] = ()
 
 
 def wanted(count: int) -> bool:
@@ -107,9 +113,11 @@ class Tail:
         self._reached = False
 
     @classmethod
-    def start(cls, count: int, recorder: Recorder, record: Callable[[int], RecordedRevision]) -> "Tail | None":
-        """Fork a child recording the tail of the history with ``record(index)``; None if it cannot."""
-        first = count - int(count * CHILD_SHARE)
+    def start(cls, start: int, count: int, recorder: Recorder,
+              record: Callable[[int], RecordedRevision]) -> "Tail | None":
+        """Fork a child recording the tail of revisions ``start`` to ``count`` with ``record(index)``; None if
+        it cannot."""
+        first = count - int((count - start) * CHILD_SHARE)
         try:
             data = tempfile.TemporaryFile(prefix="migsafe-tail-")
             read_end, write_end = os.pipe()
@@ -167,10 +175,9 @@ class Tail:
         self._data.close()
 
     # -- merging ---------------------------------------------------------------------------------------------
-    def merge(self, speculation: Speculation | None, recorder: Recorder,
-              file: RevisionFile) -> RecordedRevision | None:
-        """The child's recording of ``file``, applied to ``recorder`` as if it had been recorded here; None when
-        it must be recorded here instead (the recorder is then as it was)."""
+    def merge(self, speculation: Speculation | None, recorder: Recorder, file: RevisionFile) -> Speculation | None:
+        """The child's recording of ``file`` (``.revision``), applied to ``recorder`` as if it had been recorded
+        here; None when it must be recorded here instead (the recorder is then as it was)."""
         if not self._reached:
             self._reached, self._open_here = True, recorder.transaction
         if speculation is None or not speculation.usable or speculation.revision is None:
@@ -199,7 +206,7 @@ class Tail:
         recorder.transaction = self._map(end.transaction, shift)
         recorder._transaction_counter = end.counter + shift
         revision.file = file
-        return revision
+        return speculation
 
     def _map(self, transaction: int | None, shift: int) -> int | None:
         """A child's transaction number in this process's numbering. The one open at the fork (the outer
@@ -221,11 +228,16 @@ def _child(first: int, count: int, recorder: Recorder, record: Callable[[int], R
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports it; the child just ends
         recorder.speculative = True
         chunk: list[Speculation] = []
+        known = set(sys.modules)
         for index in range(first, count):
             start, reads = State.of(recorder), recorder.model_reads
             revision = record(index)
             usable = recorder.model_reads == reads and revision.error is None and not revision.stubbed
-            chunk.append(_speculation(index, revision, start, State.of(recorder), usable))
+            speculation = _speculation(index, revision, start, State.of(recorder), usable)
+            if len(sys.modules) != len(known):
+                speculation.imported = tuple(imported_since(known))
+                known = set(sys.modules)
+            chunk.append(speculation)
             if len(chunk) == _CHUNK or index == count - 1:
                 data.write(_dumps(chunk))
                 data.flush()
