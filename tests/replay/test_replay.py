@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
-import pytest
 
 from conftest import USERS_TABLE, write_history
 from migsafe.replay.reconcile import EXPECTATIONS

@@ -78,10 +78,10 @@ op.execute("INSERT INTO archived_users (id, email) SELECT id, email FROM users W
 
 
 def test_seed_rows_are_not_a_backfill(review_history):
-    body = f'''
+    body = '''
 op.execute("INSERT INTO users (email, name) VALUES ('admin@example.com', 'Admin')")
 op.execute("INSERT INTO users (email, name) SELECT 'ops@example.com', 'Ops'")
-op.bulk_insert(sa.table("users", sa.column("email", sa.String)), [{{"email": "a@example.com"}}])
+op.bulk_insert(sa.table("users", sa.column("email", sa.String)), [{"email": "a@example.com"}])
 '''
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == []
