@@ -131,6 +131,20 @@ if op.get_bind().dialect.name == "postgresql":
     assert len(rec.statements) == 1
 
 
+def test_the_context_gives_the_same_bind_and_records_what_it_executes(tmp_path):
+    body = '''
+from alembic import context
+assert context.get_bind() is op.get_bind() is op.get_context().bind
+context.get_bind().execute(sa.text("UPDATE users SET status = 'a'"))
+context.execute("UPDATE users SET status = 'b'")
+'''
+    rec = record(tmp_path, USERS_TABLE, body)[1]
+    assert [(s.sql, s.source, s.line) for s in rec.statements] == [
+        ("UPDATE users SET status = 'a'", "bind", body_line(body, "'a'")),
+        ("UPDATE users SET status = 'b'", "execute", body_line(body, "'b'")),
+    ]
+
+
 def test_batch_recreate_always_uses_the_schema_model(tmp_path):
     body = '''
 with op.batch_alter_table("users", recreate="always") as batch_op:

@@ -39,6 +39,7 @@ class Recorder(OperationTracker):
         # asked the model something (reflection, batch recreate), which makes that recording unusable.
         self.speculative = False
         self.model_reads = 0
+        self.autocommit = False  # inside ``autocommit_block()``
 
     def start_revision(self, revision: RecordedRevision, upgrade_code: Any, linemap: LineMap) -> None:
         super().start_revision(revision, upgrade_code, linemap)
@@ -89,8 +90,10 @@ class Recorder(OperationTracker):
             rec.name = rec.name if self._stack else "bind.commit"
             self._record(ParsedStatement(text="COMMIT", start=0, end=6, actions=(A.Transaction("commit"),),
                                          kind="TransactionStmt"), rec, "bind", "")
-            # SQLAlchemy begins a new transaction on the connection's next statement.
-            self.begin_transaction()
+            # SQLAlchemy begins a new transaction on the connection's next statement, except in an autocommit
+            # block, where the connection autocommits every statement.
+            if not self.autocommit:
+                self.begin_transaction()
             return
         pg_sql = driver_sql_to_postgres(sql)
         if catalog_query(pg_sql):

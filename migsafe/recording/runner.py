@@ -49,6 +49,23 @@ class RecordingMigrationContext(MigrationContext):
     def bind(self) -> Any:  # type: ignore[override]
         return self._recorder.bind()
 
+    def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> None:
+        """``context.execute(sql)`` in a revision renders like ``op.execute(sql)`` and is recorded as one: without
+        an operation, the recorder would take its COMMIT for Alembic's own transaction handling."""
+        with self._recorder.operation("execute", None):
+            super().execute(sql, execution_options)
+
+    @contextlib.contextmanager
+    def autocommit_block(self) -> Iterator[None]:
+        """Alembic's block, telling the recorder that the connection autocommits inside it."""
+        outer = self._recorder.autocommit
+        self._recorder.autocommit = True
+        try:
+            with super().autocommit_block():
+                yield
+        finally:
+            self._recorder.autocommit = outer
+
 
 def record_history(
     files: list[RevisionFile],
@@ -84,7 +101,7 @@ def record_history(
             files)
     recorder = Recorder(schema, default_schema=default_schema)
     buffer = io.StringIO()
-    context = RecordingMigrationContext.configure(
+    context = MigrationContext.configure(
         dialect_name="postgresql",
         opts={
             "as_sql": True,
@@ -93,6 +110,8 @@ def record_history(
             "transaction_per_migration": transaction_per_migration,
         },
     )
+    # configure() builds a MigrationContext whatever class it is called on: give it the recording behaviour.
+    context.__class__ = RecordingMigrationContext
     context._recorder = recorder
     context._revision_timeout = revision_timeout  # type: ignore[attr-defined]
     context.impl.static_output = recorder.on_output  # type: ignore[method-assign]

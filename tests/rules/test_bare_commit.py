@@ -20,6 +20,19 @@ op.execute("CREATE INDEX CONCURRENTLY ix_users_nickname ON users (nickname)")
     assert "the 1 statement after it runs outside Alembic's transaction" in finding.message
 
 
+def test_commit_with_context_execute(review_history):
+    body = '''
+from alembic import context
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+context.execute("COMMIT")
+op.execute("CREATE INDEX CONCURRENTLY ix_users_nickname ON users (nickname)")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, '"COMMIT"'))]
+    # Alembic's own BEGIN/COMMIT around the revision are still not the revision's statements.
+    assert [f.rule for f in report.findings if f.rule == "concurrent-index-in-transaction"] == []
+
+
 def test_commit_through_the_bind(review_history):
     body = '''
 op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))

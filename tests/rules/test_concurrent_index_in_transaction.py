@@ -87,6 +87,19 @@ op.create_index("ix_users_status", "users", ["status"], postgresql_concurrently=
     assert rule_hits(report, RULE) == [("r2", body_line(body, "ix_users_status"))]
 
 
+def test_a_commit_on_the_connection_inside_the_autocommit_block_opens_no_transaction(review_history):
+    # The connection autocommits in the block: commit() ends nothing and the next statement autocommits too.
+    body = '''
+with op.get_context().autocommit_block():
+    op.get_bind().execute(sa.text("UPDATE users SET status = 'x'"))
+    op.get_bind().commit()
+    op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+op.create_index("ix_users_status", "users", ["status"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "ix_users_status"))]
+
+
 def test_autocommit_block_in_single_transaction_upgrade(review_history):
     body = '''
 with op.get_context().autocommit_block():
