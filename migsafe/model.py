@@ -54,6 +54,8 @@ class Statement:
     indexes_before: Mapping[QName, Index | None] = field(default_factory=dict)
     # Rule ids from ``-- migsafe: ignore[...]`` comments inside the SQL; "*" means all.
     sql_ignores: frozenset[str] = frozenset()
+    # The schema unqualified names meant when it ran (the session's search_path), for reading ``node``.
+    default_schema: str = "public"
 
     @property
     def literals(self) -> frozenset[str]:

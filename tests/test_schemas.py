@@ -125,3 +125,50 @@ def test_qname_display_hides_only_the_default_schema():
         assert str(QName("app", "users")) == "users"
         assert str(QName("public", "users")) == "public.users"
     assert str(QName("app", "users")) == "app.users"
+
+
+def test_set_search_path_holds_for_do_blocks_triggers_and_copies(review_history):
+    """Statement parts read from the SQL tree (DO block bodies, CREATE TRIGGER, CLUSTER, INSERT ... SELECT sources)
+    resolve unqualified names in the session's schema too: here billing.users, created in this revision."""
+    body = """
+op.execute("SET search_path TO billing")
+op.execute("CREATE TABLE users (id int, email text)")
+op.execute("DO $$ BEGIN UPDATE users SET email = lower(email); END $$")
+op.execute("INSERT INTO users SELECT id, email FROM users")
+op.execute("CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch()")
+op.execute("CLUSTER users USING users_pkey")
+"""
+    assert [f.rule for f in review_history(USERS_TABLE, body).findings if f.revision == "r2"] == []
+    # The same statements on the public table, which holds rows, are findings.
+    public = body.replace("SET search_path TO billing", "SET search_path TO public").replace(
+        'op.execute("CREATE TABLE users (id int, email text)")\n', "")
+    rules = {f.rule for f in review_history(USERS_TABLE, public).findings if f.revision == "r2"}
+    assert {"backfill-in-transaction", "missing-lock-timeout"} <= rules
+
+
+@pytest.mark.parametrize("sql, locked", [
+    ("CREATE TRIGGER t BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION f()", "users"),
+    ("CREATE TRIGGER t BEFORE UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION f()", "public.users"),
+    ("REINDEX TABLE users", "users"),
+    ("DO $$ BEGIN UPDATE users SET email = ''; END $$", "users"),
+])
+def test_locks_read_from_the_sql_tree_follow_the_session_schema(sql, locked):
+    from migsafe.model import RecordedOperation, Statement
+    from migsafe.sql.analysis import parse
+    from migsafe.sql.locks import statement_locks
+
+    [parsed] = parse(sql, "billing")
+    statement = Statement(sql=sql, index=0, operation=RecordedOperation(name="execute", line=1, end_line=1),
+                          in_transaction=True, transaction=1, source="execute", actions=parsed.actions,
+                          node=parsed.node, default_schema="billing")
+    expected = QName(*locked.split(".")) if "." in locked else QName("billing", locked)
+    assert expected in {lock.table for lock in statement_locks(statement)}
+
+
+def test_copy_sources_follow_the_session_schema_and_skip_ctes():
+    from migsafe.sql.analysis import parse
+    from migsafe.sql.locks import select_sources
+
+    [parsed] = parse("WITH recent AS (SELECT * FROM events) INSERT INTO archive SELECT * FROM recent "
+                     "JOIN public.users USING (id)", "billing")
+    assert set(select_sources(parsed.node, "billing")) == {QName("billing", "events"), QName("public", "users")}

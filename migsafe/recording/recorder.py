@@ -170,6 +170,7 @@ class Recorder(OperationTracker):
             bound_literals=bound,
             parse_error=parsed.error,
             sql_ignores=_sql_ignores(whole_sql, parsed, previous_end) if source in ("execute", "bind") else frozenset(),
+            default_schema=self.default_schema,
         )
         if not self.speculative:
             self._snapshot(statement)

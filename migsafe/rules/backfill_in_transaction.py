@@ -88,7 +88,7 @@ def _backfills(view: RevisionView, statement: Statement, loops: list[int]) -> It
         if isinstance(action, A.DataChange) and action.kind in _KINDS:
             if table_is_new(view, statement, action.table):
                 continue
-            if action.kind == "INSERT_SELECT" and not select_sources(node):
+            if action.kind == "INSERT_SELECT" and not select_sources(node, statement.default_schema):
                 continue  # INSERT ... SELECT <constants>: seed rows, nothing read
             if action.kind == "INSERT_SELECT":
                 what = f"copies rows into table {action.table} with INSERT ... SELECT"
@@ -205,7 +205,7 @@ def _loop_over_rows(view: RevisionView, statement: Statement, loops: list[int]) 
     line = next((loop for loop in loops if loop >= statement.line), None)
     if line is None:
         return None
-    for table in select_sources(statement.node):
+    for table in select_sources(statement.node, statement.default_schema):
         if not table_is_new(view, statement, table):
             return table, line
     return None

@@ -201,11 +201,12 @@ def _first_word(text: str) -> str:
     return word.upper()
 
 
-def _qname(rangevar: Any, default_schema: str) -> QName:
+def qualified(rangevar: Any, default_schema: str) -> QName:
+    """A RangeVar's table: unqualified names mean the session's default schema (first of the search_path)."""
     return QName(rangevar.schemaname or default_schema, rangevar.relname)
 
 
-def _names_to_qname(names: Iterable[Any], default_schema: str) -> QName:
+def _names_toqualified(names: Iterable[Any], default_schema: str) -> QName:
     parts = [n.sval for n in names]
     if len(parts) >= 2:
         return QName(parts[-2], parts[-1])
@@ -332,7 +333,7 @@ def _constraint_spec(con: Any, default_schema: str) -> A.ConstraintSpec | None:
         using_index=con.indexname,
         columns=columns,
         not_null_column=_not_null_check_column(con.raw_expr) if kind == "check" else None,
-        references=_qname(con.pktable, default_schema) if con.pktable is not None else None,
+        references=qualified(con.pktable, default_schema) if con.pktable is not None else None,
     )
 
 
@@ -358,15 +359,15 @@ def _create_table(node: Any, schema: str) -> Iterable[A.Action]:
             spec = _constraint_spec(elt, schema)
             if spec:
                 constraints.append(spec)
-    yield A.CreateTable(table=_qname(node.relation, schema), columns=tuple(columns),
+    yield A.CreateTable(table=qualified(node.relation, schema), columns=tuple(columns),
                         constraints=tuple(constraints), if_not_exists=bool(node.if_not_exists))
 
 
 def _create_table_as(node: Any, schema: str) -> Iterable[A.Action]:
     if node.objtype == enums.ObjectType.OBJECT_TABLE and node.into is not None:
-        yield A.CreateTable(table=_qname(node.into.rel, schema), as_select=not node.into.skipData)
+        yield A.CreateTable(table=qualified(node.into.rel, schema), as_select=not node.into.skipData)
     elif node.objtype == enums.ObjectType.OBJECT_MATVIEW and node.into is not None:
-        yield A.CreateMatView(view=_qname(node.into.rel, schema), with_data=not node.into.skipData,
+        yield A.CreateMatView(view=qualified(node.into.rel, schema), with_data=not node.into.skipData,
                               if_not_exists=bool(node.if_not_exists))
     else:
         yield A.Other(kind="CreateMaterializedView")
@@ -375,12 +376,12 @@ def _create_table_as(node: Any, schema: str) -> Iterable[A.Action]:
 def _alter_table(node: Any, schema: str) -> Iterable[A.Action]:
     if node.objtype == enums.ObjectType.OBJECT_INDEX and any(
             cmd.subtype == enums.AlterTableType.AT_SetTableSpace for cmd in node.cmds or ()):
-        yield A.RewriteTable(command="SET TABLESPACE", index=_qname(node.relation, schema))
+        yield A.RewriteTable(command="SET TABLESPACE", index=qualified(node.relation, schema))
         return
     if node.objtype not in (enums.ObjectType.OBJECT_TABLE, enums.ObjectType.OBJECT_FOREIGN_TABLE):
         yield A.Other(kind=f"Alter{node.objtype.name.removeprefix('OBJECT_').title()}")
         return
-    table = _qname(node.relation, schema)
+    table = qualified(node.relation, schema)
     T = enums.AlterTableType
     for cmd in node.cmds or ():
         sub = cmd.subtype
@@ -420,14 +421,14 @@ def _alter_table(node: Any, schema: str) -> Iterable[A.Action]:
         elif sub in _REWRITE_SUBCOMMANDS:
             yield A.RewriteTable(command=_REWRITE_SUBCOMMANDS[sub], table=table)
         elif sub == T.AT_DetachPartition:
-            yield A.DetachPartition(table=table, partition=_qname(cmd.def_.name, schema),
+            yield A.DetachPartition(table=table, partition=qualified(cmd.def_.name, schema),
                                     concurrently=bool(cmd.def_.concurrent))
         else:
             yield A.Other(kind=sub.name.removeprefix("AT_"), tables=(table,))
 
 
 def _index(node: Any, schema: str) -> Iterable[A.Action]:
-    table = _qname(node.relation, schema)
+    table = qualified(node.relation, schema)
     # An expression element has no column name: "*" stands for "may involve any column".
     columns = tuple(getattr(p, "name", None) or "*" for p in node.indexParams or ())
     name = QName(table.schema, node.idxname) if node.idxname else None
@@ -440,13 +441,13 @@ def _drop(node: Any, schema: str) -> Iterable[A.Action]:
     cascade = node.behavior == enums.DropBehavior.DROP_CASCADE
     for obj in node.objects or ():
         if node.removeType == O.OBJECT_TABLE:
-            yield A.DropTable(table=_names_to_qname(obj, schema), cascade=cascade)
+            yield A.DropTable(table=_names_toqualified(obj, schema), cascade=cascade)
         elif node.removeType == O.OBJECT_INDEX:
-            yield A.DropIndex(name=_names_to_qname(obj, schema), concurrently=bool(node.concurrent),
+            yield A.DropIndex(name=_names_toqualified(obj, schema), concurrently=bool(node.concurrent),
                               if_exists=bool(node.missing_ok))
         elif node.removeType == O.OBJECT_TYPE:
             names = obj.names if isinstance(obj, ast.TypeName) else obj
-            yield A.DropType(type=_names_to_qname(names, schema), cascade=cascade)
+            yield A.DropType(type=_names_toqualified(names, schema), cascade=cascade)
         else:
             yield A.Other(kind=f"Drop{node.removeType.name.removeprefix('OBJECT_').title()}")
 
@@ -455,24 +456,24 @@ def _rename(node: Any, schema: str) -> Iterable[A.Action]:
     O = enums.ObjectType
     rt = node.renameType
     if rt == O.OBJECT_COLUMN and node.relationType in (O.OBJECT_TABLE, O.OBJECT_FOREIGN_TABLE):
-        yield A.RenameColumn(table=_qname(node.relation, schema), column=node.subname, new_name=node.newname)
+        yield A.RenameColumn(table=qualified(node.relation, schema), column=node.subname, new_name=node.newname)
     elif rt == O.OBJECT_TABLE:
-        yield A.RenameTable(table=_qname(node.relation, schema), new_name=node.newname)
+        yield A.RenameTable(table=qualified(node.relation, schema), new_name=node.newname)
     elif rt == O.OBJECT_INDEX:
-        yield A.RenameIndex(name=_qname(node.relation, schema), new_name=node.newname)
+        yield A.RenameIndex(name=qualified(node.relation, schema), new_name=node.newname)
     elif rt == O.OBJECT_TYPE:
-        yield A.RenameType(type=_names_to_qname(node.object, schema), new_name=node.newname)
+        yield A.RenameType(type=_names_toqualified(node.object, schema), new_name=node.newname)
     else:
         yield A.Other(kind=f"Rename{rt.name.removeprefix('OBJECT_').title()}")
 
 
 def _enum(node: Any, schema: str) -> Iterable[A.Action]:
-    yield A.CreateEnum(type=_names_to_qname(node.typeName, schema),
+    yield A.CreateEnum(type=_names_toqualified(node.typeName, schema),
                        labels=tuple(v.sval for v in node.vals or ()))
 
 
 def _alter_enum(node: Any, schema: str) -> Iterable[A.Action]:
-    qname = _names_to_qname(node.typeName, schema)
+    qname = _names_toqualified(node.typeName, schema)
     if node.oldVal:
         yield A.RenameEnumValue(type=qname, old=node.oldVal, new=node.newVal)
     else:
@@ -480,22 +481,22 @@ def _alter_enum(node: Any, schema: str) -> Iterable[A.Action]:
 
 
 def _update(node: Any, schema: str) -> Iterable[A.Action]:
-    yield A.DataChange(kind="UPDATE", table=_qname(node.relation, schema), has_where=node.whereClause is not None)
+    yield A.DataChange(kind="UPDATE", table=qualified(node.relation, schema), has_where=node.whereClause is not None)
 
 
 def _delete(node: Any, schema: str) -> Iterable[A.Action]:
-    yield A.DataChange(kind="DELETE", table=_qname(node.relation, schema), has_where=node.whereClause is not None)
+    yield A.DataChange(kind="DELETE", table=qualified(node.relation, schema), has_where=node.whereClause is not None)
 
 
 def _insert(node: Any, schema: str) -> Iterable[A.Action]:
     select = node.selectStmt
     from_select = isinstance(select, ast.SelectStmt) and select.valuesLists is None
-    yield A.DataChange(kind="INSERT_SELECT" if from_select else "INSERT", table=_qname(node.relation, schema))
+    yield A.DataChange(kind="INSERT_SELECT" if from_select else "INSERT", table=qualified(node.relation, schema))
 
 
 def _select(node: Any, schema: str) -> Iterable[A.Action]:
     if node.intoClause is not None:
-        yield A.CreateTable(table=_qname(node.intoClause.rel, schema), as_select=True)
+        yield A.CreateTable(table=qualified(node.intoClause.rel, schema), as_select=True)
     else:
         yield A.Other(kind="Select")
 
@@ -543,18 +544,18 @@ LOCK_MODES = {1: "AccessShareLock", 2: "RowShareLock", 3: "RowExclusiveLock", 4:
 def _truncate(node: Any, schema: str) -> Iterable[A.Action]:
     cascade = node.behavior == enums.DropBehavior.DROP_CASCADE
     for relation in node.relations or ():
-        yield A.Truncate(table=_qname(relation, schema), cascade=cascade, restart_identity=bool(node.restart_seqs),
+        yield A.Truncate(table=qualified(relation, schema), cascade=cascade, restart_identity=bool(node.restart_seqs),
                          only=not relation.inh)
 
 
 def _lock(node: Any, schema: str) -> Iterable[A.Action]:
     mode = LOCK_MODES.get(node.mode, "AccessExclusiveLock")
     for relation in node.relations or ():
-        yield A.LockTable(table=_qname(relation, schema), mode=mode, nowait=bool(node.nowait), only=not relation.inh)
+        yield A.LockTable(table=qualified(relation, schema), mode=mode, nowait=bool(node.nowait), only=not relation.inh)
 
 
 def _refresh_matview(node: Any, schema: str) -> Iterable[A.Action]:
-    yield A.RefreshMatView(view=_qname(node.relation, schema), concurrently=bool(node.concurrent),
+    yield A.RefreshMatView(view=qualified(node.relation, schema), concurrently=bool(node.concurrent),
                            with_data=not node.skipData)
 
 
@@ -600,11 +601,11 @@ def _vacuum(node: Any, schema: str) -> Iterable[A.Action]:
     if not relations:
         yield A.RewriteTable(command="VACUUM FULL")
     for relation in relations:
-        yield A.RewriteTable(command="VACUUM FULL", table=_qname(relation, schema))
+        yield A.RewriteTable(command="VACUUM FULL", table=qualified(relation, schema))
 
 
 def _cluster(node: Any, schema: str) -> Iterable[A.Action]:
-    table = _qname(node.relation, schema) if node.relation is not None else None
+    table = qualified(node.relation, schema) if node.relation is not None else None
     yield A.RewriteTable(command="CLUSTER", table=table)
 
 
@@ -622,7 +623,7 @@ _REINDEX_KINDS = {
 
 
 def _reindex(node: Any, schema: str) -> Iterable[A.Action]:
-    relation = _qname(node.relation, schema) if node.relation is not None else None
+    relation = qualified(node.relation, schema) if node.relation is not None else None
     yield A.Reindex(kind=_REINDEX_KINDS.get(node.kind, "database"), relation=relation, name=node.name,
                     concurrently=option_enabled(node.params, "concurrently"))
 

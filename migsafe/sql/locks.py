@@ -29,7 +29,7 @@ from pglast import ast
 from migsafe.replay.locks import DANGEROUS, MODES, strength
 from migsafe.sql import actions as A
 from migsafe.sql.actions import QName
-from migsafe.sql.analysis import ParsedStatement, parse
+from migsafe.sql.analysis import ParsedStatement, parse, qualified
 from migsafe.sql.analysis import walk_nodes as _walk
 from migsafe.sql.type_changes import Change, classify, is_plain_using, may_avoid_rewrite, using_expression
 
@@ -127,7 +127,7 @@ def stronger(a: str, b: str) -> str:
 
 # -- what a statement does ---------------------------------------------------------------------------------------
 
-def do_block_statements(node: Any) -> list[ParsedStatement]:
+def do_block_statements(node: Any, default_schema: str = "public") -> list[ParsedStatement]:
     """The SQL statements of a PL/pgSQL ``DO`` block body, parsed like top-level SQL.
 
     A migration that wraps DDL or a back-fill in ``DO $$ ... $$`` takes the same locks and does the same work;
@@ -144,11 +144,11 @@ def do_block_statements(node: Any) -> list[ParsedStatement]:
             language = (getattr(arg.arg, "sval", "") or "").lower()
     if not body or language != "plpgsql":
         return []
-    return list(_parse_do_body(body))
+    return list(_parse_do_body(body, default_schema))
 
 
 @lru_cache(maxsize=4096)
-def _parse_do_body(body: str) -> tuple[ParsedStatement, ...]:
+def _parse_do_body(body: str, default_schema: str) -> tuple[ParsedStatement, ...]:
     """Cached: every rule asks about the same few DO blocks, for every transaction they belong to."""
     tag = "$migsafe_do$"
     if tag in body:
@@ -161,7 +161,7 @@ def _parse_do_body(body: str) -> tuple[ParsedStatement, ...]:
         return ()
     found: list[ParsedStatement] = []
     for query in _plpgsql_queries(tree):
-        found.extend(p for p in parse(query) if p.error is None)
+        found.extend(p for p in parse(query, default_schema) if p.error is None)
     return tuple(found)
 
 
@@ -183,7 +183,7 @@ def _plpgsql_queries(tree: Any) -> Iterable[str]:
 def statement_parts(statement: Any) -> list[tuple[A.Action, Any]]:
     """(action, AST node) pairs for everything the statement does, DO block bodies included."""
     parts: list[tuple[A.Action, Any]] = [(action, statement.node) for action in statement.actions]
-    for inner in do_block_statements(statement.node):
+    for inner in do_block_statements(statement.node, statement.default_schema):
         parts.extend((action, inner.node) for action in inner.actions)
     return parts
 
@@ -199,12 +199,14 @@ def statement_locks(statement: Any) -> list[TableLock]:
     locks: list[TableLock] = []
     operation = getattr(statement, "operation", None)  # its constraint_type, for a dropped constraint
     for action, node in statement_parts(statement):
-        locks.extend(action_locks(action, node, statement.tables_before, statement.indexes_before, operation))
+        locks.extend(action_locks(action, node, statement.tables_before, statement.indexes_before, operation,
+                                  statement.default_schema))
     return locks
 
 
 def action_locks(action: A.Action, node: Any = None, tables_before: Mapping[QName, Any] | None = None,
-                 indexes_before: Mapping[QName, Any] | None = None, operation: Any = None) -> list[TableLock]:
+                 indexes_before: Mapping[QName, Any] | None = None, operation: Any = None,
+                 default_schema: str = "public") -> list[TableLock]:
     """The table locks one action takes. ``node`` is the statement's AST (for statements no action models:
     CREATE TRIGGER, VACUUM FULL, CLUSTER, REINDEX); the snapshots name a dropped foreign key's referenced table
     and a dropped index's table; ``operation`` (the recorded operation) says when a dropped constraint the
@@ -280,7 +282,7 @@ def action_locks(action: A.Action, node: Any = None, tables_before: Mapping[QNam
         parent = SHARE_UPDATE_EXCLUSIVE if action.concurrently else ACCESS_EXCLUSIVE
         return [lock(action.table, parent), lock(action.partition, ACCESS_EXCLUSIVE)]
     if isinstance(action, A.Other):
-        return _other_locks(action, node, lock)
+        return _other_locks(action, node, lock, default_schema)
     return []
 
 
@@ -301,23 +303,22 @@ def _foreign_key_targets(table: Any, match: Callable[[Any], bool]) -> list[QName
             and c.references != table.name and match(c)]
 
 
-def _other_locks(action: A.Other, node: Any, lock: Callable[[QName, str], TableLock]) -> list[TableLock]:
+def _other_locks(action: A.Other, node: Any, lock: Callable[[QName, str], TableLock],
+                 default_schema: str) -> list[TableLock]:
     if action.tables:  # an ALTER TABLE subcommand no action models
         mode = _ALTER_WEAKER.get(action.kind, ACCESS_EXCLUSIVE)
         return [lock(table, mode) for table in action.tables]
     if isinstance(node, ast.CreateTrigStmt) and node.relation is not None:
-        return [lock(_qname(node.relation), SHARE_ROW_EXCLUSIVE)]
+        return [lock(qualified(node.relation, default_schema), SHARE_ROW_EXCLUSIVE)]
     if isinstance(node, ast.VacuumStmt) and _vacuum_full(node):
-        return [lock(_qname(rel.relation), ACCESS_EXCLUSIVE) for rel in node.rels or () if rel.relation is not None]
+        return [lock(qualified(rel.relation, default_schema), ACCESS_EXCLUSIVE)
+                for rel in node.rels or () if rel.relation is not None]
     if isinstance(node, ast.ClusterStmt) and node.relation is not None:
-        return [lock(_qname(node.relation), ACCESS_EXCLUSIVE)]
+        return [lock(qualified(node.relation, default_schema), ACCESS_EXCLUSIVE)]
     if isinstance(node, ast.ReindexStmt) and node.relation is not None and _reindexes_table(node):
-        return [lock(_qname(node.relation), SHARE_UPDATE_EXCLUSIVE if _concurrent_reindex(node) else SHARE)]
+        return [lock(qualified(node.relation, default_schema),
+                     SHARE_UPDATE_EXCLUSIVE if _concurrent_reindex(node) else SHARE)]
     return []
-
-
-def _qname(rangevar: Any) -> QName:
-    return QName(rangevar.schemaname or "public", rangevar.relname)
 
 
 def _vacuum_full(node: Any) -> bool:
@@ -432,7 +433,7 @@ def slow_work(statement: Any, action: A.Action, node: Any, *, pg_version: Any,
             return None
         return f"builds index {action.name or '(unnamed)'} on {action.table}"
     if isinstance(action, A.DataChange):
-        return _data_change_work(action, node, is_new)
+        return _data_change_work(action, node, is_new, statement.default_schema)
     if isinstance(action, A.CreateTable) and action.as_select:
         return f"fills {action.table} from a query"
     if isinstance(action, A.Other) and isinstance(node, (ast.VacuumStmt, ast.ClusterStmt)):
@@ -512,37 +513,37 @@ def _add_column_work(action: A.AddColumn, pg_version: Any) -> str | None:
     return None
 
 
-def _data_change_work(action: A.DataChange, node: Any, is_new: Callable[[QName], bool]) -> str | None:
+def _data_change_work(action: A.DataChange, node: Any, is_new: Callable[[QName], bool],
+                      default_schema: str) -> str | None:
     if action.kind == "UPDATE" and not is_new(action.table):
         return f"updates rows of {action.table}"
     if action.kind == "DELETE" and not is_new(action.table):
         return f"deletes rows of {action.table}"
     if action.kind == "INSERT_SELECT":
-        sources = select_sources(node)
+        sources = select_sources(node, default_schema)
         if sources and (not is_new(action.table) or any(not is_new(t) for t in sources)):
             return f"copies rows into {action.table}"
     return None
 
 
-def select_sources(node: Any) -> list[QName]:
+def select_sources(node: Any, default_schema: str = "public") -> list[QName]:
     """Tables an ``INSERT ... SELECT`` (or any statement) reads, CTE names excluded; empty for
     ``INSERT ... SELECT <constants>`` and ``VALUES``: seed rows, not a copy of existing data."""
     ctes: set[str] = set()
-    tables: list[QName] = []
+    relations: list[Any] = []
     target = getattr(node, "relation", None)
     for sub in _walk(getattr(node, "selectStmt", node)):
         if isinstance(sub, ast.CommonTableExpr):
             ctes.add(sub.ctename)
         elif isinstance(sub, ast.RangeVar) and sub is not target:
-            tables.append(_qname(sub))
+            relations.append(sub)
     if isinstance(node, ast.InsertStmt) and node.withClause is not None:
         for sub in _walk(node.withClause):
             if isinstance(sub, ast.CommonTableExpr):
                 ctes.add(sub.ctename)
             elif isinstance(sub, ast.RangeVar):
-                tables.append(_qname(sub))
-    return [t for t in tables if not (t.schema == "public" and t.name in ctes)]
-
+                relations.append(sub)
+    return [qualified(r, default_schema) for r in relations if r.schemaname or r.relname not in ctes]
 
 
 # -- lock_timeout values ---------------------------------------------------------------------------------------

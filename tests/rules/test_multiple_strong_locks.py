@@ -188,7 +188,8 @@ op.execute("DO $$ BEGIN UPDATE orgs SET name = lower(name); ALTER TABLE orgs ADD
 ])
 def test_lock_model(sql, expected):
     [parsed] = parse(sql)
-    statement = SimpleNamespace(actions=parsed.actions, node=parsed.node, tables_before={}, indexes_before={})
+    statement = SimpleNamespace(actions=parsed.actions, node=parsed.node, tables_before={}, indexes_before={},
+                                default_schema="public")
     assert [(lock.table.name, lock.mode) for lock in statement_locks(statement)] == expected
 
 
