@@ -228,3 +228,19 @@ def test_the_cache_stores_the_childs_recordings_with_the_modules_they_imported(t
     module.write_text("COLUMN = 'status'  # changed\n")
     changed = cached()
     assert "'status'" in changed and changed == in_one_process(root, tmp_path, monkeypatch)
+
+
+def test_no_fork_while_other_threads_run(tmp_path, monkeypatch, merges):
+    import threading
+
+    versions = tmp_path / "versions"
+    write_history(versions, [USERS_TABLE] * 4)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert as_json(versions, tmp_path) == in_one_process(versions, tmp_path, monkeypatch)
+    finally:
+        stop.set()
+        thread.join()
+    assert merges == []  # recorded in one process

@@ -23,8 +23,9 @@ follow this process's. ``tests/test_tail_recording.py`` checks that reports are 
 It starts where recording starts for real: at the first revision, or after the revisions taken from the
 cache, which then stores the child's recordings like any other, with the application modules they imported
 (reported by the child) among their dependencies. Only on Linux (``fork``), with two processors or more,
-and for ``MIN_REVISIONS`` revisions or more to record: below that, forking and merging cost more than they
-save. ``MIGSAFE_JOBS=1`` turns it off.
+with no other thread running (migsafe used as a library in a threaded host), and for ``MIN_REVISIONS``
+revisions or more to record: below that, forking and merging cost more than they save. ``MIGSAFE_JOBS=1``
+turns it off.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import signal
 import struct
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -118,6 +120,8 @@ class Tail:
         """Fork a child recording the tail of revisions ``start`` to ``count`` with ``record(index)``; None if
         it cannot."""
         first = count - int((count - start) * CHILD_SHARE)
+        if threading.active_count() > 1:
+            return None  # a host application's threads (migsafe used as a library): forking could deadlock
         try:
             data = tempfile.TemporaryFile(prefix="migsafe-tail-")
             read_end, write_end = os.pipe()
