@@ -90,12 +90,13 @@ def count_executions(path: Path, counter: Path) -> None:
 
 
 def executed(counter: Path) -> list[str]:
-    """Revision ids executed since the last call (the counter is emptied)."""
+    """Revision ids executed since the last call (the counter is emptied), sorted: with two processes the
+    tail of the history runs alongside the rest."""
     if not counter.exists():
         return []
     ids = counter.read_text(encoding="utf-8").split()
     counter.unlink()
-    return ids
+    return sorted(ids)
 
 
 def upgrade_order(versions: Path) -> list[tuple[str, Path]]:

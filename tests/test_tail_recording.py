@@ -53,8 +53,8 @@ def merges(monkeypatch):
     decided: list[tuple[str, bool]] = []
     merge = tail_module.Tail.merge
 
-    def counting(self, speculation, recorder, file):
-        merged = merge(self, speculation, recorder, file)
+    def counting(self, speculation, recorder, learned, file):
+        merged = merge(self, speculation, recorder, learned, file)
         decided.append((file.revision, merged is not None))
         return merged
 
@@ -103,7 +103,7 @@ TAIL_CASES = [
     # batch recreate builds the table from the model: recorded here
     "with op.batch_alter_table('users', recreate='always') as batch_op:\n"
     "    batch_op.alter_column('name', type_=sa.String(80))",
-    # a missing module: stand-ins, recorded here
+    # a missing module, while the head had another one missing: its retries differ, recorded here
     "import migsafe_test_no_such_module\nop.add_column('users', sa.Column('b', sa.Integer()))",
     # fails: recorded here, where the error gets its place
     "op.add_column('users', sa.Column('c', sa.Integer()))\nraise RuntimeError('boom')",
@@ -119,7 +119,8 @@ TAIL_CASES = [
 
 def test_each_reason_to_record_here(tmp_path, monkeypatch, merges):
     versions = tmp_path / "versions"
-    write_history(versions, ["op.execute('SELECT 1')"] * len(TAIL_CASES) + TAIL_CASES)
+    head = ["import migsafe_test_missing_in_head"] + ["op.execute('SELECT 1')"] * (len(TAIL_CASES) - 1)
+    write_history(versions, head + TAIL_CASES)
     split = as_json(versions, tmp_path)
     assert split == in_one_process(versions, tmp_path, monkeypatch)
     decided = dict(merges)
@@ -127,6 +128,16 @@ def test_each_reason_to_record_here(tmp_path, monkeypatch, merges):
     live = {f"r{first + i}" for i in (4, 5, 6, 7)}
     assert {revision for revision, merged in merges if not merged} >= live
     assert decided[f"r{first}"] and decided[f"r{first + 1}"] and decided[f"r{first + 13}"]
+
+
+def test_stand_ins_are_taken_from_the_child_when_both_knew_the_same_missing_modules(tmp_path, monkeypatch, merges):
+    versions = tmp_path / "versions"
+    uses_app = "from migsafe_test_app.models import Column\nop.add_column('users', sa.Column('{}', sa.Integer()))"
+    write_history(versions, [USERS_TABLE, "op.execute('SELECT 1')", uses_app.format("a"), uses_app.format("b")])
+    split = as_json(versions, tmp_path)
+    assert split == in_one_process(versions, tmp_path, monkeypatch)
+    assert '"migsafe_test_app"' in split  # reviewed with stand-ins: partial
+    assert merges == [("r3", True), ("r4", True)]
 
 
 def test_one_transaction_for_the_whole_history(tmp_path, monkeypatch, merges):

@@ -161,8 +161,8 @@ def record_history(
                         forked = True
                         if cache is not None:
                             cache.flush()  # no writer thread in the child
-                        tail = Tail.start(index, len(files), recorder, lambda i: record(i)[0])
-                    merged = tail.merge(tail.take(index), recorder, file) \
+                        tail = Tail.start(index, len(files), recorder, learned, lambda i: record(i)[0])
+                    merged = tail.merge(tail.take(index), recorder, learned, file) \
                         if tail is not None and index >= tail.first else None
                     if merged is not None and merged.revision is not None:
                         rec, failure = merged.revision, None

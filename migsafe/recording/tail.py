@@ -10,8 +10,9 @@ own schema model exactly as recording it would have (the before-snapshots rules 
 A revision is recorded here instead, live, whenever the child's recording might differ from a live one:
 
 * its code read the schema model (``Recorder.model_reads``);
-* it failed, or used stand-ins for missing modules (which modules earlier revisions were missing changes
-  the retries);
+* it failed;
+* it needed stand-ins for missing modules, and the modules earlier revisions were found missing (which
+  decide its retries) differ between the two processes;
 * the session it started in differs (transaction open or not, search_path);
 * applying it to the model raised;
 * it could not be pickled, or the child stopped (any failure there: the rest is recorded here).
@@ -64,11 +65,12 @@ class State:
     in_transaction: bool
     transaction: int | None
     counter: int
+    learned: tuple[str, ...]  # modules found missing so far (runner.record_history)
 
     @classmethod
-    def of(cls, recorder: Recorder) -> "State":
+    def of(cls, recorder: Recorder, learned: list[str]) -> "State":
         return cls(recorder.default_schema, recorder.in_transaction, recorder.transaction,
-                   recorder._transaction_counter)
+                   recorder._transaction_counter, tuple(learned))
 
 
 @dataclass
@@ -79,7 +81,8 @@ class Speculation:
     revision: RecordedRevision | None  # None: could not be pickled
     start: State
     end: State
-    usable: bool  # False: the revision's code read the model, failed, or used stand-ins
+    usable: bool  # False: the revision's code read the model, or it failed
+    stand_ins: bool = False  # it retried with stand-ins: what it did depends on ``start.learned``
     trees: tuple[bool, ...] = ()  # which statements had a parse tree
     # Application modules (name, file) the revision imported first: the cache's entries depend on them.
     imported: tuple[tuple[str, str], ...] = ()
@@ -115,7 +118,7 @@ class Tail:
         self._reached = False
 
     @classmethod
-    def start(cls, start: int, count: int, recorder: Recorder,
+    def start(cls, start: int, count: int, recorder: Recorder, learned: list[str],
               record: Callable[[int], RecordedRevision]) -> "Tail | None":
         """Fork a child recording the tail of revisions ``start`` to ``count`` with ``record(index)``; None if
         it cannot."""
@@ -137,7 +140,7 @@ class Tail:
         if pid == 0:  # the child: never returns, whatever happens (it must not go on as a second migsafe)
             try:
                 os.close(read_end)
-                _child(first, count, recorder, record, data, write_end)
+                _child(first, count, recorder, learned, record, data, write_end)
             finally:
                 _exit(1)
         os.close(write_end)
@@ -179,9 +182,10 @@ class Tail:
         self._data.close()
 
     # -- merging ---------------------------------------------------------------------------------------------
-    def merge(self, speculation: Speculation | None, recorder: Recorder, file: RevisionFile) -> Speculation | None:
-        """The child's recording of ``file`` (``.revision``), applied to ``recorder`` as if it had been recorded
-        here; None when it must be recorded here instead (the recorder is then as it was)."""
+    def merge(self, speculation: Speculation | None, recorder: Recorder, learned: list[str],
+              file: RevisionFile) -> Speculation | None:
+        """The child's recording of ``file`` (``.revision``), applied to ``recorder`` and ``learned`` as if it had
+        been recorded here; None when it must be recorded here instead (both are then as they were)."""
         if not self._reached:
             self._reached, self._open_here = True, recorder.transaction
         if speculation is None or not speculation.usable or speculation.revision is None:
@@ -190,6 +194,8 @@ class Tail:
         start = speculation.start
         if (start.default_schema, start.in_transaction, self._map(start.transaction, shift)) != (
                 recorder.default_schema, recorder.in_transaction, recorder.transaction):
+            return None
+        if speculation.stand_ins and start.learned != tuple(learned):
             return None
         revision = speculation.revision
         checkpoint = recorder.checkpoint()
@@ -209,6 +215,8 @@ class Tail:
         recorder.default_schema, recorder.in_transaction = end.default_schema, end.in_transaction
         recorder.transaction = self._map(end.transaction, shift)
         recorder._transaction_counter = end.counter + shift
+        if speculation.stand_ins:
+            learned[:] = end.learned
         revision.file = file
         return speculation
 
@@ -225,8 +233,8 @@ class Tail:
         return transaction + shift
 
 
-def _child(first: int, count: int, recorder: Recorder, record: Callable[[int], RecordedRevision],
-           data: Any, messages: int) -> None:
+def _child(first: int, count: int, recorder: Recorder, learned: list[str],
+           record: Callable[[int], RecordedRevision], data: Any, messages: int) -> None:
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports it; the child just ends
@@ -234,10 +242,12 @@ def _child(first: int, count: int, recorder: Recorder, record: Callable[[int], R
         chunk: list[Speculation] = []
         known = set(sys.modules)
         for index in range(first, count):
-            start, reads = State.of(recorder), recorder.model_reads
+            start, reads = State.of(recorder, learned), recorder.model_reads
             revision = record(index)
-            usable = recorder.model_reads == reads and revision.error is None and not revision.stubbed
-            speculation = _speculation(index, revision, start, State.of(recorder), usable)
+            end = State.of(recorder, learned)
+            speculation = _speculation(index, revision, start, end, recorder.model_reads == reads and
+                                       revision.error is None)
+            speculation.stand_ins = bool(revision.stubbed) or end.learned != start.learned
             if len(sys.modules) != len(known):
                 speculation.imported = tuple(imported_since(known))
                 known = set(sys.modules)
