@@ -155,13 +155,14 @@ def cache_directory(options: ReviewOptions, project: Project, settings: cfg.Sett
     return base / DIRECTORY_NAME
 
 
-def review(options: ReviewOptions) -> Report:
+def review(options: ReviewOptions, work: Plan | None = None) -> Report:
+    """The review of ``options``; ``work``: the plan already made for them (replay needs it too)."""
     from migsafe.cache import CacheDamaged
     from migsafe.sql.actions import default_schema_for_display
 
     from migsafe.recording.runner import young_collections_only
 
-    work = plan(options)
+    work = work or plan(options)
     with default_schema_for_display(work.settings.default_schema), young_collections_only():
         try:
             return _review(options, work)

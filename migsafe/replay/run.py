@@ -52,8 +52,8 @@ def replay(options: ReplayOptions, progress: Progress | None = None) -> ReplayRe
 
     say = progress or (lambda _message: None)
     started = time.perf_counter()
-    static = review(options)  # also validates the project and settings before a server is started
-    work = plan(options)
+    work = plan(options)  # validates the project and settings before a server is started
+    static = review(options, work)
     files = work.history.files
     reported = work.reported
     positions = [i for i, f in enumerate(files) if f.revision in reported]
