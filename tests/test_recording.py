@@ -201,6 +201,27 @@ if "legacy" not in inspector.get_table_names():
     assert [s.sql.split()[0] for s in rec.statements] == ["UPDATE", "ALTER"]
 
 
+def test_reflected_unnamed_constraints_carry_postgresqls_names(tmp_path):
+    create = ("op.create_table('memberships', sa.Column('team_id', sa.Integer()), sa.Column('user_id', sa.Integer()),"
+              " sa.PrimaryKeyConstraint('team_id', 'user_id'), sa.UniqueConstraint('user_id', 'team_id'))")
+    body = '''
+inspector = sa.inspect(op.get_bind())
+assert inspector.get_pk_constraint("memberships")["name"] == "memberships_pkey"
+for constraint in inspector.get_unique_constraints("memberships"):
+    op.drop_constraint(constraint["name"], "memberships", type_="unique")
+'''
+    rec = record(tmp_path, create, body)[1]
+    assert [s.sql for s in rec.statements] == ["ALTER TABLE memberships DROP CONSTRAINT memberships_user_id_team_id_key"]
+
+
+def test_default_constraint_names_are_shortened_like_postgresqls():
+    from migsafe.recording.reflection import _default_name
+
+    # Checked on PostgreSQL 15: CREATE TABLE with a 60-character name and UNIQUE (a 40-character column).
+    assert _default_name("t" * 60, ["c" * 40], "key") == "t" * 29 + "_" + "c" * 29 + "_key"
+    assert _default_name("users", [], "pkey") == "users_pkey"
+
+
 def test_a_revision_that_needs_rows_it_read_stops_there_as_a_partial_review(tmp_path):
     # Offline, the SELECT returns no row: fetchone() is None. On a real database the row is there, so this is
     # not a broken revision: keep what ran before the failing line, say where recording stopped.
@@ -231,3 +252,20 @@ def test_a_genuine_error_before_any_read_is_still_a_load_error(tmp_path):
     report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
     assert [e.revision for e in report.errors] == ["r2"]
     assert "TypeError" in report.errors[0].message
+
+
+def test_a_submodule_the_application_would_have_imported_is_imported(tmp_path):
+    """`import sqlalchemy as sa` then `sa.orm.Session(...)`: under `alembic upgrade`, env.py imported the
+    application, which imported sqlalchemy.orm; offline nothing did. migsafe imports it and runs the revision."""
+    import subprocess
+    import sys as _sys
+
+    versions = tmp_path / "versions"
+    write_history(versions, [USERS_TABLE, "session = sa.orm.Session(bind=op.get_bind())\n"
+                                          "session.execute(sa.text(\"UPDATE users SET status = 'x'\"))"])
+    # In a fresh interpreter: this test process may have imported sqlalchemy.orm already.
+    code = ("import json, sys; from pathlib import Path; from migsafe.engine import ReviewOptions, review; "
+            f"r = review(ReviewOptions(paths=[Path({str(versions)!r})], cwd=Path({str(tmp_path)!r}), use_cache=False)); "
+            "print(json.dumps([[e.message for e in r.errors], 'sqlalchemy.orm' in sys.modules]))")
+    out = subprocess.run([_sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == '[[], true]'

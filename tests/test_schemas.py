@@ -172,3 +172,19 @@ def test_copy_sources_follow_the_session_schema_and_skip_ctes():
     [parsed] = parse("WITH recent AS (SELECT * FROM events) INSERT INTO archive SELECT * FROM recent "
                      "JOIN public.users USING (id)", "billing")
     assert set(select_sources(parsed.node, "billing")) == {QName("billing", "events"), QName("public", "users")}
+
+
+def test_reflection_answers_in_the_session_schema(review_history):
+    """sa.inspect(op.get_bind()) without schema= looks where unqualified SQL goes: the first search_path schema."""
+    body = """
+op.execute("SET search_path TO billing")
+op.execute("CREATE TABLE accounts (id int)")
+inspector = sa.inspect(op.get_bind())
+assert inspector.default_schema_name == "billing"
+assert inspector.has_table("accounts") and "accounts" in inspector.get_table_names()
+assert not inspector.has_table("users")  # public.users exists, billing.users does not
+if "balance" not in {c["name"] for c in inspector.get_columns("accounts")}:
+    op.add_column("accounts", sa.Column("balance", sa.Integer()))
+"""
+    report = review_history(USERS_TABLE, body)
+    assert not report.errors, [e.message for e in report.errors]

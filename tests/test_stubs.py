@@ -42,6 +42,19 @@ def test_missing_application_modules_are_stubbed_and_the_review_marked_partial(t
     assert "myapp" in note.message and "add_audit_columns" in note.message
 
 
+def test_a_stand_in_used_as_a_context_manager_lets_the_block_run(tmp_path):
+    body = '''
+from myapp.migration import foreign_keys_removed
+with foreign_keys_removed("users") as removed:
+    op.drop_index("ix_users_email", table_name="users")
+'''
+    report = _report(tmp_path, USERS_TABLE + '\nop.create_index("ix_users_email", "users", ["email"])', body)
+    assert not report.errors
+    assert [(f.rule, f.line) for f in report.findings] == [
+        ("drop-index-not-concurrent", body_line(body, "op.drop_index"))]
+    assert report.partial[0].stub_calls == [("myapp.migration.foreign_keys_removed", body_line(body, "with "))]
+
+
 def test_strict_imports_makes_a_missing_module_a_load_error(tmp_path):
     report = _report(tmp_path, USERS_TABLE, APP_REVISION, strict_imports=True)
     assert [e.message for e in report.errors] == ["ModuleNotFoundError: No module named 'myapp'"]

@@ -142,7 +142,8 @@ class RecordingConnection(Connection):
         pass
 
 
-def recording_connection(sink: SqlSink, schema_source: Callable[[], Any] | None = None) -> Connection:
+def recording_connection(sink: SqlSink, schema_source: Callable[[], Any] | None = None,
+                         default_schema: Callable[[], str] = lambda: "public") -> Connection:
     engine = create_engine(
         "postgresql+psycopg2://",
         module=_dbapi_module(),
@@ -156,7 +157,7 @@ def recording_connection(sink: SqlSink, schema_source: Callable[[], Any] | None 
         from migsafe.recording.reflection import schema_model_inspector
 
         # sa.inspect() and autoload_with= build the dialect's `inspector` class: answer from the model.
-        engine.dialect.inspector = schema_model_inspector(schema_source)  # type: ignore[attr-defined]
+        engine.dialect.inspector = schema_model_inspector(schema_source, default_schema)  # type: ignore[attr-defined]
 
     @event.listens_for(engine, "before_cursor_execute")
     def _describe(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:

@@ -74,7 +74,8 @@ class Recorder(OperationTracker):
         if self._bind is None:
             from migsafe.recording.bind import recording_connection
 
-            self._bind = recording_connection(self._on_bind_sql, self._model_for_execution)
+            self._bind = recording_connection(self._on_bind_sql, self._model_for_execution,
+                                              lambda: self.default_schema)
         return self._bind
 
     def _model_for_execution(self) -> Schema:

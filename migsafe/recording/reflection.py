@@ -9,7 +9,7 @@ stand-in connection's inspector answers from it. Without this, such revisions wo
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -51,13 +51,15 @@ def sqlalchemy_type(sqltype: SqlType | None) -> Any:
     return postgresql.ARRAY(base) if sqltype.array else base
 
 
-def schema_model_inspector(schema_source: Callable[[], Schema]) -> type[Inspector]:
-    """An Inspector class bound to the recorder's (current) schema model."""
+def schema_model_inspector(schema_source: Callable[[], Schema],
+                           default_schema: Callable[[], str] = lambda: "public") -> type[Inspector]:
+    """An Inspector class bound to the recorder's (current) schema model; unqualified names are in the
+    session's ``default_schema()`` (the first schema of its search_path)."""
 
     class SchemaModelInspector(Inspector):
         def _table(self, name: str, schema: str | None) -> Table | None:
             model = schema_source()
-            qname = QName(schema or "public", name)
+            qname = QName(schema or default_schema(), name)
             found = model.tables.get(qname)
             if found is None and not model.complete:
                 # Reviewing without the start of the history: every table we were not told about exists.
@@ -72,16 +74,16 @@ def schema_model_inspector(schema_source: Callable[[], Schema]) -> type[Inspecto
 
         @property
         def default_schema_name(self) -> str:
-            return "public"
+            return default_schema()
 
         def get_schema_names(self, **kw: Any) -> list[str]:
-            return sorted({q.schema for q in schema_source().tables} | {"public"})
+            return sorted({q.schema for q in schema_source().tables} | {"public", default_schema()})
 
         def has_schema(self, schema_name: str, **kw: Any) -> bool:
             return schema_name in self.get_schema_names()
 
         def get_table_names(self, schema: str | None = None, **kw: Any) -> list[str]:
-            return sorted(q.name for q in schema_source().tables if q.schema == (schema or "public"))
+            return sorted(q.name for q in schema_source().tables if q.schema == (schema or default_schema()))
 
         def has_table(self, table_name: str, schema: str | None = None, **kw: Any) -> bool:
             return self._table(table_name, schema) is not None
@@ -110,7 +112,8 @@ def schema_model_inspector(schema_source: Callable[[], Schema]) -> type[Inspecto
             table = self._require(table_name, schema)
             for c in table.constraints:
                 if c.kind == "primary_key":
-                    return {"name": c.name, "constrained_columns": list(c.columns)}
+                    return {"name": c.name or _default_name(table.name.name, (), "pkey"),
+                            "constrained_columns": list(c.columns)}
             return {"name": None, "constrained_columns": []}
 
         def get_foreign_keys(self, table_name: str, schema: str | None = None, **kw: Any) -> list[dict[str, Any]]:
@@ -130,8 +133,8 @@ def schema_model_inspector(schema_source: Callable[[], Schema]) -> type[Inspecto
         def get_unique_constraints(self, table_name: str, schema: str | None = None,
                                    **kw: Any) -> list[dict[str, Any]]:
             table = self._require(table_name, schema)
-            return [{"name": c.name, "column_names": list(c.columns)} for c in table.constraints
-                    if c.kind == "unique"]
+            return [{"name": c.name or _default_name(table.name.name, c.columns, "key"), "column_names": list(c.columns)}
+                    for c in table.constraints if c.kind == "unique"]
 
         def get_check_constraints(self, table_name: str, schema: str | None = None,
                                   **kw: Any) -> list[dict[str, Any]]:
@@ -143,7 +146,7 @@ def schema_model_inspector(schema_source: Callable[[], Schema]) -> type[Inspecto
 
         def get_enums(self, schema: str | None = None, **kw: Any) -> list[dict[str, Any]]:
             return [
-                {"name": e.name.name, "schema": e.name.schema, "visible": e.name.schema == "public",
+                {"name": e.name.name, "schema": e.name.schema, "visible": e.name.schema == default_schema(),
                  "labels": list(e.labels)}
                 for e in schema_source().enums.values() if schema in (None, "*", e.name.schema)
             ]
@@ -162,3 +165,17 @@ def schema_model_inspector(schema_source: Callable[[], Schema]) -> type[Inspecto
                 table.append_constraint(sa.PrimaryKeyConstraint(*primary))
 
     return SchemaModelInspector
+
+
+def _default_name(table: str, columns: Iterable[str], label: str) -> str:
+    """The name PostgreSQL gives an unnamed constraint (``makeObjectName``: ``users_email_key``,
+    ``users_pkey``), shortened the way it shortens them to 63 bytes. A revision that reflects constraints
+    to drop them by name gets the name the database would report."""
+    first, second = table, "_".join(columns)
+    room = 63 - len(label) - 1 - (1 if second else 0)
+    while len(first.encode()) + len(second.encode()) > room:
+        if len(first) > len(second):
+            first = first[:-1]
+        else:
+            second = second[:-1]
+    return "_".join(part for part in (first, second, label) if part)

@@ -320,6 +320,7 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
     """Record the revision; when it fails on a module (or name) that cannot be imported, retry with that
     module replaced by a stand-in, until it runs or fails for another reason. Returns the last failure."""
     stubbed: list[str] = []
+    imported: set[str] = set()
     checkpoint = recorder.checkpoint()
     while True:
         finder = StubFinder(stubbed, recorder.stub_called) if stubbed else None
@@ -332,6 +333,11 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
             if finder is not None:
                 finder.uninstall()
                 _forget_project_modules(before, sys_path)
+        submodule = _unimported_submodule(failure) if failure is not None else None
+        if submodule is not None and submodule not in imported:
+            imported.add(submodule)
+            _start_over(rec, recorder, checkpoint)
+            continue
         if failure is None or not allow_stubs:
             break
         name = missing_module(failure)
@@ -345,12 +351,7 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
         # Retry with this module and every module earlier revisions were missing (one retry instead of one
         # per module); only the stand-ins actually imported are reported.
         stubbed.extend(n for n in [*(learned or []), name] if n not in stubbed)
-        recorder.restore(checkpoint)
-        rec.statements.clear()
-        rec.operations.clear()
-        rec.notes.clear()
-        rec.stub_calls.clear()
-        rec.error = None
+        _start_over(rec, recorder, checkpoint)
     if failure is not None and rec.error is not None and _failed_on_missing_data(rec, failure):
         _stopped_on_missing_data(rec)
     used = finder.used if finder is not None else set()
@@ -358,6 +359,35 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
     if learned is not None:
         learned.extend(n for n in stubbed if n not in learned)
     return failure
+
+
+def _start_over(rec: RecordedRevision, recorder: Recorder, checkpoint: tuple[Any, ...]) -> None:
+    recorder.restore(checkpoint)
+    rec.statements.clear()
+    rec.operations.clear()
+    rec.notes.clear()
+    rec.stub_calls.clear()
+    rec.error = None
+
+
+def _unimported_submodule(failure: BaseException) -> str | None:
+    """``module 'sqlalchemy' has no attribute 'orm'``: a revision using a submodule it never imported, which
+    works under ``alembic upgrade`` because env.py imported the application, and the application imported the
+    submodule. Import it (as that environment did) and say so; None for any other failure, or when there is
+    no such submodule or it cannot be imported."""
+    import importlib
+    import types
+
+    module, name = getattr(failure, "obj", None), getattr(failure, "name", None)
+    if not isinstance(failure, AttributeError) or not isinstance(module, types.ModuleType) \
+            or not isinstance(name, str) or not hasattr(module, "__path__"):
+        return None
+    submodule = f"{module.__name__}.{name}"
+    try:
+        importlib.import_module(submodule)
+    except Exception:  # noqa: BLE001 - not there, or broken: the revision's own error stands
+        return None
+    return submodule
 
 
 def _caused_by_stand_in(failure: BaseException) -> bool:

@@ -123,6 +123,13 @@ class StubBase(UserDefinedType, metaclass=_StubMeta):
     def __getitem__(self, key: object) -> Any:
         return stub_class(f"{type(self).__stub_name__}[]", type(self)._listener)()
 
+    def __enter__(self) -> Any:
+        # `with app_helpers.without_foreign_keys(table):`: the revision's own operations inside still run.
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
 
 def table_name_for(stub_name: str) -> str:
     """``myapp.models.UserProfile`` -> ``user_profile``: SQLAlchemy projects' usual table naming."""
