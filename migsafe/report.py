@@ -47,7 +47,9 @@ class Report:
     baselined: int = 0  # findings left out because the baseline file knows them
 
     def sort(self) -> None:
-        self.findings.sort(key=lambda f: (f.order, f.line, f.rule))
+        # The SQL breaks ties: SQLAlchemy emits a table's `index=True` indexes from a set, in an order that
+        # changes from run to run (Alembic's own --sql output too); reports must not.
+        self.findings.sort(key=lambda f: (f.order, f.line, f.rule, f.sql or "", f.message))
 
     def display_path(self, path: Path | None) -> str:
         if path is None:

@@ -421,3 +421,19 @@ def test_load_errors_exit_two_whatever_fail_on_says(tmp_path, fmt):
     versions = _history(tmp_path, USERS_TABLE, BROKEN)
     code, out, _ = _cli("review", str(versions), "--format", fmt, "--fail-on", "never")
     assert code == 2 and "boom" in out
+
+
+def test_findings_on_one_line_come_in_the_same_order_every_run():
+    """create_table with several `index=True` columns: SQLAlchemy emits the CREATE INDEX statements in an order
+    that changes from run to run. Reports order such findings by their SQL."""
+    from migsafe.report import Finding, Report
+
+    def finding(sql: str) -> Finding:
+        return Finding(rule="index-not-concurrent", severity="error", message=f"creates {sql}", fix="",
+                       path=Path("v/r1.py"), line=12, end_line=20, revision="r1", sql=sql, order=3)
+
+    sqls = ["CREATE INDEX ix_logs_target_id ON logs (target_id)", "CREATE INDEX ix_logs_project_id ON logs (project_id)",
+            "CREATE INDEX ix_logs_resource_id ON logs (resource_id)"]
+    report = Report(findings=[finding(sql) for sql in sqls])
+    report.sort()
+    assert [f.sql for f in report.findings] == sorted(sqls)
