@@ -432,7 +432,8 @@ def test_findings_on_one_line_come_in_the_same_order_every_run():
         return Finding(rule="index-not-concurrent", severity="error", message=f"creates {sql}", fix="",
                        path=Path("v/r1.py"), line=12, end_line=20, revision="r1", sql=sql, order=3)
 
-    sqls = ["CREATE INDEX ix_logs_target_id ON logs (target_id)", "CREATE INDEX ix_logs_project_id ON logs (project_id)",
+    sqls = ["CREATE INDEX ix_logs_target_id ON logs (target_id)",
+            "CREATE INDEX ix_logs_project_id ON logs (project_id)",
             "CREATE INDEX ix_logs_resource_id ON logs (resource_id)"]
     report = Report(findings=[finding(sql) for sql in sqls])
     report.sort()

@@ -211,7 +211,8 @@ for constraint in inspector.get_unique_constraints("memberships"):
     op.drop_constraint(constraint["name"], "memberships", type_="unique")
 '''
     rec = record(tmp_path, create, body)[1]
-    assert [s.sql for s in rec.statements] == ["ALTER TABLE memberships DROP CONSTRAINT memberships_user_id_team_id_key"]
+    assert [s.sql for s in rec.statements] == [
+        "ALTER TABLE memberships DROP CONSTRAINT memberships_user_id_team_id_key"]
 
 
 def test_default_constraint_names_are_shortened_like_postgresqls():
@@ -265,7 +266,8 @@ def test_a_submodule_the_application_would_have_imported_is_imported(tmp_path):
                                           "session.execute(sa.text(\"UPDATE users SET status = 'x'\"))"])
     # In a fresh interpreter: this test process may have imported sqlalchemy.orm already.
     code = ("import json, sys; from pathlib import Path; from migsafe.engine import ReviewOptions, review; "
-            f"r = review(ReviewOptions(paths=[Path({str(versions)!r})], cwd=Path({str(tmp_path)!r}), use_cache=False)); "
+            f"r = review(ReviewOptions(paths=[Path({str(versions)!r})], cwd=Path({str(tmp_path)!r}), "
+            "use_cache=False)); "
             "print(json.dumps([[e.message for e in r.errors], 'sqlalchemy.orm' in sys.modules]))")
     out = subprocess.run([_sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == '[[], true]'

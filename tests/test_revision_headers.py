@@ -61,7 +61,8 @@ def test_the_fast_read_is_used_for_plain_headers_only(tmp_path):
 
 def test_a_syntax_error_below_a_plain_header_is_a_load_error_in_its_place(tmp_path):
     versions = tmp_path / "versions"
-    write_history(versions, [USERS_TABLE, "op.drop_column('users',", "op.add_column('users', sa.Column('x', sa.Text()))"])
+    write_history(versions, [USERS_TABLE, "op.drop_column('users',",
+                             "op.add_column('users', sa.Column('x', sa.Text()))"])
     report = review(ReviewOptions(paths=[versions], cwd=tmp_path, use_cache=False))
     (error,) = report.errors
     assert (error.path.name, error.message) == ("002_r2.py", "SyntaxError: '(' was never closed")

@@ -133,8 +133,8 @@ def schema_model_inspector(schema_source: Callable[[], Schema],
         def get_unique_constraints(self, table_name: str, schema: str | None = None,
                                    **kw: Any) -> list[dict[str, Any]]:
             table = self._require(table_name, schema)
-            return [{"name": c.name or _default_name(table.name.name, c.columns, "key"), "column_names": list(c.columns)}
-                    for c in table.constraints if c.kind == "unique"]
+            return [{"name": c.name or _default_name(table.name.name, c.columns, "key"),
+                     "column_names": list(c.columns)} for c in table.constraints if c.kind == "unique"]
 
         def get_check_constraints(self, table_name: str, schema: str | None = None,
                                   **kw: Any) -> list[dict[str, Any]]:
