@@ -190,9 +190,7 @@ def test_an_unpicklable_recording_is_recorded_here(tmp_path, monkeypatch, merges
     assert dict(merges) == {"r4": True, "r5": False, "r6": True}
 
 
-def test_too_short_a_history_or_one_job_records_in_one_process(tmp_path, monkeypatch):
-    versions = tmp_path / "versions"
-    write_history(versions, [USERS_TABLE] * 3)
+def test_too_short_a_history_or_one_job_records_in_one_process(monkeypatch):
     assert not tail_module.wanted(3)
     monkeypatch.setenv("MIGSAFE_JOBS", "1")
     assert not tail_module.wanted(10_000)

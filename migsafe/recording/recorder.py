@@ -174,7 +174,7 @@ class Recorder(OperationTracker):
             default_schema=self.default_schema,
         )
         if not self.speculative:
-            self._snapshot(statement)
+            self.snapshot(statement)
         self._index += 1
         if self.capturing:
             revision.statements.append(statement)
@@ -220,7 +220,9 @@ class Recorder(OperationTracker):
             return actions
         return tuple(replace(a, old_type_hint=hint) if isinstance(a, A.AlterColumnType) else a for a in actions)
 
-    def _snapshot(self, statement: Statement) -> None:
+    def snapshot(self, statement: Statement) -> None:
+        """The model as it is just before ``statement``, for the objects it touches: rules judge it by that
+        (public: the tail merge snapshots the child's statements against this process's model)."""
         tables: dict[A.QName, Any] = {}
         enums: dict[A.QName, Any] = {}
         indexes: dict[A.QName, Any] = {}

@@ -205,7 +205,7 @@ class Tail:
                 if had_tree:
                     raw = parse_sql(statement.sql)
                     statement.node = raw[0].stmt if raw else None
-                recorder._snapshot(statement)
+                recorder.snapshot(statement)
                 recorder.in_transaction, recorder.transaction = statement.in_transaction, statement.transaction
                 recorder.apply(statement, file.revision or file.path.stem)
         except Exception:  # noqa: BLE001 - recorded here instead, which gives the error its own place
