@@ -84,8 +84,8 @@ def review(
 ) -> None:
     """Review revision scripts and report the migrations that will hurt a live database."""
     from migsafe.engine import ReviewOptions
-    from migsafe.engine import review as run_review
     from migsafe.reporters import FORMATS, renderer
+    from migsafe.worker import review as run_review
 
     if output_format not in FORMATS:
         _fail(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
@@ -131,7 +131,7 @@ def write_baseline(
     from migsafe import baseline
     from migsafe.engine import ReviewOptions, baseline_path, resolve_settings
     from migsafe.project import locate
-    from migsafe.engine import review as run_review
+    from migsafe.worker import review as run_review
 
     options = ReviewOptions(paths=list(paths or []), config_file=config, pg_version=pg_version,
                             downgrade=downgrade or None, use_baseline=False)

@@ -15,7 +15,7 @@ from migsafe.envpy import read_env_py
 from migsafe.errors import UsageError
 from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
 from migsafe.project import Project, locate
-from migsafe.report import Finding, Report
+from migsafe.report import Finding, PartialReview, Report
 from migsafe.revisions import History, list_revision_files, load_history
 from migsafe.rules import Hit, Rule, RevisionView, all_rules, rules_by_id
 from migsafe.suppression import Suppressions, parse_directives
@@ -207,7 +207,7 @@ def _review(options: ReviewOptions, work: Plan) -> Report:
             continue
         report.notes.extend(revision.notes)
         if revision.partial:
-            report.partial.append(revision)
+            report.partial.append(PartialReview.of(revision))
             report.notes.append(_partial_note(revision))
         suppressions[revision.revision] = _check_revision(revision, order, rules, settings, recorded, report,
                                                           env_py=_env_py(project),

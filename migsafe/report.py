@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migsafe.model import LoadError, Note
+from migsafe.model import LoadError, Note, RecordedRevision
 
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
 
@@ -30,6 +30,20 @@ class Finding:
     direction: str = "upgrade"  # "downgrade": found in downgrade() (review --downgrade)
 
 
+@dataclass(frozen=True)
+class PartialReview:
+    """A revision reviewed with stand-ins for modules that could not be imported: what reports say of it."""
+
+    revision: str
+    path: Path
+    stubbed: tuple[str, ...]
+    stub_calls: tuple[tuple[str, int], ...]
+
+    @classmethod
+    def of(cls, recorded: "RecordedRevision") -> "PartialReview":
+        return cls(recorded.revision, recorded.path, tuple(recorded.stubbed), tuple(recorded.stub_calls))
+
+
 @dataclass
 class Report:
     findings: list[Finding] = field(default_factory=list)
@@ -42,8 +56,7 @@ class Report:
     revisions_loaded: int = 0
     fail_on: str = "warning"
     cwd: Path = field(default_factory=Path.cwd)
-    # Revisions reviewed with stand-ins for modules that could not be imported (RecordedRevision objects).
-    partial: list = field(default_factory=list)
+    partial: list[PartialReview] = field(default_factory=list)
     baselined: int = 0  # findings left out because the baseline file knows them
 
     def sort(self) -> None:

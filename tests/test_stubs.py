@@ -52,7 +52,7 @@ with foreign_keys_removed("users") as removed:
     assert not report.errors
     assert [(f.rule, f.line) for f in report.findings] == [
         ("drop-index-not-concurrent", body_line(body, "op.drop_index"))]
-    assert report.partial[0].stub_calls == [("myapp.migration.foreign_keys_removed", body_line(body, "with "))]
+    assert report.partial[0].stub_calls == (("myapp.migration.foreign_keys_removed", body_line(body, "with ")),)
 
 
 def test_strict_imports_makes_a_missing_module_a_load_error(tmp_path):

@@ -5,6 +5,7 @@ could differ or the child fails."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -35,13 +36,18 @@ def children(monkeypatch):
 
 
 def gone(pids: list[int]) -> bool:
-    """Every child has ended and was reaped (no zombie left behind)."""
+    """Every child has ended and was reaped (no zombie left behind). The child is an orphan (see
+    tail._fork_orphan): whoever adopted it reaps it, within moments."""
+    deadline = time.monotonic() + 5
     for pid in pids:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            continue
-        return False
+        while True:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
     return bool(pids)
 
 

@@ -29,6 +29,7 @@ from alembic.runtime.migration import MigrationContext
 from migsafe.cache import Cache
 from migsafe.errors import Terminated
 from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
+from migsafe.recording import watch
 from migsafe.recording.operations import RecordingOperations
 from migsafe.recording.recorder import Recorder
 from migsafe.recording.source import LineMap
@@ -488,10 +489,17 @@ def run_upgrade(rec: RecordedRevision, context: MigrationContext, tracker: Opera
         linemap = LineMap(spans=rec.file.spans)
     else:
         linemap = LineMap("\n".join(rec.source_lines))
+    limit = getattr(context, "_revision_timeout", None)
+    refusal = watch.refused(path, function)
+    if refusal is not None:
+        # It hung or ended the worker process last time (migsafe.worker): it is not run again.
+        rec.error = LoadError(message=refusal, path=path, line=_function_line(rec.source_lines, function),
+                              revision=rec.revision, transient=True)
+        return Refused(refusal)
     tracker.start_revision(rec, None, linemap)
     captured = io.StringIO()
     try:
-        with time_limit(getattr(context, "_revision_timeout", None)), contextlib.redirect_stdout(captured), \
+        with watch.watched(path, function, limit), time_limit(limit), contextlib.redirect_stdout(captured), \
                 warnings.catch_warnings():
             # Warnings from Alembic, SQLAlchemy or the revision itself are not findings; keep stderr clean.
             warnings.simplefilter("ignore")
@@ -517,6 +525,18 @@ def run_upgrade(rec: RecordedRevision, context: MigrationContext, tracker: Opera
     finally:
         tracker.end_revision()
     return None
+
+
+class Refused(Exception):
+    """What ``run_upgrade`` returns for a revision the worker's supervisor refused to run again."""
+
+
+def _function_line(source_lines: list[str], function: str) -> int:
+    """The line of ``def <function>(`` (where a revision that never finished is reported), else 1."""
+    for number, text in enumerate(source_lines, start=1):
+        if text.startswith((f"def {function}(", f"async def {function}(")):
+            return number
+    return 1
 
 
 class RevisionExit(BaseException):
@@ -635,11 +655,15 @@ def _needs_downgrade(rec: RecordedRevision) -> bool:
 def _downgrade_actions(rec: RecordedRevision, context: MigrationContext, recorder: Recorder) -> tuple[A.Action, ...]:
     """Record ``downgrade()`` against a throwaway schema; its ADD COLUMN / CREATE TABLE say what was dropped."""
     scratch = RecordedRevision(file=rec.file, reported=False)
+    if watch.refused(rec.path, "downgrade evidence") is not None:
+        rec.cacheable = False  # as for a timeout: it may finish next time
+        return ()
     real_schema, checkpoint = recorder.schema, recorder.checkpoint()
     recorder.schema = Schema()
+    limit = getattr(context, "_revision_timeout", None)
     try:
-        with time_limit(getattr(context, "_revision_timeout", None)), contextlib.redirect_stdout(io.StringIO()), \
-                warnings.catch_warnings():
+        with watch.watched(rec.path, "downgrade evidence", limit), time_limit(limit), \
+                contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             module = _load_module(rec.file)
             downgrade = getattr(module, "downgrade", None)

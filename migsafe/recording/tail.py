@@ -116,6 +116,12 @@ class Tail:
         self._open_at_fork: int | None = None
         self._open_here: int | None = None
         self._reached = False
+        # A handle on the child that stays its own even once it has ended and its number is reused.
+        self._pidfd: int | None = None
+        try:
+            self._pidfd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            pass
 
     @classmethod
     def start(cls, start: int, count: int, recorder: Recorder, learned: list[str],
@@ -131,7 +137,7 @@ class Tail:
         except OSError:
             return None
         try:
-            pid = os.fork()
+            pid = _fork_orphan()
         except OSError:
             os.close(read_end)
             os.close(write_end)
@@ -169,15 +175,15 @@ class Tail:
             self._broken = True
 
     def close(self) -> None:
-        """Stop the child if it still runs (this process failed or was interrupted) and release everything."""
-        try:
-            os.kill(self._pid, signal.SIGKILL)
-        except OSError:
-            pass
-        try:
-            os.waitpid(self._pid, 0)
-        except OSError:
-            pass
+        """Stop the child if it still runs (this process failed or was interrupted) and release everything.
+        It is not this process's child (see :func:`_fork_orphan`): whoever adopted it collects it."""
+        if self._pidfd is not None:
+            try:
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+            except OSError:
+                pass  # it has ended
+            os.close(self._pidfd)
+            self._pidfd = None
         os.close(self._messages)
         self._data.close()
 
@@ -231,6 +237,38 @@ class Tail:
         if transaction <= self._counter_at_fork:
             return transaction
         return transaction + shift
+
+
+def _fork_orphan() -> int:
+    """Fork a child that is not this process's: an intermediate process forks it and ends, so that it is
+    handed to the nearest subreaper (the review's supervisor, :mod:`migsafe.worker`, else init). A revision
+    that signals its parent (``os.kill(os.getppid(), ...)``) then signals the supervisor, which ignores it, as
+    it does when this process records the revision: both ways give the same report. 0 in the child; its pid
+    here."""
+    read_end, write_end = os.pipe()
+    intermediate = os.fork()
+    if intermediate == 0:
+        try:
+            os.close(read_end)
+            child = os.fork()
+        except BaseException:
+            _exit(1)
+        if child == 0:
+            os.close(write_end)
+            return 0
+        try:
+            os.write(write_end, _OFFSET.pack(child))
+        finally:
+            _exit(0)
+    os.close(write_end)
+    try:
+        raw = _read_exactly(read_end, _OFFSET.size)
+    finally:
+        os.close(read_end)
+        os.waitpid(intermediate, 0)
+    if raw is None:
+        raise OSError("the tail child could not be started")
+    return _OFFSET.unpack(raw)[0]
 
 
 def _child(first: int, count: int, recorder: Recorder, learned: list[str],
