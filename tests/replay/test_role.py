@@ -65,9 +65,17 @@ def leftovers(admin: ScratchDatabase) -> set[tuple[object, ...]]:
                        f"UNION SELECT rolname FROM pg_roles WHERE rolname LIKE '{like}'")
 
 
-def test_hostile_revisions_fail_as_for_an_application_role_and_the_server_is_unchanged(admin, tmp_path,
+@pytest.fixture
+def marker() -> Iterator[Path]:
+    """A file a revision must not manage to create: in /tmp itself, which the server's OS user may write to, so
+    only the missing right stops the program."""
+    path = Path("/tmp") / f"migsafe-role-marker-{secrets.token_hex(4)}"
+    yield path
+    path.unlink(missing_ok=True)
+
+
+def test_hostile_revisions_fail_as_for_an_application_role_and_the_server_is_unchanged(admin, tmp_path, marker,
                                                                                        monkeypatch):
-    marker = tmp_path / "marker"
     stolen = tmp_path / "stolen-url"
     hostile = {
         "ALTER SYSTEM": 'with op.get_context().autocommit_block():\n'
@@ -224,9 +232,8 @@ def test_a_url_role_with_just_createdb_and_createrole_is_enough(admin, tmp_path)
             conn.execute("DROP ROLE deployer")
 
 
-def test_the_role_cannot_reach_the_local_cluster_superuser_by_sql(tmp_path):
+def test_the_role_cannot_reach_the_local_cluster_superuser_by_sql(tmp_path, marker):
     # The same throwaway role on migsafe's own cluster, where a superuser could run programs as the server's user.
-    marker = tmp_path / "marker"
     write_history(tmp_path / "versions", [USERS_TABLE, f'op.execute("COPY (SELECT 1) TO PROGRAM \'touch {marker}\'")'])
     result = replay(ReplayOptions(paths=[tmp_path / "versions"], cwd=tmp_path, rows=10, select=["drop-column"]))
     [failed] = [f for f in result.report.findings if f.rule == "migration-failed"]
