@@ -720,18 +720,18 @@ def _admin_connection(params: Mapping[str, str], where: str, *, fallback: bool =
     With ``fallback``, a database that no longer exists is replaced by :data:`FALLBACK_DATABASES`: cleanup must
     still reach the server.
     """
-    names = [params.get("dbname")] + (list(FALLBACK_DATABASES) if fallback else [])
-    for index, dbname in enumerate(dict.fromkeys(names)):
+    names = list(dict.fromkeys([params.get("dbname"), *(FALLBACK_DATABASES if fallback else ())]))
+    for index, dbname in enumerate(names):
         try:
             conn = psycopg.connect(make_conninfo(**{**params, **({"dbname": dbname} if dbname else {})}),
                                    autocommit=True, connect_timeout=int(params.get("connect_timeout", 10)))
-            break
         except psycopg.Error as error:
-            if index + 1 < len(dict.fromkeys(names)) and "does not exist" in str(error):
+            if index + 1 < len(names) and "does not exist" in str(error):
                 continue
             raise ServerError(f"cannot connect to --database-url ({where}): {_first_line(error)}") from None
-    with conn:
-        yield conn
+        with conn:
+            yield conn
+        return
 
 
 def _run_admin(conn: psycopg.Connection, statement: sql.Composable, failure: str,
@@ -883,7 +883,7 @@ def sweep_stale_scratch(conn: psycopg.Connection, where: str) -> list[str]:
             continue
         try:
             _drop_scratch_with(conn, name, where)
-        except ServerError as error:
+        except (ServerError, psycopg.Error) as error:
             log.info("migsafe: left a stale scratch database or role alone: %s", error)
             continue
         removed.append(name)
@@ -897,8 +897,9 @@ def _drop_scratch(params: Mapping[str, str], name: str, where: str) -> None:
 
 def _drop_scratch_with(conn: psycopg.Connection, name: str, where: str) -> None:
     """End the role's sessions anywhere, drop its database, then what it owns here and the role itself."""
-    conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                 "WHERE (usename = %s OR datname = %s) AND pid <> pg_backend_pid()", [name, name])
+    _run_admin(conn, sql.SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             "WHERE (usename = %s OR datname = %s) AND pid <> pg_backend_pid()"),
+               f"cannot end the sessions of {name} on {where}", [name, name])
     _drop_scratch_database(conn, name, where)
     if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name]).fetchone() is None:
         return
