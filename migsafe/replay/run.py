@@ -58,8 +58,7 @@ def replay(options: ReplayOptions, progress: Progress | None = None) -> ReplayRe
 
     say = progress or (lambda _message: None)
     started = time.perf_counter()
-    # Before any revision code runs, the static review's included: read (by the CLI), then gone.
-    os.environ.pop(DATABASE_URL_VARIABLE, None)
+    database_url = _take_credentials(options.database_url)
     work = plan(options)  # validates the project and settings before a server is started
     static = review(options, work)
     files = work.history.files
@@ -74,7 +73,7 @@ def replay(options: ReplayOptions, progress: Progress | None = None) -> ReplayRe
     pg_major = _server_major(options, judged)
     say("starting PostgreSQL")
     extensions = _extensions(work.recorded, {f.revision for f in to_run})
-    with scratch_database(database_url=options.database_url, pg_bin=options.pg_bin, pg_version=pg_major,
+    with scratch_database(database_url=database_url, pg_bin=options.pg_bin, pg_version=pg_major,
                           extensions=extensions) as db:
         result.server = db.source
         result.server_version = db.server_version
@@ -168,6 +167,21 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int, s
     finally:
         engine.dispose()
     return replayed
+
+
+def _take_credentials(database_url: str | None) -> str | None:
+    """Take the admin's credentials out of the environment before any revision code runs (the static review's
+    included): ``MIGSAFE_DATABASE_URL`` (the CLI has read it) and, with a URL, ``PGPASSWORD``, which libpq would
+    otherwise give any connection a revision opens; it moves into the URL instead."""
+    os.environ.pop(DATABASE_URL_VARIABLE, None)
+    if database_url is None:
+        return None
+    password = os.environ.pop("PGPASSWORD", None)
+    if password is None:
+        return database_url
+    from migsafe.replay.server import with_password
+
+    return with_password(database_url, password)
 
 
 def _server_major(options: ReplayOptions, judged: PgVersion) -> int | None:

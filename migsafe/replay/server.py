@@ -700,6 +700,13 @@ def _parse_database_url(database_url: str) -> dict[str, str]:
     return {key: str(value) for key, value in params.items() if value is not None}
 
 
+def with_password(database_url: str, password: str) -> str:
+    """``database_url`` as a libpq string that carries ``password`` unless it has one: replay takes PGPASSWORD
+    out of the environment (revision code must not find it there) and hands it to the admin connection."""
+    params = _parse_database_url(database_url)
+    return make_conninfo(**{"password": password, **params})
+
+
 def _describe_server(params: Mapping[str, str]) -> str:
     """user@host:port/db for messages and the report; never the password."""
     host = params.get("host") or params.get("hostaddr") or "the default socket"

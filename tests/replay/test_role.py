@@ -15,6 +15,7 @@ from urllib.parse import quote
 import psycopg
 import pytest
 from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 
 from conftest import USERS_TABLE, write_history
 from migsafe.replay.run import DATABASE_URL_VARIABLE, ReplayOptions, replay
@@ -25,6 +26,7 @@ from migsafe.replay.server import (
     local_cluster,
     scratch_database,
     scratch_lock_key,
+    with_password,
 )
 from replay.test_server import needs_postgres
 
@@ -85,7 +87,7 @@ def test_hostile_revisions_fail_as_for_an_application_role_and_the_server_is_unc
         "DROP DATABASE": 'with op.get_context().autocommit_block():\n    op.execute("DROP DATABASE other")',
         "URL": "import os\nimport psycopg\n"
                f"url = os.environ.get({DATABASE_URL_VARIABLE!r})\n"
-               f"open({str(stolen)!r}, 'a').write(repr(url) + '\\n')\n"
+               f"open({str(stolen)!r}, 'a').write(repr((url, os.environ.get('PGPASSWORD'))) + '\\n')\n"
                "if url:\n"
                "    psycopg.connect(url, autocommit=True).execute('CREATE TABLE stolen (id int)')\n"
                "op.execute(\"SELECT pg_read_file('/etc/passwd')\")",
@@ -95,6 +97,7 @@ def test_hostile_revisions_fail_as_for_an_application_role_and_the_server_is_unc
     before = server_state(admin)
     url = url_for(admin)
     monkeypatch.setenv(DATABASE_URL_VARIABLE, url)  # as the CLI gets it; it reads it before replay() runs
+    monkeypatch.setenv("PGPASSWORD", "s3cret")  # the admin's password, for libpq (trust ignores it here)
     result = replay(ReplayOptions(paths=[tmp_path / "versions"], cwd=tmp_path, rows=10, database_url=url,
                                   select=["drop-column"]))  # no static rule predicts these failures
     failed = {f.revision: f.message for f in result.report.findings if f.rule == "migration-failed"}
@@ -107,8 +110,9 @@ def test_hostile_revisions_fail_as_for_an_application_role_and_the_server_is_unc
     assert "permission denied for function pg_read_file" in messages["URL"]
     assert "superuser" in messages["signal"]
     assert not marker.exists()
-    assert stolen.read_text().splitlines() == ["None", "None"]  # static review, then replay: never the URL
-    assert DATABASE_URL_VARIABLE not in os.environ
+    # Static review, then replay: neither saw the URL or the password.
+    assert stolen.read_text().splitlines() == ["(None, None)", "(None, None)"]
+    assert DATABASE_URL_VARIABLE not in os.environ and "PGPASSWORD" not in os.environ
     assert server_state(admin) == before
     assert leftovers(admin) == set()
     assert result.exit_code() == 1
@@ -247,3 +251,9 @@ def test_the_role_cannot_reach_the_local_cluster_superuser_by_sql(tmp_path, mark
     assert "pg_execute_server_program" in failed.message
     assert not marker.exists()
     assert "throwaway role" in result.server
+
+
+def test_pgpassword_moves_into_the_url_unless_it_has_one():
+    assert conninfo_to_dict(with_password("postgresql+psycopg://admin@db.example/app", "s3cret")) == \
+        {"user": "admin", "host": "db.example", "dbname": "app", "password": "s3cret"}
+    assert conninfo_to_dict(with_password("postgresql://admin:own@db.example/app", "s3cret"))["password"] == "own"
