@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import subprocess
+import sys
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import quote
@@ -22,6 +24,7 @@ from migsafe.replay.run import DATABASE_URL_VARIABLE, ReplayOptions, replay
 from migsafe.replay.server import (
     SCRATCH_PREFIX,
     ScratchDatabase,
+    ServerError,
     find_server_binaries,
     local_cluster,
     scratch_database,
@@ -257,3 +260,34 @@ def test_pgpassword_moves_into_the_url_unless_it_has_one():
     assert conninfo_to_dict(with_password("postgresql+psycopg://admin@db.example/app", "s3cret")) == \
         {"user": "admin", "host": "db.example", "dbname": "app", "password": "s3cret"}
     assert conninfo_to_dict(with_password("postgresql://admin:own@db.example/app", "s3cret"))["password"] == "own"
+
+
+def test_a_server_that_lets_no_new_role_log_in_is_a_one_line_error_and_leaves_nothing():
+    with local_cluster(find_server_binaries()) as server:
+        assert server.directory is not None
+        (server.directory / "data" / "pg_hba.conf").write_text("local all postgres trust\n")
+        with server.connect(autocommit=True) as conn:
+            conn.execute("SELECT pg_reload_conf()")
+        with pytest.raises(ServerError) as raised:
+            with scratch_database(database_url=url_for(server, "postgres")):
+                pass
+        message = str(raised.value)
+        assert "\n" not in message
+        assert "cannot connect as the throwaway role" in message and "pg_hba.conf" in message
+        assert leftovers(server) == set()
+
+
+def test_cli_exits_2_with_one_line_when_the_url_role_lacks_the_rights(admin, tmp_path):
+    with admin.connect(autocommit=True) as conn:
+        conn.execute("CREATE ROLE weakling LOGIN")
+    try:
+        write_history(tmp_path / "versions", [USERS_TABLE])
+        run = subprocess.run([sys.executable, "-m", "migsafe", "replay", "versions", "--rows", "10"], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=120,
+                             env={**os.environ, DATABASE_URL_VARIABLE: url_for(admin).replace("postgres@", "weakling@")})
+    finally:
+        with admin.connect(autocommit=True) as conn:
+            conn.execute("DROP ROLE weakling")
+    assert run.returncode == 2, run.stderr
+    [line] = run.stderr.strip().splitlines()
+    assert "CREATEDB and CREATEROLE" in line and "Traceback" not in run.stderr
