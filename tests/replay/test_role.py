@@ -282,9 +282,10 @@ def test_cli_exits_2_with_one_line_when_the_url_role_lacks_the_rights(admin, tmp
         conn.execute("CREATE ROLE weakling LOGIN")
     try:
         write_history(tmp_path / "versions", [USERS_TABLE])
+        weak_url = url_for(admin).replace("postgres@", "weakling@")
         run = subprocess.run([sys.executable, "-m", "migsafe", "replay", "versions", "--rows", "10"], cwd=tmp_path,
                              capture_output=True, text=True, timeout=120,
-                             env={**os.environ, DATABASE_URL_VARIABLE: url_for(admin).replace("postgres@", "weakling@")})
+                             env={**os.environ, DATABASE_URL_VARIABLE: weak_url})
     finally:
         with admin.connect(autocommit=True) as conn:
             conn.execute("DROP ROLE weakling")
