@@ -533,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         import migsafe
-        from migsafe.replay.server import ServerUnavailableError, find_server_binaries, scratch_database
+        from migsafe.replay.server import ServerUnavailableError, find_server_binaries, local_cluster
     except ImportError as error:
         raise BenchmarkError(f"migsafe is not importable from {sys.executable} ({error}); "
                              "run `pip install -e .` in the repository first") from None
@@ -576,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
             say(f"    {name:<60} {samples.median:.3f} s")
         say()
 
-    with scratch_database(pg_bin=args.pg_bin) as server:
+    with local_cluster(binaries) as server:  # as its superuser: every run gets a fresh database
         say(f"== tracing overhead: one server (PostgreSQL {server.server_version}), a fresh database per run ==")
         for sample in (dangerous, clean):
             report_comparison(compare(server, sample, args.runs, args.warmup, args.rows,

@@ -152,7 +152,8 @@ def replay(
     output_format: str = typer.Option("text", "--format", "-f", help="Output format: text, json or markdown."),
     database_url: Optional[str] = typer.Option(None, "--database-url", envvar="MIGSAFE_DATABASE_URL",
                                                help="An existing server to use: migsafe creates and drops its own "
-                                                    "scratch database there and never touches the named one."),
+                                                    "scratch database and role there (the URL's role needs "
+                                                    "CREATEDB and CREATEROLE); revisions run as that role."),
     pg_bin: Optional[Path] = typer.Option(None, "--pg-bin", help="Directory with initdb, pg_ctl and postgres."),
     pg_version: Optional[str] = typer.Option(None, "--pg-version", help="PostgreSQL version to judge for and to "
                                                                         "start (major must be installed)."),

@@ -100,6 +100,7 @@ class Plan:
     report: Report  # started with graph problems and unreadable files
     shipping: frozenset[str] | None = None  # with --changed-since: the new revisions, which ship together
     cache: Cache | None = None
+    recorded: list[RecordedRevision] = field(default_factory=list)  # filled by review(): replay reads its SQL
 
 
 def plan(options: ReviewOptions) -> Plan:
@@ -192,6 +193,7 @@ def _review(options: ReviewOptions, work: Plan) -> Report:
         cache=work.cache,
     )
     report.revisions_loaded = len(recorded)
+    work.recorded = recorded
     if work.shipping is not None:
         for revision in recorded:
             if revision.reported:

@@ -4,11 +4,16 @@ The revisions before the first reviewed one are applied plainly (no tracing). Be
 the existing tables are filled with rows, so "existing table" means what it means in the static review,
 and then the revision runs as Alembic's online mode runs it: the same transaction model the static review
 assumed, ``autocommit_block()`` honoured, the project's env.py and database URL never used.
+
+Revision code (the static review's run included) never sees ``--database-url``: it is taken out of the
+environment first, and the revisions, the seeding and the tracing use only a throwaway role's connection
+(:func:`migsafe.replay.server.throwaway_role`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +27,7 @@ from migsafe.replay.reconcile import reconcile
 from migsafe.report import Report
 
 DEFAULT_ROWS = 5000
+DATABASE_URL_VARIABLE = "MIGSAFE_DATABASE_URL"
 
 Progress = Callable[[str], None]
 
@@ -52,6 +58,7 @@ def replay(options: ReplayOptions, progress: Progress | None = None) -> ReplayRe
 
     say = progress or (lambda _message: None)
     started = time.perf_counter()
+    database_url = _take_credentials(options.database_url)
     work = plan(options)  # validates the project and settings before a server is started
     static = review(options, work)
     files = work.history.files
@@ -65,7 +72,9 @@ def replay(options: ReplayOptions, progress: Progress | None = None) -> ReplayRe
     judged = work.settings.pg_version
     pg_major = _server_major(options, judged)
     say("starting PostgreSQL")
-    with scratch_database(database_url=options.database_url, pg_bin=options.pg_bin, pg_version=pg_major) as db:
+    extensions = _extensions(work.recorded, {f.revision for f in to_run})
+    with scratch_database(database_url=database_url, pg_bin=options.pg_bin, pg_version=pg_major,
+                          extensions=extensions) as db:
         result.server = db.source
         result.server_version = db.server_version
         server = PgVersion(db.server_version_num // 10000, db.server_version_num % 10000)
@@ -160,6 +169,21 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int, s
     return replayed
 
 
+def _take_credentials(database_url: str | None) -> str | None:
+    """Take the admin's credentials out of the environment before any revision code runs (the static review's
+    included): ``MIGSAFE_DATABASE_URL`` (the CLI has read it) and, with a URL, ``PGPASSWORD``, which libpq would
+    otherwise give any connection a revision opens; it moves into the URL instead."""
+    os.environ.pop(DATABASE_URL_VARIABLE, None)
+    if database_url is None:
+        return None
+    password = os.environ.pop("PGPASSWORD", None)
+    if password is None:
+        return database_url
+    from migsafe.replay.server import with_password
+
+    return with_password(database_url, password)
+
+
 def _server_major(options: ReplayOptions, judged: PgVersion) -> int | None:
     """Prefer a server of the judged major; insist on it only when --pg-version was given for this run."""
     from migsafe.replay.server import ServerUnavailableError, find_server_binaries
@@ -175,18 +199,43 @@ def _server_major(options: ReplayOptions, judged: PgVersion) -> int | None:
     return judged.major
 
 
+def _extensions(recorded: list[RecordedRevision], revisions: set[str | None]) -> dict[str, str]:
+    """``CREATE EXTENSION IF NOT EXISTS`` statements the static review saw in the revisions to run, by name.
+
+    The replay role may create only trusted extensions; the server module creates the others beforehand with
+    the admin's rights. Only the IF NOT EXISTS form is taken: a plain CREATE EXTENSION would then fail with
+    "already exists", where now it fails as it would for an application role. The statement is deparsed from
+    the parse tree, so nothing but that one CREATE EXTENSION can run with the admin's rights.
+    """
+    from pglast import ast
+    from pglast.stream import RawStream
+
+    found: dict[str, str] = {}
+    for revision in recorded:
+        if revision.file.revision not in revisions:
+            continue
+        for statement in revision.statements:
+            node = getattr(statement.node, "stmt", statement.node)
+            if isinstance(node, ast.CreateExtensionStmt) and node.if_not_exists:
+                found.setdefault(node.extname, RawStream()(node))
+    return found
+
+
 def _dbapi(connection: object) -> object:
     return connection.connection.dbapi_connection  # type: ignore[attr-defined]
 
 
 def _seed(db: object, rows: int, entry: ReplayedRevision) -> None:
+    import psycopg
+
     from migsafe.replay.seed import seed_tables
 
     with db.connect(autocommit=True) as conn:  # type: ignore[attr-defined]
         if db.kind == "local":  # type: ignore[attr-defined]
-            # Our own throwaway cluster (we are superuser): the generated rows already satisfy the foreign
-            # keys, so skip the per-row trigger checks. Not on a user's server, where we may not be superuser.
-            conn.execute("SET session_replication_role = replica")
+            # Our own throwaway cluster, where the role may set it (PostgreSQL 15+): the generated rows already
+            # satisfy the foreign keys, so skip the per-row trigger checks. Not on a user's server.
+            with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
+                conn.execute("SET session_replication_role = replica")
         result = seed_tables(conn, rows)
     for table in result.seeded:
         if table.inserted:

@@ -2,13 +2,16 @@
 
 Replay runs the user's revisions for real, so it needs a server it may wreck. Where it comes from, in order:
 
-1. ``database_url``: the user's own server. We create ``migsafe_replay_<hex>`` there, hand that out and drop it
-   afterwards. The database named in the URL is only ever used to run CREATE/DROP DATABASE (and, before
-   PostgreSQL 13, to end the sessions still connected to the scratch database so it can be dropped).
+1. ``database_url``: the user's own server. The database named in the URL is only used for migsafe's own
+   bookkeeping (create, lock, drop); nothing of the run is created in it.
 2. Local server binaries (``pg_bin``, then PATH, ``pg_config --bindir``, the usual install locations, and last the
    binaries bundled by the ``pgserver`` wheel): a throwaway cluster in a private ``mkdtemp`` directory, reachable
    only through a Unix socket in that directory, with durability switched off because nothing in it must survive.
 3. Neither: :class:`ServerUnavailableError`, saying how to get one.
+
+Either way, what is handed out is a database ``migsafe_replay_<hex>`` owned by a role of the same name, made for
+the run with no rights beyond PUBLIC's, and a connection *as* that role (:func:`throwaway_role`): revisions can
+do in their database what an application role could, and nothing to the rest of the server.
 
 Cleanup is the point of this module: the cluster is stopped and its directory removed when the block ends,
 raises, is interrupted by Ctrl-C, or the process gets SIGTERM (turned into ``SystemExit(143)`` while the context
@@ -22,6 +25,7 @@ adding accounts to the machine, and ``--database-url`` or a non-root run are alw
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import importlib.util
 import logging
@@ -117,6 +121,7 @@ class ScratchDatabase:
     directory: Path | None = None  # the private cluster directory (local only); the socket lives here
     server_user: str | None = None  # OS user running the local cluster when it is not us (we are root)
     startup_seconds: float = 0.0
+    role: str | None = None  # the throwaway role ``conninfo`` logs in as (None: migsafe's own admin access)
 
     def connect(self, **kwargs: object) -> psycopg.Connection:
         """A new psycopg connection to the scratch database."""
@@ -134,8 +139,10 @@ def scratch_database(
     *,
     settings: Mapping[str, SettingValue] | None = None,
     search_dirs: Sequence[str | os.PathLike[str]] | None = None,
+    extensions: Mapping[str, str] | None = None,
 ) -> Iterator[ScratchDatabase]:
-    """A scratch database for the length of the block, from the first source that is available.
+    """A scratch database for the length of the block, from the first source that is available, owned by and
+    reachable only as a throwaway role (:func:`throwaway_role`; ``extensions`` are passed on to it).
 
     ``settings`` are extra server parameters for a local cluster (``-c name=value``). ``search_dirs`` replaces the
     default discovery (PATH, pg_config, :data:`DEFAULT_SEARCH_DIRS`, pgserver) with these directories or glob
@@ -150,7 +157,7 @@ def scratch_database(
         else:
             binaries = find_server_binaries(pg_bin, pg_version, search_dirs=search_dirs)
             source = local_cluster(binaries, settings=settings)
-        with source as db:
+        with source as admin, throwaway_role(admin, extensions=extensions) as db:
             try:
                 yield db
             finally:
@@ -655,46 +662,30 @@ def last_meaningful_line(text: str) -> str:
 
 @contextmanager
 def scratch_on_server(database_url: str, *, pg_version: int | None = None) -> Iterator[ScratchDatabase]:
-    """A new database on the user's server for the length of the block, dropped afterwards.
+    """The user's server as migsafe's own (admin) access: checked for the requested major, nothing created.
 
-    The drop is attempted, with IF EXISTS, as soon as CREATE was sent: a CREATE interrupted on our side may still
-    have completed on the server's.
+    What replay may use there is made by :func:`throwaway_role`; this handle never reaches revision code.
     """
     started = time.monotonic()
     params = _parse_database_url(database_url)
     where = _describe_server(params)
-    name = SCRATCH_PREFIX + secrets.token_hex(6)
-    create_sent = False
-    try:
-        with _admin_connection(params, where) as conn:
-            version_num = conn.info.server_version
-            version = conn.info.parameter_status("server_version") or ""
-            if pg_version is not None and version_num // 10000 != pg_version:
-                raise ServerUnavailableError(
-                    f"--database-url points at PostgreSQL {version}, but PostgreSQL {pg_version} was requested"
-                )
-            create_sent = True
-            _run_admin(conn, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)),
-                       f"cannot create a scratch database on {where}")
-        scratch = {**params, "dbname": name}
-        yield ScratchDatabase(
-            conninfo=make_conninfo(**scratch),
-            url=_sqlalchemy_url(scratch),
-            dbname=name,
-            server_version_num=version_num,
-            server_version=version,
-            kind="database-url",
-            source=f"scratch database {name} on {where} (from --database-url), dropped afterwards",
-            startup_seconds=round(time.monotonic() - started, 3),
+    with _admin_connection(params, where) as conn:
+        version_num = conn.info.server_version
+        version = conn.info.parameter_status("server_version") or ""
+    if pg_version is not None and version_num // 10000 != pg_version:
+        raise ServerUnavailableError(
+            f"--database-url points at PostgreSQL {version}, but PostgreSQL {pg_version} was requested"
         )
-    except BaseException:
-        if create_sent:
-            with _signals_held():
-                _cleanup_quietly(lambda: _drop_scratch_database(params, name, where))
-        raise
-    else:
-        with _signals_held():
-            _drop_scratch_database(params, name, where)
+    yield ScratchDatabase(
+        conninfo=make_conninfo(**params),
+        url=_sqlalchemy_url(params),
+        dbname=params.get("dbname", ""),
+        server_version_num=version_num,
+        server_version=version,
+        kind="database-url",
+        source=f"{where} (from --database-url)",
+        startup_seconds=round(time.monotonic() - started, 3),
+    )
 
 
 def _parse_database_url(database_url: str) -> dict[str, str]:
@@ -709,6 +700,13 @@ def _parse_database_url(database_url: str) -> dict[str, str]:
     return {key: str(value) for key, value in params.items() if value is not None}
 
 
+def with_password(database_url: str, password: str) -> str:
+    """``database_url`` as a libpq string that carries ``password`` unless it has one: replay takes PGPASSWORD
+    out of the environment (revision code must not find it there) and hands it to the admin connection."""
+    params = _parse_database_url(database_url)
+    return make_conninfo(**{"password": password, **params})
+
+
 def _describe_server(params: Mapping[str, str]) -> str:
     """user@host:port/db for messages and the report; never the password."""
     host = params.get("host") or params.get("hostaddr") or "the default socket"
@@ -717,45 +715,227 @@ def _describe_server(params: Mapping[str, str]) -> str:
     return f"{user}{host}{port}/{params.get('dbname', '')}"
 
 
+#: Where cleanup goes when the database named in the URL is gone (a revision cannot drop it, but others may).
+FALLBACK_DATABASES: tuple[str, ...] = ("postgres", "template1")
+
+
 @contextmanager
-def _admin_connection(params: Mapping[str, str], where: str) -> Iterator[psycopg.Connection]:
-    """Autocommit (CREATE/DROP DATABASE refuse transactions) connection to the database named in the URL."""
-    try:
-        conn = psycopg.connect(make_conninfo(**params), autocommit=True,
-                               connect_timeout=int(params.get("connect_timeout", 10)))
-    except psycopg.Error as error:
-        raise ServerError(f"cannot connect to --database-url ({where}): {_first_line(error)}") from None
-    with conn:
-        yield conn
+def _admin_connection(params: Mapping[str, str], where: str, *, fallback: bool = False
+                      ) -> Iterator[psycopg.Connection]:
+    """Autocommit (CREATE/DROP DATABASE refuse transactions) connection to the database named in the URL.
+
+    With ``fallback``, a database that no longer exists is replaced by :data:`FALLBACK_DATABASES`: cleanup must
+    still reach the server.
+    """
+    names = list(dict.fromkeys([params.get("dbname"), *(FALLBACK_DATABASES if fallback else ())]))
+    for index, dbname in enumerate(names):
+        try:
+            conn = psycopg.connect(make_conninfo(**{**params, **({"dbname": dbname} if dbname else {})}),
+                                   autocommit=True, connect_timeout=int(params.get("connect_timeout", 10)))
+        except psycopg.Error as error:
+            if index + 1 < len(names) and "does not exist" in str(error):
+                continue
+            raise ServerError(f"cannot connect to --database-url ({where}): {_first_line(error)}") from None
+        with conn:
+            yield conn
+        return
 
 
-def _run_admin(conn: psycopg.Connection, statement: sql.Composed, failure: str) -> None:
+def _run_admin(conn: psycopg.Connection, statement: sql.Composable, failure: str,
+               params: Sequence[object] = ()) -> None:
     try:
-        conn.execute(statement)
+        conn.execute(statement, params)
     except psycopg.Error as error:
         raise ServerError(f"{failure}: {_first_line(error)}") from None
 
 
-def _drop_scratch_database(params: Mapping[str, str], name: str, where: str) -> None:
+# --------------------------------------------------------------------------------------------- throwaway role
+
+ROLE_VALID_FOR = "2 days"  # a leftover role's password stops working by itself, even if no run cleans it up
+
+_SCRATCH_NAME = re.compile(rf"^{SCRATCH_PREFIX}[0-9a-f]{{12}}$")
+
+RIGHTS_HINT = "the --database-url role needs CREATEDB and CREATEROLE (see docs/replay.md)"
+
+
+def scratch_lock_key(name: str) -> int:
+    """The session advisory lock (bigint form) a live run holds on its scratch name: the name's own 48 bits."""
+    return int(name[len(SCRATCH_PREFIX):], 16)
+
+
+@contextmanager
+def throwaway_role(admin: ScratchDatabase, *, extensions: Mapping[str, str] | None = None
+                   ) -> Iterator[ScratchDatabase]:
+    """A role made for this run, with no rights beyond PUBLIC's, and a database it owns: what replay hands out.
+
+    Revisions run as that role, connected *as* it (a ``SET ROLE`` session could ``RESET ROLE`` back), so what an
+    application role cannot do (``ALTER SYSTEM``, ``COPY ... TO PROGRAM``, ``CREATE ROLE``, touching other
+    databases) fails on the server. The admin session holds an advisory lock keyed on the name for the whole run:
+    it tells the next run's sweep (:func:`sweep_stale_scratch`) which leftovers belong to a live run.
+    ``extensions`` (name to ``CREATE EXTENSION IF NOT EXISTS`` statement) that the role may not create itself are
+    created first by the admin, in the still empty database. Database and role are dropped afterwards, also when
+    the block raises; the drop is attempted as soon as CREATE was sent.
+    """
+    params = {key: str(value) for key, value in conninfo_to_dict(admin.conninfo).items() if value is not None}
+    where = _describe_server(params) if admin.kind == "database-url" else "the throwaway cluster"
+    name = SCRATCH_PREFIX + secrets.token_hex(6)
+    password = secrets.token_urlsafe(24)
+    create_sent = False
+    with _admin_connection(params, where) as holder:
+        try:
+            holder.execute("SELECT pg_advisory_lock(%s)", [scratch_lock_key(name)])
+            sweep_stale_scratch(holder, where)
+            create_sent = True
+            _create_role_and_database(holder, name, password, where)
+            if admin.kind == "local" and admin.server_version_num >= 150000:
+                # Our own cluster only: lets the seeding skip foreign-key triggers (rows are generated valid).
+                # It changes nothing outside the role's own sessions; DROP OWNED takes it back.
+                _run_admin(holder, sql.SQL("GRANT SET ON PARAMETER session_replication_role TO {}").format(
+                    sql.Identifier(name)), f"cannot prepare the throwaway role {name} on {where}")
+            role_params = {**params, "user": name, "password": password, "dbname": name}
+            _check_login(role_params, name, where)
+            _create_extensions({**params, "dbname": name}, extensions or {})
+            yield dataclasses.replace(
+                admin,
+                conninfo=make_conninfo(**role_params),
+                url=_sqlalchemy_url(role_params),
+                dbname=name,
+                role=name,
+                source=f"scratch database {name} owned by throwaway role {name} on "
+                       f"{admin.source if admin.kind == 'local' else where + ' (from --database-url)'}, "
+                       "both dropped afterwards",
+            )
+        except BaseException:
+            if create_sent:
+                with _signals_held():
+                    _cleanup_quietly(lambda: _drop_scratch(params, name, where))
+            raise
+        else:
+            with _signals_held():
+                _drop_scratch(params, name, where)
+
+
+def _create_role_and_database(conn: psycopg.Connection, name: str, password: str, where: str) -> None:
+    """The role (password sent pre-hashed, so no log shows it) and its database, closed to other roles."""
+    failure = f"cannot create the throwaway role for replay on {where}"
+    hashed = conn.pgconn.encrypt_password(password.encode(), name.encode()).decode()
+    # INHERIT (the default) is needed: the owner's rights on the public schema come from pg_database_owner.
+    _run_admin(conn, sql.SQL(
+        "CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
+        "PASSWORD {} VALID UNTIL {}"
+    ).format(sql.Identifier(name), sql.Literal(hashed),
+             sql.Literal(conn.execute("SELECT (now() + %s::interval)::text", [ROLE_VALID_FOR]).fetchone()[0])),
+        f"{failure}; {RIGHTS_HINT}")
+    superuser = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
+    if not (superuser and superuser[0]):
+        # CREATE DATABASE ... OWNER needs membership in the owner for anyone but a superuser.
+        _run_admin(conn, sql.SQL("GRANT {} TO CURRENT_USER").format(sql.Identifier(name)),
+                   f"{failure}: cannot make the --database-url role a member of {name}")
+    _run_admin(conn, sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(name)),
+               f"cannot create a scratch database on {where}; {RIGHTS_HINT}")
+    _run_admin(conn, sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(name)),
+               f"cannot close the scratch database {name} to other roles on {where}")
+
+
+def _check_login(role_params: Mapping[str, str], name: str, where: str) -> None:
+    try:
+        psycopg.connect(make_conninfo(**role_params), connect_timeout=int(role_params.get("connect_timeout", 10))
+                        ).close()
+    except psycopg.Error as error:
+        raise ServerError(
+            f"cannot connect as the throwaway role {name} on {where}: {_first_line(error)}; replay runs revisions "
+            "as a role it creates for the run, so pg_hba.conf must let a new role log in with a password there"
+        ) from None
+
+
+def _create_extensions(params: Mapping[str, str], extensions: Mapping[str, str]) -> None:
+    """Create, as the admin, the extensions the role cannot create itself (untrusted ones) where the admin can.
+
+    Best effort: one the admin cannot create either is left to the revision, whose CREATE EXTENSION then fails
+    with PostgreSQL's message, as it would for an application role.
+    """
+    if not extensions:
+        return
+    with psycopg.connect(make_conninfo(**params), autocommit=True) as conn:
+        trusted = {row[0] for row in conn.execute(
+            "SELECT name FROM pg_available_extension_versions WHERE trusted" if conn.info.server_version >= 130000
+            else "SELECT NULL WHERE false").fetchall()}
+        for extension, statement in extensions.items():
+            if extension in trusted:
+                continue  # the role, owner of the database, creates it itself
+            try:
+                conn.execute(statement)  # type: ignore[arg-type]
+            except psycopg.Error as error:
+                log.info("migsafe: cannot create extension %s before replay: %s", extension, _first_line(error))
+
+
+def sweep_stale_scratch(conn: psycopg.Connection, where: str) -> list[str]:
+    """Drop the scratch databases and roles of runs that were killed before their cleanup; returns their names.
+
+    A live run holds a session advisory lock keyed on its name (:func:`scratch_lock_key`), in whatever database
+    its admin session is in; ``pg_locks`` shows those of every database, so only names whose lock nobody holds
+    are dropped. Names that do not match ours exactly are never touched. What we may not drop (another user's
+    leftovers) is left, with a log line.
+    """
+    like = SCRATCH_PREFIX.replace("_", r"\_") + "%"
+    names = {row[0] for row in conn.execute(
+        "SELECT datname FROM pg_database WHERE datname LIKE %s UNION SELECT rolname FROM pg_roles "
+        "WHERE rolname LIKE %s", [like, like]).fetchall()}
+    held = {row[0] for row in conn.execute(
+        "SELECT (classid::bigint << 32) | objid::bigint FROM pg_locks "
+        "WHERE locktype = 'advisory' AND objsubid = 1 AND granted").fetchall()}
+    removed = []
+    for name in sorted(names):
+        if not _SCRATCH_NAME.match(name) or scratch_lock_key(name) in held:
+            continue
+        try:
+            _drop_scratch_with(conn, name, where)
+        except (ServerError, psycopg.Error) as error:
+            log.info("migsafe: left a stale scratch database or role alone: %s", error)
+            continue
+        removed.append(name)
+    return removed
+
+
+def _drop_scratch(params: Mapping[str, str], name: str, where: str) -> None:
+    with _admin_connection(params, where, fallback=True) as conn:
+        _drop_scratch_with(conn, name, where)
+
+
+def _drop_scratch_with(conn: psycopg.Connection, name: str, where: str) -> None:
+    """End the role's sessions anywhere, drop its database, then what it owns here and the role itself."""
+    _run_admin(conn, sql.SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             "WHERE (usename = %s OR datname = %s) AND pid <> pg_backend_pid()"),
+               f"cannot end the sessions of {name} on {where}", [name, name])
+    _drop_scratch_database(conn, name, where)
+    if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name]).fetchone() is None:
+        return
+    failure = f"cannot drop the throwaway role {name} on {where}"
+    # What it owns or was granted in this database (before PostgreSQL 15, PUBLIC may create in any public
+    # schema), then the role; what it owns in other databases makes DROP ROLE fail, with the server's message.
+    _run_admin(conn, sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)), failure)
+    _run_admin(conn, sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)), failure)
+
+
+def _drop_scratch_database(conn: psycopg.Connection, name: str, where: str) -> None:
     """DROP ... WITH (FORCE) on 13+; before that, end the sessions still in it and retry while they exit."""
     failure = f"cannot drop the scratch database {name} on {where}"
-    with _admin_connection(params, where) as conn:
-        if conn.info.server_version >= 130000:
-            _run_admin(conn, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)), failure)
+    if conn.info.server_version >= 130000:
+        _run_admin(conn, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)), failure)
+        return
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while True:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE datname = %s AND pid <> pg_backend_pid()", [name])
+        try:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
             return
-        deadline = time.monotonic() + STOP_TIMEOUT
-        while True:
-            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                         "WHERE datname = %s AND pid <> pg_backend_pid()", [name])
-            try:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-                return
-            except psycopg.errors.ObjectInUse as error:
-                if time.monotonic() > deadline:
-                    raise ServerError(f"{failure}: {_first_line(error)}") from None
-                time.sleep(0.1)
-            except psycopg.Error as error:
+        except psycopg.errors.ObjectInUse as error:
+            if time.monotonic() > deadline:
                 raise ServerError(f"{failure}: {_first_line(error)}") from None
+            time.sleep(0.1)
+        except psycopg.Error as error:
+            raise ServerError(f"{failure}: {_first_line(error)}") from None
 
 
 def _sqlalchemy_url(params: Mapping[str, str]) -> str:

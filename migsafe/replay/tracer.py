@@ -135,14 +135,17 @@ class Tracer(OperationTracker):
         self.statements.append(observed)
 
     def _error(self, exception_context: Any) -> None:
-        if not self.tracing or self.revision is None or self._pending is None:
+        if not self.tracing or self.revision is None:
             return
-        before, started = self._pending
+        # A failed catalog query was not observed (no _pending) but is the revision's failure all the same:
+        # ``SELECT pg_terminate_backend(pid) FROM pg_stat_activity`` refused for want of rights, for one.
+        started = self._pending[1] if self._pending is not None else time.perf_counter()
         self._pending = None
         elapsed = (time.perf_counter() - started) * 1000
         statement = exception_context.statement or ""
         observed = self._new_statement(statement, True, elapsed)
-        observed.error = server_message(exception_context.original_exception)
+        observed.error = server_message(exception_context.original_exception) + _privilege_hint(
+            exception_context.original_exception, statement)
         self.statements.append(observed)
 
     # -- helpers -----------------------------------------------------------------------------------------------
@@ -189,6 +192,21 @@ class Tracer(OperationTracker):
                                          existing=oid in self._existing))
         self._held = strongest
         return locks, timeout
+
+
+_INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def _privilege_hint(exc: BaseException, statement: str) -> str:
+    """Why a right was missing: replay runs revisions as a role made for the run (docs/replay.md), not as the
+    role a deploy would use, so the report says so next to PostgreSQL's message."""
+    orig = getattr(exc, "orig", None) or exc
+    if getattr(orig, "sqlstate", None) != _INSUFFICIENT_PRIVILEGE:
+        return ""
+    if " ".join(statement.split()[:2]).upper() == "CREATE EXTENSION":
+        return (" (replay runs revisions as a throwaway role that may create only trusted extensions; write "
+                "CREATE EXTENSION IF NOT EXISTS and migsafe creates it beforehand where --database-url's role can)")
+    return " (replay runs revisions as a throwaway role with no rights outside its own database)"
 
 
 def server_message(exc: BaseException) -> str:

@@ -17,7 +17,7 @@ import psycopg
 from conftest import USERS_TABLE, write_history
 from migsafe.replay.reconcile import EXPECTATIONS
 from migsafe.replay.run import ReplayOptions, replay
-from migsafe.replay.server import SCRATCH_PREFIX, scratch_database
+from migsafe.replay.server import SCRATCH_PREFIX, find_server_binaries, local_cluster
 from replay.test_server import needs_postgres, processes_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,7 +122,7 @@ def test_version_dependent_findings_are_not_observable_on_another_major(tmp_path
 
 def test_database_url_uses_a_scratch_database_and_leaves_the_named_one_alone(tmp_path):
     write_history(tmp_path / "versions", [USERS_TABLE, 'op.create_index("ix_users_name", "users", ["name"])'])
-    with scratch_database() as server:
+    with local_cluster(find_server_binaries()) as server:
         with psycopg.connect(server.conninfo, autocommit=True) as conn:
             conn.execute("CREATE DATABASE app")
         with psycopg.connect(server.conninfo, dbname="app", autocommit=True) as conn:

@@ -1,6 +1,6 @@
 """The seeder against a real PostgreSQL: every existing table must really hold rows before a revision is replayed.
 
-One throwaway server for the module (``scratch_database``); every test gets a database of its own, because the
+One throwaway server for the module (``local_cluster``); every test gets a database of its own, because the
 seeder fills every table it finds.
 """
 
@@ -14,13 +14,13 @@ import pytest
 from psycopg import sql
 
 from migsafe.replay.seed import SeedResult, seed_tables
-from migsafe.replay.server import ScratchDatabase, ServerUnavailableError, scratch_database
+from migsafe.replay.server import ScratchDatabase, ServerUnavailableError, find_server_binaries, local_cluster
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[ScratchDatabase]:
     try:
-        with scratch_database() as db:
+        with local_cluster(find_server_binaries()) as db:  # as superuser: every test creates a database
             yield db
     except ServerUnavailableError as error:
         pytest.skip(f"no PostgreSQL to test against: {error}")

@@ -74,8 +74,9 @@ def assert_gone(directory: Path) -> None:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[ScratchDatabase]:
-    """One local cluster shared by the tests that only look at it."""
-    with scratch_database() as db:
+    """One local cluster shared by the tests that only look at it, as its superuser (tests create databases)."""
+    assert BINARIES is not None
+    with server.local_cluster(BINARIES) as db:
         yield db
 
 
