@@ -6,6 +6,8 @@ a check off.
 
 from __future__ import annotations
 
+import codecs
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -89,12 +91,44 @@ _KEYS = {"pg-version", "select", "ignore", "severity", "start-after", "fail-on",
 
 def read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: invalid TOML: {exc}") from None
+        data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")  # TOML is UTF-8 by definition; tomllib.load would raise a bare decode error
+    except UnicodeDecodeError as exc:
+        raise UsageError(decode_error(path, data, exc)) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(_toml_error(path, text, exc)) from None
+
+
+def decode_error(path: Path, data: bytes, exc: UnicodeDecodeError) -> str:
+    """``FILE:LINE: not UTF-8 (byte 0xe9 at offset 15)``: where to look with a hex editor, and which line.
+    ``data`` is the whole file: ``exc`` may come from a decoder that saw one chunk of it."""
+    try:
+        data.decode(exc.encoding)
+        start = exc.start  # the decoder that failed read the file some other way; trust its offset
+    except UnicodeDecodeError as whole:
+        start = whole.start
+    start = min(start, len(data) - 1)
+    line = data[:start].count(b"\n") + 1
+    encoding = "UTF-8" if codecs.lookup(exc.encoding).name == "utf-8" else exc.encoding
+    return f"{path}:{line}: not {encoding} (byte 0x{data[start]:02x} at offset {start})"
+
+
+_TOML_WHERE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
+
+
+def _toml_error(path: Path, text: str, exc: Exception) -> str:
+    """``FILE:LINE: invalid TOML: MESSAGE (column N)``: tomllib puts the place at the end of its message."""
+    message = str(exc)
+    found = _TOML_WHERE.search(message)
+    if found is None:
+        return f"{path}: invalid TOML: {message}"
+    line, column = (found.group(1), found.group(2)) if found.group(1) else (str(text.count("\n") + 1), None)
+    return f"{path}:{line}: invalid TOML: {message[: found.start()]}" + (f" (column {column})" if column else "")
 
 
 def find_config(start: Path) -> Path | None:

@@ -193,3 +193,78 @@ def test_configuration_overrides_env_py(tmp_path):
     (root / "pyproject.toml").write_text("[tool.migsafe]\ntransaction-per-migration = true\n")
     report = review(ReviewOptions(paths=[root], cwd=tmp_path))
     assert (report.transaction_model, report.transaction_model_source) == ("per-migration", "[tool.migsafe]")
+
+
+ALEMBIC_INI = b"[alembic]\nscript_location = %(here)s/migrations\n"
+TOOL_ALEMBIC = b'[tool.alembic]\nscript_location = "%(here)s/migrations"\n'
+
+
+@pytest.mark.parametrize("files, config, message", [
+    # pyproject.toml is the Alembic configuration
+    ({"pyproject.toml": b'[tool.alembic]\nscript_location = "%(here)s/migrations\n'}, None,
+     "pyproject.toml:2: invalid TOML: Illegal character '\\n' (column 39)"),
+    ({"pyproject.toml": TOOL_ALEMBIC + b"# caf\xe9\n"}, None, "pyproject.toml:3: not UTF-8 (byte 0xe9 at offset 60)"),
+    # pyproject.toml holds only [tool.migsafe], beside an alembic.ini (Alembic reads it too)
+    ({"alembic.ini": ALEMBIC_INI, "pyproject.toml": b'[tool.migsafe]\nfail-on = "error\n'}, None,
+     "pyproject.toml:2: invalid TOML: Illegal character '\\n' (column 17)"),
+    ({"alembic.ini": ALEMBIC_INI, "pyproject.toml": b'[tool.migsafe]\nfail-on = "\xff"\n'}, None,
+     "pyproject.toml:2: not UTF-8 (byte 0xff at offset 26)"),
+    ({"alembic.ini": ALEMBIC_INI, "pyproject.toml": b"[tool.migsafe]\nselect = [\n"}, None,
+     "pyproject.toml:3: invalid TOML: Invalid value"),
+    # --config FILE
+    ({"alembic.ini": ALEMBIC_INI, "bad.toml": b"pg-version = \n"}, "bad.toml",
+     "bad.toml:1: invalid TOML: Invalid value (column 14)"),
+    ({"alembic.ini": ALEMBIC_INI, "bad.toml": b'pg-version = "\xfe"\n'}, "bad.toml",
+     "bad.toml:1: not UTF-8 (byte 0xfe at offset 14)"),
+    # alembic.ini itself
+    ({"alembic.ini": b"[alembic]\n# caf\xe9\nscript_location = %(here)s/migrations\n"}, None,
+     "alembic.ini:2: not UTF-8 (byte 0xe9 at offset 15)"),
+    ({"alembic.ini": b"\x00garbage\n"}, None, "alembic.ini:1: invalid ini: no [section] header before"),
+    ({"alembic.ini": ALEMBIC_INI + b"garbage\n"}, None, "alembic.ini:3: invalid ini: cannot parse 'garbage\\n'"),
+    ({"alembic.ini": ALEMBIC_INI + b"script_location = x\n"}, None,
+     "alembic.ini:3: invalid ini: option 'script_location' in section 'alembic' already exists"),
+])
+def test_a_broken_configuration_file_is_named_with_its_line(tmp_path, files, config, message):
+    root = tmp_path / "project"
+    write_history(root / "migrations" / "versions", [USERS_TABLE, DROP])
+    for name, content in files.items():
+        (root / name).write_bytes(content)
+    options = ReviewOptions(paths=[], cwd=root, config_file=root / config if config else None)
+    with pytest.raises(UsageError) as info:
+        review(options)
+    text = str(info.value)
+    assert text.startswith(f"{root}/{message}") and "\n" not in text, text  # the file that is wrong, its line
+
+
+def test_a_non_utf8_pyproject_is_one_line_and_exit_two(tmp_path):
+    root = tmp_path / "project"
+    write_history(root / "migrations" / "versions", [USERS_TABLE, DROP])
+    (root / "alembic.ini").write_bytes(ALEMBIC_INI)
+    (root / "pyproject.toml").write_bytes(b'[tool.migsafe]\nfail-on = "\xff"\n')
+    result = migsafe("review", cwd=root)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"migsafe: error: {root / 'pyproject.toml'}:2: not UTF-8 (byte 0xff at offset 26)\n"
+
+
+@pytest.mark.parametrize("make, path, message", [
+    (lambda root: os.mkfifo(root / "alembic.ini"), "alembic.ini", "alembic.ini: not a regular file or directory"),
+    (lambda root: os.mkfifo(root / "migrations" / "versions" / "fifo.py"), "migrations/versions/fifo.py",
+     "fifo.py: not a regular file"),
+    (lambda root: (root / "loop.py").symlink_to("loop.py"), "loop.py",
+     "loop.py: symbolic link that leads nowhere or loops"),
+])
+def test_a_path_that_is_no_file_is_a_usage_error(tmp_path, make, path, message):
+    root = tmp_path / "project"
+    write_history(root / "migrations" / "versions", [USERS_TABLE, DROP])
+    make(root)
+    with pytest.raises(UsageError, match=message):
+        review(ReviewOptions(paths=[root / path], cwd=root))
+
+
+def test_a_versions_location_that_is_a_file_says_so(tmp_path):
+    root = tmp_path / "project"
+    (root / "migrations").mkdir(parents=True)
+    (root / "migrations" / "versions").write_text("")
+    (root / "alembic.ini").write_bytes(ALEMBIC_INI)
+    with pytest.raises(UsageError, match=r"alembic.ini: versions directory .*/migrations/versions is not a directory"):
+        review(ReviewOptions(paths=[root], cwd=root))
