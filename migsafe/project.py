@@ -146,6 +146,10 @@ def _from_ini(ini: Path) -> Project:
     from migsafe.config import read_toml
 
     ini = ini.resolve()
+    try:
+        ini.open("rb").close()  # configparser skips a file it cannot open: "no script_location" would follow
+    except OSError as exc:
+        raise UsageError(f"{ini}: cannot read: {exc.strerror}") from None
     toml = ini.parent / "pyproject.toml"
     if toml.is_file():
         read_toml(toml)  # Alembic reads it too, and its errors would be reported as the ini's

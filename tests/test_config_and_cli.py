@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import USERS_TABLE, write_history
+from conftest import USERS_TABLE, without_root_privileges, write_history
 from migsafe.engine import ReviewOptions, review
 from migsafe.errors import UsageError
 
@@ -268,3 +268,19 @@ def test_a_versions_location_that_is_a_file_says_so(tmp_path):
     (root / "alembic.ini").write_bytes(ALEMBIC_INI)
     with pytest.raises(UsageError, match=r"alembic.ini: versions directory .*/migrations/versions is not a directory"):
         review(ReviewOptions(paths=[root], cwd=root))
+
+
+def test_an_alembic_ini_that_cannot_be_read_says_so(tmp_path):
+    """configparser skips a file it cannot open: the error was "no script_location", about a file that has one."""
+    root = tmp_path / "project"
+    write_history(root / "migrations" / "versions", [USERS_TABLE, DROP])
+    ini = root / "alembic.ini"
+    ini.write_bytes(ALEMBIC_INI)
+    ini.chmod(0)
+    try:
+        result = subprocess.run([*without_root_privileges(), sys.executable, "-m", "migsafe", "review", "."],
+                                cwd=root, capture_output=True, text=True, timeout=120)
+    finally:
+        ini.chmod(0o644)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"migsafe: error: {ini}: cannot read: Permission denied\n"

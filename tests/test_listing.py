@@ -5,7 +5,6 @@ reviews every real revision once."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import USERS_TABLE, revision_source, write_history
+from conftest import USERS_TABLE, revision_source, without_root_privileges, write_history
 from migsafe.engine import ReviewOptions, review
 from migsafe.errors import UsageError
 from migsafe.report import Report
@@ -110,27 +109,21 @@ def test_only_links_that_lead_nowhere_is_still_nothing_to_review_and_says_why(tm
         review(ReviewOptions(paths=[versions], cwd=tmp_path, use_cache=False))
 
 
-def _without_root_privileges() -> list[str]:
-    """A prefix that makes permission bits apply: as root, drop the capabilities that bypass them (the files
-    stay root's, so the interpreter under /root stays reachable)."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root without setpriv: permission bits cannot be made to apply")
-    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
-
-
 def test_a_directory_that_cannot_be_listed_is_an_error_not_a_silent_gap(tmp_path):
     root = _recursive_project(tmp_path)
     sub = root / "migrations" / "versions" / "sub"
+    secret = root / "migrations" / "versions" / "004_r4.py"
+    secret.write_text(revision_source("pass", "r4", "r3"))
     sub.chmod(0)
+    secret.chmod(0)
     try:
-        done = subprocess.run([*_without_root_privileges(), sys.executable, "-m", "migsafe", "review", ".",
+        done = subprocess.run([*without_root_privileges(), sys.executable, "-m", "migsafe", "review", ".",
                                "--no-cache", "--fail-on", "never"],
                               cwd=root, capture_output=True, text=True, timeout=120)
     finally:
         sub.chmod(0o755)
+        secret.chmod(0o644)
     assert "Traceback" not in done.stderr + done.stdout
     assert done.returncode == 2, done.stderr
     assert "migrations/versions/sub: load-error: cannot list directory: Permission denied" in done.stdout
+    assert "migrations/versions/004_r4.py:1: load-error: cannot read file: Permission denied" in done.stdout
