@@ -44,10 +44,12 @@ def is_script_name(name: str) -> bool:
 
 def list_versions(directories: Iterable[Path], recursive: bool = False) -> Listing:
     """The scripts of ``directories`` (each in file-name order; with ``recursive``, their subdirectories too), and
-    what was left out. A directory is entered once, a file listed once, both known by device and inode."""
+    what was left out. A directory is entered once, known by device and inode; a file is listed once, known by
+    its real path as Alembic knows it (not by inode: a directory listing's inodes need not match ``stat``'s on
+    an overlay file system, and only links need resolving)."""
     listing = Listing()
     seen_dirs: dict[tuple[int, int], Path] = {}
-    seen_files: dict[tuple[int, int], Path] = {}
+    real_dirs: dict[Path, str] = {}  # every directory entered -> its real path
     found: list[list[Path]] = []
     # Links to files are judged after every plain file is known: a link to a script listed elsewhere is the
     # alias, whichever name sorts first.
@@ -55,14 +57,14 @@ def list_versions(directories: Iterable[Path], recursive: bool = False) -> Listi
     for top in directories:
         files: list[Path] = []
         found.append(files)
-        pending = [top]
+        pending = [(top, os.path.realpath(top))]
         while pending:
-            directory = pending.pop()
-            entered = _enter(directory, seen_dirs, listing)
-            if entered is None:
+            directory, real = pending.pop()
+            entries = _enter(directory, seen_dirs, listing)
+            if entries is None:
                 continue
-            device, entries = entered
-            subdirectories: list[Path] = []
+            real_dirs[directory] = real
+            subdirectories: list[tuple[Path, str]] = []
             for entry in entries:
                 script = is_script_name(entry.name)
                 if not (script or recursive):
@@ -77,17 +79,19 @@ def list_versions(directories: Iterable[Path], recursive: bool = False) -> Listi
                             links.append((files, entry, path))
                     elif entry.is_dir(follow_symlinks=False):
                         if recursive and entry.name != "__pycache__":
-                            subdirectories.append(path)
+                            subdirectories.append((path, os.path.join(real, entry.name)))
                     elif script:
                         if entry.is_file(follow_symlinks=False):
-                            _add(files, path, (device, entry.inode()), seen_files, listing)
+                            files.append(path)  # its real path is unique: no directory is entered twice
                         else:
                             listing.skipped.append(Skipped(path, _not_a_file(entry.stat(follow_symlinks=False))))
                 except OSError as exc:  # the entry vanished or cannot be examined: it may be a revision
                     listing.unreadable.append(LoadError(message=f"cannot read file: {exc.strerror}", path=path))
             pending.extend(reversed(subdirectories))
-    for files, entry, path in links:
-        _add_link(files, entry, path, seen_files, listing)
+    if links:
+        seen_files = {os.path.join(real_dirs[p.parent], p.name): p for files in found for p in files}
+        for files, entry, path in links:
+            _add_link(files, entry, path, seen_files, listing)
     linked = {id(files) for files, _, _ in links}
     for files in found:
         # In path order: files of a directory and its subdirectories interleave by name. One directory's
@@ -96,11 +100,8 @@ def list_versions(directories: Iterable[Path], recursive: bool = False) -> Listi
     return listing
 
 
-def _enter(directory: Path, seen_dirs: dict[tuple[int, int], Path],
-           listing: Listing) -> tuple[int, list[os.DirEntry[str]]] | None:
-    """The device of ``directory`` (a plain file in it is on the same one: its inode from the listing is
-    enough, no stat per file) and its entries in name order; None when it was entered before or cannot be
-    listed."""
+def _enter(directory: Path, seen_dirs: dict[tuple[int, int], Path], listing: Listing) -> list[os.DirEntry[str]] | None:
+    """The entries of ``directory`` in name order; None when it was entered before or cannot be listed."""
     try:
         info = os.stat(directory)
         key = (info.st_dev, info.st_ino)
@@ -112,23 +113,13 @@ def _enter(directory: Path, seen_dirs: dict[tuple[int, int], Path],
             return None
         seen_dirs[key] = directory
         with os.scandir(directory) as scan:
-            return info.st_dev, sorted(scan, key=lambda e: e.name)
+            return sorted(scan, key=lambda e: e.name)
     except OSError as exc:
         listing.unreadable.append(LoadError(message=f"cannot list directory: {exc.strerror}", path=directory))
         return None
 
 
-def _add(files: list[Path], path: Path, key: tuple[int, int], seen_files: dict[tuple[int, int], Path],
-         listing: Listing) -> None:
-    first = seen_files.setdefault(key, path)
-    if first is path:
-        files.append(path)
-    else:
-        shown = first.name if first.parent == path.parent else str(first)
-        listing.skipped.append(Skipped(path, f"the same file as {shown}; reviewed once"))
-
-
-def _add_link(files: list[Path], entry: os.DirEntry[str], path: Path, seen_files: dict[tuple[int, int], Path],
+def _add_link(files: list[Path], entry: os.DirEntry[str], path: Path, seen_files: dict[str, Path],
               listing: Listing) -> None:
     try:
         info = entry.stat()  # follows the link
@@ -142,7 +133,12 @@ def _add_link(files: list[Path], entry: os.DirEntry[str], path: Path, seen_files
             files.append(path)
         return
     if stat.S_ISREG(info.st_mode):
-        _add(files, path, (info.st_dev, info.st_ino), seen_files, listing)
+        first = seen_files.setdefault(os.path.realpath(path), path)
+        if first is path:
+            files.append(path)
+        else:
+            shown = first.name if first.parent == path.parent else str(first)
+            listing.skipped.append(Skipped(path, f"the same file as {shown}; reviewed once"))
     elif not stat.S_ISDIR(info.st_mode):  # a link to a directory named *.py: Alembic does not list it either
         listing.skipped.append(Skipped(path, _not_a_file(info)))
 
