@@ -104,6 +104,23 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise UsageError(_toml_error(path, text, exc)) from None
 
 
+def tool_table(data: dict[str, Any], name: str, path: Path) -> dict[str, Any] | None:
+    """``[tool.NAME]`` of a parsed pyproject.toml, None when there is none. Anything but a table where one is
+    expected is an error naming the file (Alembic's own message, "Incorrect TOML format", names no file)."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise UsageError(f"{path}: `tool` must be a table, not {_toml_type(tool)}")
+    table = tool.get(name)
+    if table is not None and not isinstance(table, dict):
+        raise UsageError(f"{path}: `tool.{name}` must be a table ([tool.{name}]), not {_toml_type(table)}")
+    return table
+
+
+def _toml_type(value: object) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a float", str: "a string", list: "an array"}
+    return names.get(type(value), f"a {type(value).__name__}")
+
+
 def decode_error(path: Path, data: bytes, exc: UnicodeDecodeError) -> str:
     """``FILE:LINE: not UTF-8 (byte 0xe9 at offset 15)``: where to look with a hex editor, and which line.
     ``data`` is the whole file: ``exc`` may come from a decoder that saw one chunk of it."""
@@ -136,7 +153,7 @@ def find_config(start: Path) -> Path | None:
     start = start.resolve()
     for directory in [start, *start.parents]:
         candidate = directory / "pyproject.toml"
-        if candidate.is_file() and "migsafe" in read_toml(candidate).get("tool", {}):
+        if candidate.is_file() and tool_table(read_toml(candidate), "migsafe", candidate) is not None:
             return candidate
     return None
 
@@ -145,7 +162,7 @@ def load_settings(config_file: Path | None, known_rules: set[str]) -> Settings:
     if config_file is None:
         return Settings()
     data = read_toml(config_file)
-    table = data.get("tool", {}).get("migsafe")
+    table = tool_table(data, "migsafe", config_file)
     if table is None:
         if config_file.name == "pyproject.toml":
             raise UsageError(f"{config_file}: no [tool.migsafe] table")

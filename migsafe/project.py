@@ -134,16 +134,15 @@ def _from_revision_files(files: list[Path]) -> Project:
 
 
 def _from_pyproject(pyproject: Path) -> Project | None:
-    from migsafe.config import read_toml
+    from migsafe.config import read_toml, tool_table
 
-    data = read_toml(pyproject)
-    if "alembic" not in data.get("tool", {}):
+    if tool_table(read_toml(pyproject), "alembic", pyproject) is None:
         return None
     return _from_alembic_config(pyproject, ini=None, toml=pyproject)
 
 
 def _from_ini(ini: Path) -> Project:
-    from migsafe.config import read_toml
+    from migsafe.config import read_toml, tool_table
 
     ini = ini.resolve()
     try:
@@ -152,7 +151,8 @@ def _from_ini(ini: Path) -> Project:
         raise UsageError(f"{ini}: cannot read: {exc.strerror}") from None
     toml = ini.parent / "pyproject.toml"
     if toml.is_file():
-        read_toml(toml)  # Alembic reads it too, and its errors would be reported as the ini's
+        # Alembic reads it too ([tool.alembic]), and its errors would be reported as the ini's.
+        tool_table(read_toml(toml), "alembic", toml)
     return _from_alembic_config(ini, ini=ini, toml=toml if toml.is_file() else None)
 
 

@@ -216,6 +216,15 @@ TOOL_ALEMBIC = b'[tool.alembic]\nscript_location = "%(here)s/migrations"\n'
      "bad.toml:1: invalid TOML: Invalid value (column 14)"),
     ({"alembic.ini": ALEMBIC_INI, "bad.toml": b'pg-version = "\xfe"\n'}, "bad.toml",
      "bad.toml:1: not UTF-8 (byte 0xfe at offset 14)"),
+    # TOML that parses, with something else where a table belongs
+    ({"alembic.ini": ALEMBIC_INI, "pyproject.toml": b'tool = "poetry"\n'}, None,
+     "pyproject.toml: `tool` must be a table, not a string"),
+    ({"alembic.ini": ALEMBIC_INI, "pyproject.toml": b"[tool]\nmigsafe = 1\n"}, None,
+     "pyproject.toml: `tool.migsafe` must be a table ([tool.migsafe]), not an integer"),
+    ({"alembic.ini": ALEMBIC_INI, "pyproject.toml": b'[tool]\nalembic = "alembic.ini"\n'}, None,
+     "pyproject.toml: `tool.alembic` must be a table ([tool.alembic]), not a string"),
+    ({"pyproject.toml": b"[tool]\nalembic = [1]\n"}, None,
+     "pyproject.toml: `tool.alembic` must be a table ([tool.alembic]), not an array"),
     # alembic.ini itself
     ({"alembic.ini": b"[alembic]\n# caf\xe9\nscript_location = %(here)s/migrations\n"}, None,
      "alembic.ini:2: not UTF-8 (byte 0xe9 at offset 15)"),
