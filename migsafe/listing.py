@@ -85,8 +85,9 @@ def list_versions(directories: Iterable[Path], recursive: bool = False) -> Listi
                             files.append(path)  # its real path is unique: no directory is entered twice
                         else:
                             listing.skipped.append(Skipped(path, _not_a_file(entry.stat(follow_symlinks=False))))
-                except OSError as exc:  # the entry vanished or cannot be examined: it may be a revision
-                    listing.unreadable.append(LoadError(message=f"cannot read file: {exc.strerror}", path=path))
+                except OSError as exc:  # it vanished or cannot be examined: a script may be a revision
+                    if script:
+                        listing.unreadable.append(LoadError(message=f"cannot read file: {exc.strerror}", path=path))
             pending.extend(reversed(subdirectories))
     if links:
         seen_files = {os.path.join(real_dirs[p.parent], p.name): p for files in found for p in files}

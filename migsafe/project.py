@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from migsafe.errors import MigsafeError, UsageError
+from migsafe.listing import is_script_name
 
 
 @dataclass
@@ -31,6 +32,14 @@ class Project:
 
 
 def locate(paths: list[Path], cwd: Path) -> Project:
+    try:
+        return _locate(paths, cwd)
+    except OSError as exc:  # a path we may not look at (a directory without search permission): name it
+        where = exc.filename if exc.filename is not None else (paths[0] if paths else cwd)
+        raise UsageError(f"{where}: {exc.strerror or exc}") from None
+
+
+def _locate(paths: list[Path], cwd: Path) -> Project:
     if not paths:
         project = _from_directory(cwd, explicit=False)
         if project is None:
@@ -82,7 +91,7 @@ def _from_directory(directory: Path, explicit: bool) -> Project | None:
         return None
     if (directory / "versions").is_dir() and (directory / "env.py").is_file():
         return _from_versions_dir(directory / "versions")  # an Alembic script directory (env.py is no revision)
-    if any(p.suffix == ".py" and p.name != "__init__.py" for p in directory.iterdir()):
+    if any(is_script_name(p.name) for p in directory.iterdir()):
         return _from_versions_dir(directory)
     if (directory / "versions").is_dir():
         return _from_versions_dir(directory / "versions")

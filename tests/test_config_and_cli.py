@@ -293,3 +293,17 @@ def test_an_alembic_ini_that_cannot_be_read_says_so(tmp_path):
         ini.chmod(0o644)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"migsafe: error: {ini}: cannot read: Permission denied\n"
+
+
+def test_a_path_behind_a_directory_without_permission_is_named(tmp_path):
+    """Looking at the path itself fails (stat: EACCES): it was an internal error."""
+    root = tmp_path / "project"
+    write_history(root / "versions", [USERS_TABLE, DROP])
+    root.chmod(0)
+    try:
+        result = subprocess.run([*without_root_privileges(), sys.executable, "-m", "migsafe", "review",
+                                 "project/versions"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    finally:
+        root.chmod(0o755)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "migsafe: error: project/versions: Permission denied\n"
