@@ -6,6 +6,8 @@ a check off.
 
 from __future__ import annotations
 
+import codecs
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -89,12 +91,61 @@ _KEYS = {"pg-version", "select", "ignore", "severity", "start-after", "fail-on",
 
 def read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: invalid TOML: {exc}") from None
+        data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")  # TOML is UTF-8 by definition; tomllib.load would raise a bare decode error
+    except UnicodeDecodeError as exc:
+        raise UsageError(decode_error(path, data, exc)) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(_toml_error(path, text, exc)) from None
+
+
+def tool_table(data: dict[str, Any], name: str, path: Path) -> dict[str, Any] | None:
+    """``[tool.NAME]`` of a parsed pyproject.toml, None when there is none. Anything but a table where one is
+    expected is an error naming the file (Alembic's own message, "Incorrect TOML format", names no file)."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise UsageError(f"{path}: `tool` must be a table, not {_toml_type(tool)}")
+    table = tool.get(name)
+    if table is not None and not isinstance(table, dict):
+        raise UsageError(f"{path}: `tool.{name}` must be a table ([tool.{name}]), not {_toml_type(table)}")
+    return table
+
+
+def _toml_type(value: object) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a float", str: "a string", list: "an array"}
+    return names.get(type(value), f"a {type(value).__name__}")
+
+
+def decode_error(path: Path, data: bytes, exc: UnicodeDecodeError) -> str:
+    """``FILE:LINE: not UTF-8 (byte 0xe9 at offset 15)``: where to look with a hex editor, and which line.
+    ``data`` is the whole file: ``exc`` may come from a decoder that saw one chunk of it."""
+    try:
+        data.decode(exc.encoding)
+        start = exc.start  # the decoder that failed read the file some other way; trust its offset
+    except UnicodeDecodeError as whole:
+        start = whole.start
+    start = min(start, len(data) - 1)
+    line = data[:start].count(b"\n") + 1
+    encoding = "UTF-8" if codecs.lookup(exc.encoding).name == "utf-8" else exc.encoding
+    return f"{path}:{line}: not {encoding} (byte 0x{data[start]:02x} at offset {start})"
+
+
+_TOML_WHERE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
+
+
+def _toml_error(path: Path, text: str, exc: Exception) -> str:
+    """``FILE:LINE: invalid TOML: MESSAGE (column N)``: tomllib puts the place at the end of its message."""
+    message = str(exc)
+    found = _TOML_WHERE.search(message)
+    if found is None:
+        return f"{path}: invalid TOML: {message}"
+    line, column = (found.group(1), found.group(2)) if found.group(1) else (str(text.count("\n") + 1), None)
+    return f"{path}:{line}: invalid TOML: {message[: found.start()]}" + (f" (column {column})" if column else "")
 
 
 def find_config(start: Path) -> Path | None:
@@ -102,7 +153,7 @@ def find_config(start: Path) -> Path | None:
     start = start.resolve()
     for directory in [start, *start.parents]:
         candidate = directory / "pyproject.toml"
-        if candidate.is_file() and "migsafe" in read_toml(candidate).get("tool", {}):
+        if candidate.is_file() and tool_table(read_toml(candidate), "migsafe", candidate) is not None:
             return candidate
     return None
 
@@ -111,7 +162,7 @@ def load_settings(config_file: Path | None, known_rules: set[str]) -> Settings:
     if config_file is None:
         return Settings()
     data = read_toml(config_file)
-    table = data.get("tool", {}).get("migsafe")
+    table = tool_table(data, "migsafe", config_file)
     if table is None:
         if config_file.name == "pyproject.toml":
             raise UsageError(f"{config_file}: no [tool.migsafe] table")

@@ -13,10 +13,11 @@ from migsafe import config as cfg
 from migsafe.cache import DIRECTORY_NAME, Cache, HistoryCache
 from migsafe.envpy import read_env_py
 from migsafe.errors import UsageError
+from migsafe.listing import list_versions
 from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
 from migsafe.project import Project, locate
 from migsafe.report import Finding, PartialReview, Report
-from migsafe.revisions import History, list_revision_files, load_history
+from migsafe.revisions import History, load_history
 from migsafe.rules import Hit, Rule, RevisionView, all_rules, rules_by_id
 from migsafe.suppression import Suppressions, parse_directives
 
@@ -106,7 +107,8 @@ class Plan:
 def plan(options: ReviewOptions) -> Plan:
     project = locate(options.paths, options.cwd)
     settings = resolve_settings(options, project)
-    paths = list_revision_files(project.versions_dirs, recursive=project.recursive)
+    listing = list_versions(project.versions_dirs, recursive=project.recursive)
+    paths = listing.paths
     if project.only_files:
         paths += [p for p in sorted(project.only_files) if p not in paths]
     cache = Cache.open(cache_directory(options, project, settings)) if options.use_cache else None
@@ -126,6 +128,11 @@ def plan(options: ReviewOptions) -> Plan:
         fail_on=settings.fail_on,
         cwd=options.cwd,
     )
+    report.errors.extend(listing.unreadable)
+    for skipped in listing.skipped:
+        # Named, not resolved: the entry may be a link that cannot be resolved, which reporters would follow.
+        shown = os.path.join(report.display_path(skipped.path.parent), skipped.path.name)
+        report.notes.append(Note(kind="skipped", message=f"{shown}: {skipped.reason}"))
     for error in history.unreadable:
         if project.only_files is None or error.path in project.only_files:
             report.errors.append(error)
@@ -137,7 +144,9 @@ def plan(options: ReviewOptions) -> Plan:
             report.errors.append(problem)
     if not history.files and not report.errors:
         where = ", ".join(str(d) for d in project.versions_dirs)
-        raise UsageError(f"nothing to review: no revision scripts in {where}")
+        left_out = (f" ({len(listing.skipped)} left out; first: {report.notes[0].message})"
+                    if listing.skipped else "")
+        raise UsageError(f"nothing to review: no revision scripts in {where}{left_out}")
     return Plan(project=project, settings=settings, history=history, reported=reported, report=report,
                 shipping=shipping, cache=cache)
 

@@ -9,6 +9,7 @@ reviewer is run from anywhere.
 
 from __future__ import annotations
 
+import configparser
 import importlib.util
 import warnings
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from migsafe.errors import MigsafeError, UsageError
+from migsafe.listing import is_script_name
 
 
 @dataclass
@@ -30,6 +32,14 @@ class Project:
 
 
 def locate(paths: list[Path], cwd: Path) -> Project:
+    try:
+        return _locate(paths, cwd)
+    except OSError as exc:  # a path we may not look at (a directory without search permission): name it
+        where = exc.filename if exc.filename is not None else (paths[0] if paths else cwd)
+        raise UsageError(f"{where}: {exc.strerror or exc}") from None
+
+
+def _locate(paths: list[Path], cwd: Path) -> Project:
     if not paths:
         project = _from_directory(cwd, explicit=False)
         if project is None:
@@ -49,6 +59,8 @@ def locate(paths: list[Path], cwd: Path) -> Project:
     path = paths[0]
     if not path.exists():
         raise UsageError(f"{path}: no such file or directory")
+    if not path.is_file() and not path.is_dir():
+        raise UsageError(f"{path}: not a regular file or directory")
     if path.is_file():
         if path.suffix == ".ini":
             return _from_ini(path)
@@ -79,7 +91,7 @@ def _from_directory(directory: Path, explicit: bool) -> Project | None:
         return None
     if (directory / "versions").is_dir() and (directory / "env.py").is_file():
         return _from_versions_dir(directory / "versions")  # an Alembic script directory (env.py is no revision)
-    if any(p.suffix == ".py" and p.name != "__init__.py" for p in directory.iterdir()):
+    if any(is_script_name(p.name) for p in directory.iterdir()):
         return _from_versions_dir(directory)
     if (directory / "versions").is_dir():
         return _from_versions_dir(directory / "versions")
@@ -114,8 +126,10 @@ def _from_versions_dir(versions: Path) -> Project:
 
 def _from_revision_files(files: list[Path]) -> Project:
     for f in files:
+        if f.is_symlink() and not f.exists():
+            raise UsageError(f"{f}: symbolic link that leads nowhere or loops")
         if not f.is_file():
-            raise UsageError(f"{f}: no such file")
+            raise UsageError(f"{f}: not a regular file" if f.exists() else f"{f}: no such file")
     resolved = {f.resolve() for f in files}
     directories = {f.parent for f in resolved}
     project = _from_versions_dir(next(iter(sorted(directories))))
@@ -129,17 +143,25 @@ def _from_revision_files(files: list[Path]) -> Project:
 
 
 def _from_pyproject(pyproject: Path) -> Project | None:
-    from migsafe.config import read_toml
+    from migsafe.config import read_toml, tool_table
 
-    data = read_toml(pyproject)
-    if "alembic" not in data.get("tool", {}):
+    if tool_table(read_toml(pyproject), "alembic", pyproject) is None:
         return None
     return _from_alembic_config(pyproject, ini=None, toml=pyproject)
 
 
 def _from_ini(ini: Path) -> Project:
+    from migsafe.config import read_toml, tool_table
+
     ini = ini.resolve()
+    try:
+        ini.open("rb").close()  # configparser skips a file it cannot open: "no script_location" would follow
+    except OSError as exc:
+        raise UsageError(f"{ini}: cannot read: {exc.strerror}") from None
     toml = ini.parent / "pyproject.toml"
+    if toml.is_file():
+        # Alembic reads it too ([tool.alembic]), and its errors would be reported as the ini's.
+        tool_table(read_toml(toml), "alembic", toml)
     return _from_alembic_config(ini, ini=ini, toml=toml if toml.is_file() else None)
 
 
@@ -155,8 +177,31 @@ def _from_alembic_config(config_file: Path, ini: Path | None, toml: Path | None)
                                                toml_file=str(toml) if toml else None), config_file, base)
     except MigsafeError:
         raise
-    except Exception as exc:  # configparser and Alembic errors: name the file
-        raise UsageError(f"{config_file}: cannot read Alembic configuration: {exc}") from None
+    except UnicodeDecodeError as exc:  # the ini, read in the locale's encoding (the TOML was checked before)
+        from migsafe.config import decode_error
+
+        raise UsageError(decode_error(config_file, config_file.read_bytes(), exc)) from None
+    except configparser.Error as exc:
+        raise UsageError(_ini_error(config_file, exc)) from None
+    except Exception as exc:  # Alembic's errors: name the file
+        raise UsageError(f"{config_file}: cannot read Alembic configuration: {_first_line(exc)}") from None
+
+
+def _ini_error(ini: Path, exc: configparser.Error) -> str:
+    """One line with the line number: configparser's own messages span several lines and name the file."""
+    if isinstance(exc, configparser.MissingSectionHeaderError):
+        return f"{ini}:{exc.lineno}: invalid ini: no [section] header before {exc.line!r}"
+    if isinstance(exc, configparser.ParsingError) and exc.errors:
+        line, text = exc.errors[0]
+        return f"{ini}:{line}: invalid ini: cannot parse {text}"
+    if isinstance(exc, (configparser.DuplicateSectionError, configparser.DuplicateOptionError)) and exc.lineno:
+        return f"{ini}:{exc.lineno}: invalid ini: {exc.message.partition(']: ')[2] or _first_line(exc)}"
+    return f"{ini}: cannot read Alembic configuration: {_first_line(exc)}"
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _project_from_config(config: Any, config_file: Path, base: Path) -> Project:
@@ -177,7 +222,8 @@ def _project_from_config(config: Any, config_file: Path, base: Path) -> Project:
         versions = [script_dir / "versions"]
     missing = [v for v in versions if not v.is_dir()]
     if missing:
-        raise UsageError(f"{config_file}: versions directory {missing[0]} does not exist")
+        problem = "is not a directory" if missing[0].exists() else "does not exist"
+        raise UsageError(f"{config_file}: versions directory {missing[0]} {problem}")
     # The application is run from the project root: above migrations/ (Flask-Migrate), else beside the ini.
     sys_path = [_resolve_location(p, base) for p in prepend] or ([base.parent.parent, base.parent] if in_script_dir
                                                                  else [base])

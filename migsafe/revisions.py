@@ -11,12 +11,12 @@ what was wrong.
 from __future__ import annotations
 
 import ast
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from migsafe.listing import list_versions
 from migsafe.model import LoadError, RevisionFile
 from migsafe.recording.source import statement_spans
 
@@ -46,21 +46,9 @@ class History:
 
 
 def list_revision_files(directories: Iterable[Path], recursive: bool = False) -> list[Path]:
-    found: list[Path] = []
-    for directory in directories:
-        if not recursive:
-            # os.scandir rather than Path.glob: a 2,000-file directory is listed without a stat per file.
-            try:
-                entries = [e for e in os.scandir(directory) if e.name.endswith(".py") and e.name != "__init__.py"]
-            except OSError:
-                continue
-            found.extend(directory / e.name for e in sorted(entries, key=lambda e: e.name) if e.is_file())
-            continue
-        for path in sorted(directory.glob("**/*.py")):
-            if path.name == "__init__.py" or "__pycache__" in path.parts or not path.is_file():
-                continue
-            found.append(path)
-    return found
+    """The revision scripts of ``directories``; what :func:`migsafe.listing.list_versions` leaves out and why
+    is dropped here (the review reports it)."""
+    return list_versions(directories, recursive).paths
 
 
 def read_header(path: Path, data: bytes | None = None) -> RevisionFile | LoadError | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -111,6 +113,17 @@ def review_history(tmp_path: Path):
         return review_bodies(tmp_path, *bodies, **options)
 
     return run
+
+
+def without_root_privileges() -> list[str]:
+    """A prefix that makes permission bits apply: as root, drop the capabilities that bypass them (the files
+    stay root's, so the interpreter under /root stays reachable)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: permission bits cannot be made to apply")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
 
 
 def history_generator() -> ModuleType:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import USERS_TABLE, write_history
+from conftest import USERS_TABLE, without_root_privileges, write_history
 from migsafe.engine import ReviewOptions, review
 from migsafe.errors import UsageError
 
@@ -193,3 +193,117 @@ def test_configuration_overrides_env_py(tmp_path):
     (root / "pyproject.toml").write_text("[tool.migsafe]\ntransaction-per-migration = true\n")
     report = review(ReviewOptions(paths=[root], cwd=tmp_path))
     assert (report.transaction_model, report.transaction_model_source) == ("per-migration", "[tool.migsafe]")
+
+
+ALEMBIC_INI = b"[alembic]\nscript_location = %(here)s/migrations\n"
+TOOL_ALEMBIC = b'[tool.alembic]\nscript_location = "%(here)s/migrations"\n'
+
+
+@pytest.mark.parametrize("files, config, message", [
+    # pyproject.toml is the Alembic configuration
+    ({"pyproject.toml": b'[tool.alembic]\nscript_location = "%(here)s/migrations\n'}, None,
+     "pyproject.toml:2: invalid TOML: Illegal character '\\n' (column 39)"),
+    ({"pyproject.toml": TOOL_ALEMBIC + b"# caf\xe9\n"}, None, "pyproject.toml:3: not UTF-8 (byte 0xe9 at offset 60)"),
+    # pyproject.toml holds only [tool.migsafe], beside an alembic.ini (Alembic reads it too)
+    ({"alembic.ini": ALEMBIC_INI, "pyproject.toml": b'[tool.migsafe]\nfail-on = "error\n'}, None,
+     "pyproject.toml:2: invalid TOML: Illegal character '\\n' (column 17)"),
+    ({"alembic.ini": ALEMBIC_INI, "pyproject.toml": b'[tool.migsafe]\nfail-on = "\xff"\n'}, None,
+     "pyproject.toml:2: not UTF-8 (byte 0xff at offset 26)"),
+    ({"alembic.ini": ALEMBIC_INI, "pyproject.toml": b"[tool.migsafe]\nselect = [\n"}, None,
+     "pyproject.toml:3: invalid TOML: Invalid value"),
+    # --config FILE
+    ({"alembic.ini": ALEMBIC_INI, "bad.toml": b"pg-version = \n"}, "bad.toml",
+     "bad.toml:1: invalid TOML: Invalid value (column 14)"),
+    ({"alembic.ini": ALEMBIC_INI, "bad.toml": b'pg-version = "\xfe"\n'}, "bad.toml",
+     "bad.toml:1: not UTF-8 (byte 0xfe at offset 14)"),
+    # TOML that parses, with something else where a table belongs
+    ({"alembic.ini": ALEMBIC_INI, "pyproject.toml": b'tool = "poetry"\n'}, None,
+     "pyproject.toml: `tool` must be a table, not a string"),
+    ({"alembic.ini": ALEMBIC_INI, "pyproject.toml": b"[tool]\nmigsafe = 1\n"}, None,
+     "pyproject.toml: `tool.migsafe` must be a table ([tool.migsafe]), not an integer"),
+    ({"alembic.ini": ALEMBIC_INI, "pyproject.toml": b'[tool]\nalembic = "alembic.ini"\n'}, None,
+     "pyproject.toml: `tool.alembic` must be a table ([tool.alembic]), not a string"),
+    ({"pyproject.toml": b"[tool]\nalembic = [1]\n"}, None,
+     "pyproject.toml: `tool.alembic` must be a table ([tool.alembic]), not an array"),
+    # alembic.ini itself
+    ({"alembic.ini": b"[alembic]\n# caf\xe9\nscript_location = %(here)s/migrations\n"}, None,
+     "alembic.ini:2: not UTF-8 (byte 0xe9 at offset 15)"),
+    ({"alembic.ini": b"\x00garbage\n"}, None, "alembic.ini:1: invalid ini: no [section] header before"),
+    ({"alembic.ini": ALEMBIC_INI + b"garbage\n"}, None, "alembic.ini:3: invalid ini: cannot parse 'garbage\\n'"),
+    ({"alembic.ini": ALEMBIC_INI + b"script_location = x\n"}, None,
+     "alembic.ini:3: invalid ini: option 'script_location' in section 'alembic' already exists"),
+])
+def test_a_broken_configuration_file_is_named_with_its_line(tmp_path, files, config, message):
+    root = tmp_path / "project"
+    write_history(root / "migrations" / "versions", [USERS_TABLE, DROP])
+    for name, content in files.items():
+        (root / name).write_bytes(content)
+    options = ReviewOptions(paths=[], cwd=root, config_file=root / config if config else None)
+    with pytest.raises(UsageError) as info:
+        review(options)
+    text = str(info.value)
+    assert text.startswith(f"{root}/{message}") and "\n" not in text, text  # the file that is wrong, its line
+
+
+def test_a_non_utf8_pyproject_is_one_line_and_exit_two(tmp_path):
+    root = tmp_path / "project"
+    write_history(root / "migrations" / "versions", [USERS_TABLE, DROP])
+    (root / "alembic.ini").write_bytes(ALEMBIC_INI)
+    (root / "pyproject.toml").write_bytes(b'[tool.migsafe]\nfail-on = "\xff"\n')
+    result = migsafe("review", cwd=root)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"migsafe: error: {root / 'pyproject.toml'}:2: not UTF-8 (byte 0xff at offset 26)\n"
+
+
+@pytest.mark.parametrize("make, path, message", [
+    (lambda root: os.mkfifo(root / "alembic.ini"), "alembic.ini", "alembic.ini: not a regular file or directory"),
+    (lambda root: os.mkfifo(root / "migrations" / "versions" / "fifo.py"), "migrations/versions/fifo.py",
+     "fifo.py: not a regular file"),
+    (lambda root: (root / "loop.py").symlink_to("loop.py"), "loop.py",
+     "loop.py: symbolic link that leads nowhere or loops"),
+])
+def test_a_path_that_is_no_file_is_a_usage_error(tmp_path, make, path, message):
+    root = tmp_path / "project"
+    write_history(root / "migrations" / "versions", [USERS_TABLE, DROP])
+    make(root)
+    with pytest.raises(UsageError, match=message):
+        review(ReviewOptions(paths=[root / path], cwd=root))
+
+
+def test_a_versions_location_that_is_a_file_says_so(tmp_path):
+    root = tmp_path / "project"
+    (root / "migrations").mkdir(parents=True)
+    (root / "migrations" / "versions").write_text("")
+    (root / "alembic.ini").write_bytes(ALEMBIC_INI)
+    with pytest.raises(UsageError, match=r"alembic.ini: versions directory .*/migrations/versions is not a directory"):
+        review(ReviewOptions(paths=[root], cwd=root))
+
+
+def test_an_alembic_ini_that_cannot_be_read_says_so(tmp_path):
+    """configparser skips a file it cannot open: the error was "no script_location", about a file that has one."""
+    root = tmp_path / "project"
+    write_history(root / "migrations" / "versions", [USERS_TABLE, DROP])
+    ini = root / "alembic.ini"
+    ini.write_bytes(ALEMBIC_INI)
+    ini.chmod(0)
+    try:
+        result = subprocess.run([*without_root_privileges(), sys.executable, "-m", "migsafe", "review", "."],
+                                cwd=root, capture_output=True, text=True, timeout=120)
+    finally:
+        ini.chmod(0o644)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"migsafe: error: {ini}: cannot read: Permission denied\n"
+
+
+def test_a_path_behind_a_directory_without_permission_is_named(tmp_path):
+    """Looking at the path itself fails (stat: EACCES): it was an internal error."""
+    root = tmp_path / "project"
+    write_history(root / "versions", [USERS_TABLE, DROP])
+    root.chmod(0)
+    try:
+        result = subprocess.run([*without_root_privileges(), sys.executable, "-m", "migsafe", "review",
+                                 "project/versions"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    finally:
+        root.chmod(0o755)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "migsafe: error: project/versions: Permission denied\n"

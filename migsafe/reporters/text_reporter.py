@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from itertools import groupby
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
@@ -53,15 +54,22 @@ def print_finding(console: Console, report: Report, f: Finding) -> None:
     console.print(f"    [green]fix:[/green] {escape(f.fix)}")
 
 
+def location(report: Report, path: Path | None, line: int | None) -> str:
+    """``path:line: `` before a message; a directory (one that cannot be listed) has no line."""
+    if path is None:
+        return ""
+    return f"{report.display_path(path)}:{line}: " if line else f"{report.display_path(path)}: "
+
+
 def print_problems(console: Console, report: Report) -> None:
     """Revisions that could not be reviewed, then notes."""
     for error in report.errors:
-        where = f"{report.display_path(error.path)}:{error.line}: " if error.path else ""
+        where = location(report, error.path, error.line)
         console.print(f"{escape(where)}[bold red]{error.kind}[/bold red]{direction(error)}: {escape(error.message)}")
     if report.errors:
         console.print()
     for note in report.notes:
-        where = f"{report.display_path(note.path)}:{note.line}: " if note.path else ""
+        where = location(report, note.path, note.line)
         console.print(f"[dim]{escape(where)}note ({note.kind}): {escape(note.message)}[/dim]")
     if report.notes:
         console.print()
@@ -106,11 +114,11 @@ def render_hook(report: Report, *, color: bool = False) -> str:
     for f in report.findings:
         print_finding(console, report, f)
     for error in report.errors:
-        where = f"{report.display_path(error.path)}:{error.line}: " if error.path else ""
+        where = location(report, error.path, error.line)
         console.print(f"  {escape(where)}[bold red]{error.kind}[/bold red]{direction(error)}: "
                       f"{escape(_first_line(error.message))}")
     for note in report.notes:
-        where = f"{report.display_path(note.path)}:{note.line}: " if note.path else ""
+        where = location(report, note.path, note.line)
         console.print(f"  [dim]{escape(where)}note ({note.kind}): {escape(_first_line(note.message))}[/dim]")
     if report.findings or report.errors:
         console.print(f"[dim]advisory only: Alembic ignores this hook's result and the file is left as written; "
