@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, TextIO
 
 import typer
 
@@ -35,10 +35,32 @@ def main(
     """Safety reviewer for Alembic migrations on PostgreSQL."""
 
 
-def _use_color(no_color: bool) -> bool:
+def _use_color(no_color: bool, out: TextIO) -> bool:
     if no_color or os.environ.get("NO_COLOR"):
         return False
-    return sys.stdout.isatty()
+    return out.isatty()
+
+
+def _claim_stdout() -> TextIO:
+    """The report's own stream. Descriptor 1 and ``sys.stdout`` then lead to /dev/null: whatever revision code
+    writes there, from a thread, a child process or a C extension, while or after it runs, never mixes with
+    the report. (Under a test runner's capture, where ``sys.stdout`` is not descriptor 1, it is returned as
+    it is.)"""
+    stream = sys.stdout
+    try:
+        if stream.fileno() != 1:
+            return stream
+        stream.flush()
+        saved = os.dup(1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError, AttributeError):
+        return stream
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    os.set_inheritable(saved, False)
+    out = os.fdopen(saved, "w", encoding=getattr(stream, "encoding", None) or "utf-8", errors="replace")
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the life of the process
+    return out
 
 
 @app.command()
@@ -102,6 +124,7 @@ def review(
         _fail("--baseline and --no-baseline contradict each other")
     if cache_dir is not None and no_cache:
         _fail("--cache-dir and --no-cache contradict each other")
+    out = _claim_stdout()
     report = _guard(lambda: run_review(options))
     for fmt, target in targets:
         try:
@@ -111,9 +134,11 @@ def review(
     if hook:
         from migsafe.reporters.text_reporter import render_hook
 
-        sys.stdout.write(render_hook(report, color=_use_color(no_color)))
+        out.write(render_hook(report, color=_use_color(no_color, out)))
+        out.flush()
         _leave(report.exit_code())
-    sys.stdout.write(renderer(output_format)(report, color=_use_color(no_color)))
+    out.write(renderer(output_format)(report, color=_use_color(no_color, out)))
+    out.flush()
     _leave(report.exit_code())
 
 
@@ -178,10 +203,12 @@ def replay(
     options = ReplayOptions(paths=list(paths or []), config_file=config, pg_version=pg_version, fail_on=fail_on,
                             since=since, database_url=database_url, pg_bin=pg_bin, rows=rows,
                             changed_since=changed_since, strict_imports=strict_imports)
+    out = _claim_stdout()
     result = _guard(lambda: run_replay(options, progress=_progress()))
     module = __import__(f"migsafe.reporters.replay_{'text' if output_format == 'text' else output_format}",
                         fromlist=["render"])
-    sys.stdout.write(module.render(result, color=_use_color(no_color)))
+    out.write(module.render(result, color=_use_color(no_color, out)))
+    out.flush()
     raise typer.Exit(result.exit_code())
 
 

@@ -65,8 +65,9 @@ def review(options: ReviewOptions) -> Report:
     if not available():
         return engine.review(options)
     refused: dict[str, str] = {}
+    said: set[str] = set()  # stderr text of earlier workers: a restart does not say it again
     while True:
-        outcome = _run_worker(options, refused)
+        outcome = _run_worker(options, refused, said)
         if isinstance(outcome, Report):
             return outcome
         if outcome.key in refused:  # refused runs never start again: a second refusal is migsafe's own bug
@@ -87,7 +88,7 @@ class _Run:
     limit: float
 
 
-def _run_worker(options: ReviewOptions, refused: dict[str, str]) -> "Report | _Refusal":
+def _run_worker(options: ReviewOptions, refused: dict[str, str], said: set[str]) -> "Report | _Refusal":
     results = tempfile.TemporaryFile(prefix="migsafe-report-")
     read_end, write_end = os.pipe()
     previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
@@ -115,7 +116,7 @@ def _run_worker(options: ReviewOptions, refused: dict[str, str]) -> "Report | _R
         os.setpgid(pid, pid)  # also done by the worker: whichever runs first
     except OSError:
         pass
-    supervisor = _Supervisor(pid, read_end, results)
+    supervisor = _Supervisor(pid, read_end, results, said)
     try:
         return supervisor.run()
     finally:
@@ -163,8 +164,11 @@ def _work(options: ReviewOptions, refused: dict[str, str], fd: int, results: Bin
 
 
 class _Supervisor:
-    def __init__(self, pid: int, fd: int, results: BinaryIO) -> None:
+    def __init__(self, pid: int, fd: int, results: BinaryIO, said: set[str]) -> None:
         self.pid = pid
+        self.said = said  # stderr lines passed on, by this worker and the ones before it
+        self.said_before = frozenset(said)
+        self.unfinished = ""  # the last stderr line, until its end arrives
         self.fd = fd
         self.results = results
         self.running: dict[int, _Run] = {}  # recording process -> the run it announced
@@ -223,7 +227,11 @@ class _Supervisor:
         elif kind == b"E":
             self.running.pop(sender, None)
         elif kind == b"S":
-            sys.stderr.write(payload.decode("utf-8", "replace"))
+            *lines, self.unfinished = (self.unfinished + payload.decode("utf-8", "replace")).split("\n")
+            for line in lines:
+                if line not in self.said_before:
+                    sys.stderr.write(line + "\n")
+                self.said.add(line)
         elif kind == b"R" and sender == self.pid:
             self.results.seek(0)
             outcome = pickle.loads(self.results.read(_LENGTH.unpack(payload)[0]))
@@ -310,6 +318,9 @@ class _Supervisor:
             except ChildProcessError:
                 pass
         self._reap()
+        if self.unfinished:
+            sys.stderr.write(self.unfinished)
+            self.unfinished = ""
 
 
 def _alive(pid: int) -> bool:

@@ -201,3 +201,23 @@ def test_revisions_reviewed_with_stand_ins_replay_with_the_same_stand_ins(tmp_pa
     result = _replay(tmp_path / "versions", tmp_path, select=["index-not-concurrent"])
     assert [(f.rule, f.replay_status) for f in result.report.findings] == [("index-not-concurrent", "confirmed")]
     assert [r.revision for r in result.report.partial] == ["r2"]
+
+
+def test_stdout_carries_only_the_replay_report_whatever_revisions_write(tmp_path):
+    """A thread a revision starts goes on writing to descriptor 1 and sys.stdout after replay ran it: the
+    JSON report on stdout stays exactly the report."""
+    noisy = '''
+import os, threading, time
+def noise():
+    while True:
+        os.write(1, b"thread noise\\n")
+        print("printed noise", flush=True)
+        time.sleep(0.001)
+threading.Thread(target=noise, daemon=True).start()
+op.add_column("users", sa.Column("nickname", sa.Text()))
+'''
+    write_history(tmp_path / "versions", [USERS_TABLE, noisy])
+    result = _migsafe("replay", "versions", "--rows", "10", "--format", "json", cwd=tmp_path)
+    assert "noise" not in result.stdout
+    assert [s["sql"] for s in json.loads(result.stdout)["statements"]
+            if "nickname" in s["sql"]] == ["ALTER TABLE users ADD COLUMN nickname TEXT"]
