@@ -108,7 +108,10 @@ def plan(options: ReviewOptions) -> Plan:
     paths = list_revision_files(project.versions_dirs, recursive=project.recursive)
     if project.only_files:
         paths += [p for p in sorted(project.only_files) if p not in paths]
-    cache = Cache.open(cache_directory(options, project, settings)) if options.use_cache else None
+    cache = None
+    if options.use_cache:
+        cache = Cache.open(cache_directory(options, project, settings),
+                           protected=[project.root, *project.versions_dirs])
     history_cache = HistoryCache(cache) if cache is not None else None
     history = load_history(paths, history_cache)
     if history_cache is not None:
