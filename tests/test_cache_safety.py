@@ -235,7 +235,7 @@ def test_a_planted_entry_read_lazily_after_a_snapshot_is_not_unpickled(tmp_path,
     expected = reviewed(root, tmp_path, use_cache=False)
     expected_one = reviewed(head, tmp_path, use_cache=False)
     assert reviewed(root, tmp_path, cache_dir=cache) == expected
-    payload = pickle.dumps(_Payload(marker))
+    payload = os.urandom(cache_key.TAG_SIZE) + pickle.dumps(_Payload(marker))
     for path in (cache / _TOOL_KEY).glob("revisions/*.pickle"):
         path.write_bytes(payload)
     capsys.readouterr()
