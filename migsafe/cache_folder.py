@@ -62,22 +62,20 @@ def check(root: Path, protected: Iterable[Path] = ()) -> Folder:
             raise Refused(f"it holds the project's {path.name}")
     created = False
     try:
-        info = os.lstat(root)
-    except FileNotFoundError:
         try:
+            info = os.lstat(root)
+        except FileNotFoundError:
             root.parent.mkdir(parents=True, exist_ok=True)
-            root.mkdir(mode=0o700)
-            created = True
-        except FileExistsError:
-            pass  # a concurrent run made it: check it like any other
-        except OSError as exc:
-            raise Refused(f"it cannot be created: {exc.strerror or exc}") from None
-        info = os.lstat(root)
+            try:
+                root.mkdir(mode=0o700)
+                created = True
+            except FileExistsError:
+                pass  # a concurrent run made it: check it like any other
+            info = os.lstat(root)
     except OSError as exc:
-        raise Refused(f"it cannot be read: {exc.strerror or exc}") from None
-    me = os.geteuid()
+        raise Refused(f"it cannot be created: {exc.strerror or exc}") from None
     if stat.S_ISLNK(info.st_mode):
-        if info.st_uid != me:
+        if not owned(info):
             raise Refused(f"it is a symbolic link owned by another user (uid {info.st_uid})")
         try:
             info = os.stat(root)
@@ -85,9 +83,9 @@ def check(root: Path, protected: Iterable[Path] = ()) -> Folder:
             raise Refused(f"it is a symbolic link to nothing usable: {exc.strerror or exc}") from None
     if not stat.S_ISDIR(info.st_mode):
         raise Refused("it is not a directory")
-    if info.st_uid != me:
+    if not owned(info):
         raise Refused(f"it belongs to another user (uid {info.st_uid}); use a folder of your own")
-    if info.st_mode & 0o022:
+    if others_can_write(info):
         raise Refused(f"other users can write to it (mode {stat.S_IMODE(info.st_mode):o}); chmod go-w it")
     folder = Folder(root, created)
     try:
@@ -109,6 +107,16 @@ def check(root: Path, protected: Iterable[Path] = ()) -> Folder:
             continue
         raise Refused(f"it holds {entry.name!r}, which migsafe did not write (use an empty or new folder)")
     return folder
+
+
+def owned(info: os.stat_result) -> bool:
+    """Whether this user owns the file (always, where the system has no user ids: Windows)."""
+    return not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
+
+
+def others_can_write(info: os.stat_result) -> bool:
+    """Group- or world-writable (never on Windows, whose permissions are not mode bits)."""
+    return hasattr(os, "geteuid") and bool(info.st_mode & 0o022)
 
 
 def _is_marker(path: str, name: str) -> bool:
@@ -134,7 +142,7 @@ def private_directory(path: Path) -> None:
     except FileExistsError:
         pass
     info = os.lstat(path)
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+    if not stat.S_ISDIR(info.st_mode) or not owned(info):
         raise OSError(f"{path} is not a directory of this user")
 
 

@@ -19,6 +19,8 @@ import secrets
 import stat
 from pathlib import Path
 
+from migsafe.cache_folder import others_can_write, owned
+
 KEY_ENVIRONMENT = "MIGSAFE_CACHE_KEY"
 TAG_SIZE = 32  # bytes of HMAC-SHA256 before every entry
 _MINIMUM_SECRET = 16  # characters of $MIGSAFE_CACHE_KEY: shorter ones can be guessed
@@ -93,9 +95,9 @@ def _private_directory(home: Path) -> None:
         raise KeyUnavailable(f"cannot create the cache key directory {home}: {exc.strerror or exc}") from None
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
         raise KeyUnavailable(f"the cache key directory {home} is not a directory (a symbolic link?)")
-    if info.st_uid != os.geteuid():
+    if not owned(info):
         raise KeyUnavailable(f"the cache key directory {home} belongs to another user (uid {info.st_uid})")
-    if info.st_mode & 0o022:
+    if others_can_write(info):
         raise KeyUnavailable(f"the cache key directory {home} is writable by other users (chmod 700 it)")
 
 
@@ -110,9 +112,9 @@ def _read_key(path: Path) -> bytes:
         info = os.fstat(stream.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise KeyUnavailable(f"the cache key {path} is not a regular file")
-        if info.st_uid != os.geteuid():
+        if not owned(info):
             raise KeyUnavailable(f"the cache key {path} belongs to another user (uid {info.st_uid})")
-        if info.st_mode & 0o077:
+        if hasattr(os, "geteuid") and info.st_mode & 0o077:
             raise KeyUnavailable(f"the cache key {path} can be read by other users (chmod 600 it)")
         text = stream.read(200).strip()
     try:

@@ -40,7 +40,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def reviewed(path: Path, cwd: Path, **options: object) -> str:
-    return renderer("json")(review(ReviewOptions(paths=[path], cwd=cwd, **options)), color=False)  # type: ignore[arg-type]
+    report = review(ReviewOptions(paths=[path], cwd=cwd, **options))  # type: ignore[arg-type]
+    return renderer("json")(report, color=False)
 
 
 def migsafe(cwd: Path, *args: str, **environment: str) -> subprocess.CompletedProcess[str]:
