@@ -115,7 +115,7 @@ class Cache:
     def __init__(self, directory: Path, key: bytes) -> None:
         self.directory = directory
         self._key = key
-        self._distrusted = False
+        self.distrusted = False  # said so on stderr already (once per review)
         self._pending: queue.Queue[tuple[str, bytes] | None] | None = None
         self._writer: threading.Thread | None = None
 
@@ -157,8 +157,8 @@ class Cache:
             return None
         data = verify(self._key, name, signed)
         if data is None:
-            if not self._distrusted:
-                self._distrusted = True
+            if not self.distrusted:
+                self.distrusted = True
                 _warn(f"ignoring cache files in {self.directory} that this user's migsafe did not write "
                       f"(not signed with its key, e.g. {name}); recording them again")
             try:

@@ -173,7 +173,10 @@ def review(options: ReviewOptions, work: Plan | None = None) -> Report:
             # A cached recording became unreadable after the run chose it: forget it, and review again (it
             # and the revisions after it are recorded anew).
             damage.repair()
-            return _review(options, plan(options))
+            again = plan(options)
+            if again.cache is not None and work.cache is not None:
+                again.cache.distrusted |= work.cache.distrusted  # one line on stderr per review
+            return _review(options, again)
 
 
 def _review(options: ReviewOptions, work: Plan) -> Report:
