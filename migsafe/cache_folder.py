@@ -66,6 +66,7 @@ def check(root: Path, protected: Iterable[Path] = ()) -> Folder:
             info = os.lstat(root)
         except FileNotFoundError:
             root.parent.mkdir(parents=True, exist_ok=True)
+            _check_parent(Path(os.path.realpath(root.parent)))  # before anything is created in it
             try:
                 root.mkdir(mode=0o700)
                 created = True
@@ -87,6 +88,7 @@ def check(root: Path, protected: Iterable[Path] = ()) -> Folder:
         raise Refused(f"it belongs to another user (uid {info.st_uid}); use a folder of your own")
     if others_can_write(info):
         raise Refused(f"other users can write to it (mode {stat.S_IMODE(info.st_mode):o}); chmod go-w it")
+    _check_parent(Path(os.path.realpath(root)).parent)
     folder = Folder(root, created)
     try:
         entries = list(os.scandir(root))
@@ -107,6 +109,20 @@ def check(root: Path, protected: Iterable[Path] = ()) -> Folder:
             continue
         raise Refused(f"it holds {entry.name!r}, which migsafe did not write (use an empty or new folder)")
     return folder
+
+
+def _check_parent(parent: Path) -> None:
+    """Whoever may rename entries in the folder's parent can swap the folder for a link after it was
+    checked: the parent must be this user's or root's, and others may write to it only if it is sticky
+    (``/tmp``), where they cannot rename what is not theirs."""
+    try:
+        info = os.stat(parent)
+    except OSError as exc:
+        raise Refused(f"its parent folder cannot be read: {exc.strerror or exc}") from None
+    if not owned(info) and info.st_uid != 0:
+        raise Refused(f"its parent folder {parent} belongs to another user (uid {info.st_uid})")
+    if others_can_write(info) and not info.st_mode & stat.S_ISVTX:
+        raise Refused(f"other users can write to its parent folder {parent} (and it is not sticky)")
 
 
 def owned(info: os.stat_result) -> bool:

@@ -182,6 +182,29 @@ def test_a_folder_or_link_owned_by_another_user_is_refused(tmp_path, capsys):
     assert reviewed(root, tmp_path, cache_dir=link) == expected
     one_line(capsys.readouterr().err, link, "a symbolic link owned by another user")
     assert list(mine.iterdir()) == []
+    # A folder of mine in a folder of theirs: they could swap it for a link once it was checked.
+    theirs = tmp_path / "their-parent"
+    theirs.mkdir(mode=0o755)
+    (theirs / "cache").mkdir(mode=0o700)
+    os.chown(theirs, nobody, -1)
+    assert reviewed(root, tmp_path, cache_dir=theirs / "cache") == expected
+    one_line(capsys.readouterr().err, theirs / "cache", f"its parent folder {theirs} belongs to another user")
+    assert list((theirs / "cache").iterdir()) == []
+
+
+def test_a_folder_in_a_folder_others_can_write_needs_a_sticky_parent(tmp_path, capsys):
+    root = project(tmp_path)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    expected = reviewed(root, tmp_path, use_cache=False)
+    capsys.readouterr()
+    assert reviewed(root, tmp_path, cache_dir=shared / "cache") == expected
+    one_line(capsys.readouterr().err, shared / "cache", "(and it is not sticky)")
+    assert list(shared.iterdir()) == []
+    shared.chmod(0o1777)  # like /tmp: others cannot rename what is not theirs
+    assert reviewed(root, tmp_path, cache_dir=shared / "cache") == expected
+    assert capsys.readouterr().err == "" and (shared / "cache" / _TOOL_KEY).is_dir()
 
 
 # -- what is in the entries --------------------------------------------------------------------------------------
