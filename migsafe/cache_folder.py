@@ -12,6 +12,7 @@ and temporary files of runs that are gone. Nothing here follows a symbolic link.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -121,8 +122,25 @@ def _check_parent(parent: Path) -> None:
         raise Refused(f"its parent folder cannot be read: {exc.strerror or exc}") from None
     if not owned(info) and info.st_uid != 0:
         raise Refused(f"its parent folder {parent} belongs to another user (uid {info.st_uid})")
-    if others_can_write(info) and not info.st_mode & stat.S_ISVTX:
+    if info.st_mode & stat.S_ISVTX or not others_can_write(info):
+        return
+    if info.st_mode & 0o002 or not _private_group(info.st_gid):
         raise Refused(f"other users can write to its parent folder {parent} (and it is not sticky)")
+
+
+@functools.lru_cache(maxsize=None)
+def _private_group(gid: int) -> bool:
+    """Whether ``gid`` is this user's own group (named after them, no other member): with umask 002, the
+    default on many Linux systems, a project's folders are group-writable by that group alone."""
+    import grp
+    import pwd
+
+    try:
+        group = grp.getgrgid(gid)
+        user = pwd.getpwuid(os.geteuid()).pw_name
+    except (KeyError, OSError):
+        return False
+    return group.gr_name == user and set(group.gr_mem) <= {user}
 
 
 def owned(info: os.stat_result) -> bool:

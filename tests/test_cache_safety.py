@@ -5,9 +5,11 @@ runs, and its report is the one ``--no-cache`` gives."""
 
 from __future__ import annotations
 
+import grp
 import os
 import pickle
 import pwd
+import shutil
 import subprocess
 import sys
 import time
@@ -154,6 +156,7 @@ def test_a_folder_others_can_write_is_refused(tmp_path, capsys):
     root = project(tmp_path)
     folder = tmp_path / "shared"
     folder.mkdir()
+    os.chown(folder, -1, _shared_group())
     folder.chmod(0o770)
     expected = reviewed(root, tmp_path, use_cache=False)
     capsys.readouterr()
@@ -196,15 +199,36 @@ def test_a_folder_in_a_folder_others_can_write_needs_a_sticky_parent(tmp_path, c
     root = project(tmp_path)
     shared = tmp_path / "shared"
     shared.mkdir()
-    shared.chmod(0o777)
     expected = reviewed(root, tmp_path, use_cache=False)
     capsys.readouterr()
-    assert reviewed(root, tmp_path, cache_dir=shared / "cache") == expected
-    one_line(capsys.readouterr().err, shared / "cache", "(and it is not sticky)")
-    assert list(shared.iterdir()) == []
+    for mode, group in ((0o777, -1), (0o770, _shared_group())):
+        os.chown(shared, -1, group)
+        shared.chmod(mode)
+        assert reviewed(root, tmp_path, cache_dir=shared / "cache") == expected
+        one_line(capsys.readouterr().err, shared / "cache", "(and it is not sticky)")
+        assert list(shared.iterdir()) == []
+    os.chown(shared, -1, os.getegid())
+    if grp.getgrgid(os.getegid()).gr_name == pwd.getpwuid(os.geteuid()).pw_name:
+        # Group-writable by the user's own group (umask 002): nobody else can write to it.
+        assert reviewed(root, tmp_path, cache_dir=shared / "cache") == expected
+        assert capsys.readouterr().err == ""
+    shutil.rmtree(shared / "cache", ignore_errors=True)
     shared.chmod(0o1777)  # like /tmp: others cannot rename what is not theirs
     assert reviewed(root, tmp_path, cache_dir=shared / "cache") == expected
     assert capsys.readouterr().err == "" and (shared / "cache" / _TOOL_KEY).is_dir()
+
+
+def _shared_group() -> int:
+    """A group that is not the user's own (what a group-writable folder shares with others)."""
+    mine = pwd.getpwuid(os.geteuid()).pw_name
+    for name in ("users", "nogroup", "staff", "daemon"):
+        try:
+            group = grp.getgrnam(name)
+        except KeyError:
+            continue
+        if name != mine and (os.geteuid() == 0 or group.gr_gid in os.getgroups()):
+            return group.gr_gid
+    pytest.skip("no shared group to chown to")
 
 
 # -- what is in the entries --------------------------------------------------------------------------------------
