@@ -354,6 +354,10 @@ def test_an_unusable_key_home_means_no_cache(tmp_path, capsys, monkeypatch):
     (home / "migsafe" / "key").chmod(0o644)
     assert reviewed(root, tmp_path, cache_dir=Path("cache")) == expected
     one_line(capsys.readouterr().err, tmp_path / "cache", "can be read by other users")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(target / "below-a-file"))  # a key home that cannot be created
+    assert reviewed(root, tmp_path, cache_dir=Path("cache")) == expected
+    one_line(capsys.readouterr().err, tmp_path / "cache", "cannot create the cache key directory")
+    assert not (tmp_path / "cache").exists()
 
 
 # -- temporary files ------------------------------------------------------------------------------------------
