@@ -273,6 +273,20 @@ def test_a_planted_file_is_never_unpickled(tmp_path, capsys, signed_like):
     assert not marker.exists() and capsys.readouterr().err == ""
 
 
+def test_a_planted_file_is_not_unpickled_by_baseline(tmp_path):
+    """`migsafe baseline` (and `replay`) plan through the same cache: a warm run that executes no revision."""
+    root = project(tmp_path)
+    marker = tmp_path / "pwned"
+    first = migsafe(tmp_path, "baseline", str(root), "-o", str(tmp_path / "first.json"))
+    assert first.returncode == 0, first.stderr
+    [default] = [path for path in (root / "migrations" / ".migsafe_cache").iterdir() if path.is_dir()]
+    _plant(default, marker, signed_like=True)
+    done = migsafe(tmp_path, "baseline", str(root), "-o", str(tmp_path / "second.json"))
+    assert done.returncode == 0 and not marker.exists()
+    one_line(done.stderr, default, "that this user's migsafe did not write")
+    assert (tmp_path / "second.json").read_text() == (tmp_path / "first.json").read_text()
+
+
 def test_a_planted_entry_read_lazily_after_a_snapshot_is_not_unpickled(tmp_path, capsys):
     """A warm one-file review takes the history from a snapshot and reads an entry's recording only when a
     rule asks: that late read is checked too."""
