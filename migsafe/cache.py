@@ -2,9 +2,10 @@
 history where one file changed runs that one file, not the whole history.
 
 Layout: ``.migsafe_cache/`` beside the versions directory (or ``--cache-dir``), holding its own ``.gitignore``
-and a ``CACHEDIR.TAG``, then one directory per *tool key* (format, migsafe's own source, Python, Alembic,
-SQLAlchemy and pglast versions): upgrading any of them starts a new directory, and directories left unused
-for a week are removed. Inside it:
+and a ``CACHEDIR.TAG`` when migsafe created it, then one directory per *tool key* (format, migsafe's own
+source, Python, Alembic, SQLAlchemy and pglast versions): upgrading any of them starts a new directory, and
+directories left unused for a week are removed. Which folders may be used, and what may be removed from
+them, is :mod:`migsafe.cache_folder`'s job. Inside a tool-key directory:
 
 * ``history.pickle``: revision headers by file content hash, and the last few upgrade orders by graph, so
   that a warm run neither parses 2,000 files nor asks Alembic to order them again;
@@ -28,8 +29,9 @@ cannot be read, or that belongs to another key or format, is ignored and rebuilt
 
 Why pickle and not JSON: the recording is a graph of migsafe's own dataclasses, pglast nodes and immutable
 schema values shared between statements; pickle keeps that sharing and loads a 2,000-revision summary in tens
-of milliseconds. The cache directory is written by migsafe for the user who runs it (and ignored by git);
-reading it runs no code a revision script could not already run during a review.
+of milliseconds. Unpickling runs whatever code the bytes name, so every file starts with an HMAC-SHA256 tag
+made with the user's key (:mod:`migsafe.cache_key`), checked over the whole file before any of it is
+unpickled: :meth:`Cache.read` is the only way bytes come out of the cache.
 """
 
 from __future__ import annotations
@@ -40,26 +42,21 @@ import io
 import os
 import pickle
 import queue
-import shutil
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping
 
+from migsafe import cache_folder
+from migsafe.cache_key import KeyUnavailable, load_key, sign, verify
 from migsafe.model import LoadError, RecordedRevision, RevisionFile
 
-FORMAT = 3
+FORMAT = 4
 DIRECTORY_NAME = ".migsafe_cache"
-_STALE_SECONDS = 7 * 24 * 3600  # tool-key directories unused this long are removed
 _KEPT_ORDERS = 8
 _LAZY = ("statements", "operations", "notes", "source_lines", "downgrade_actions", "stub_calls")
-_GITIGNORE = "# Created by migsafe: a cache of recorded revisions, safe to delete.\n*\n"
-_CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
-                 "# This file is a cache directory tag created by migsafe.\n"
-                 "# For information about cache directory tags see https://bford.info/cachedir/\n")
 
 
 def digest(*parts: object) -> str:
@@ -109,39 +106,66 @@ class Cache:
     """One tool-key directory of the cache. Every failure to read or write is treated as a miss: a cache must
     never make a review fail.
 
-    Writes go through one background thread: creating and renaming 2,000 small files costs about a second of
-    system calls on a cold review, which the thread overlaps with recording (the calls release the GIL).
-    :meth:`flush` waits for them."""
+    Every file is signed with the user's key (see :mod:`migsafe.cache_key`) and read back only when the
+    signature holds, so nothing this user's migsafe did not write is ever unpickled. Writes go through one
+    background thread: creating and renaming 2,000 small files costs about a second of system calls on a cold
+    review, which the thread overlaps with recording (the calls release the GIL). :meth:`flush` waits for
+    them."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, key: bytes) -> None:
         self.directory = directory
-        self._pending: queue.Queue[tuple[Path, bytes] | None] | None = None
+        self._key = key
+        self.distrusted = False  # said so on stderr already (once per review)
+        self._pending: queue.Queue[tuple[str, bytes] | None] | None = None
         self._writer: threading.Thread | None = None
 
     @classmethod
-    def open(cls, root: Path) -> "Cache | None":
-        """The cache under ``root`` (created with its .gitignore); None, with a warning on stderr, when it
-        cannot be created (a read-only checkout): the review then runs without it."""
+    def open(cls, root: Path, protected: Iterable[Path] = ()) -> "Cache | None":
+        """The cache under ``root``; None, with one line on stderr, when it may not or cannot be used (see
+        :mod:`migsafe.cache_folder`; ``protected``: the project's root and versions directories): the review
+        then runs without it."""
         try:
-            root.mkdir(parents=True, exist_ok=True)
-            for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
-                if not (root / name).exists():
-                    _write_atomic(root / name, text.encode())
-            directory = root / tool_key()
-            for folder in ("revisions", "snapshots"):
-                (directory / folder).mkdir(parents=True, exist_ok=True)
+            key = load_key()
+            folder = cache_folder.check(root, protected)
+            cache_folder.write_markers(folder)
+            name = tool_key()
+            directory = root / name
+            cache_folder.private_directory(directory)
+            for sub in ("revisions", "snapshots"):
+                cache_folder.private_directory(directory / sub)
             os.utime(directory)
-        except OSError as exc:
-            print(f"migsafe: not using the cache at {root}: {exc.strerror or exc}", file=sys.stderr)
+        except (KeyUnavailable, cache_folder.Refused) as exc:
+            _warn(f"not using the cache at {root}: {exc}")
             return None
-        _remove_stale(root, keep=directory)
-        return cls(directory)
+        except OSError as exc:
+            _warn(f"not using the cache at {root}: {exc.strerror or exc}")
+            return None
+        cache_folder.remove_abandoned(root, folder.temporary)
+        cache_folder.remove_stale(folder, keep=name)
+        try:
+            cache_folder.remove_abandoned(directory, os.listdir(directory))
+        except OSError:
+            pass
+        return cls(directory, key)
 
     def read(self, name: str) -> bytes | None:
+        """The bytes of ``name``, when this user's migsafe wrote them (their signature holds); else None. A
+        file it did not write is removed (it is written again once recorded), with one line on stderr."""
         try:
-            return (self.directory / name).read_bytes()
+            signed = cache_folder.read(self.directory / name)
         except OSError:
             return None
+        data = verify(self._key, name, signed)
+        if data is None:
+            if not self.distrusted:
+                self.distrusted = True
+                _warn(f"ignoring cache files in {self.directory} that this user's migsafe did not write "
+                      f"(not signed with its key, e.g. {name}); recording them again")
+            try:
+                os.unlink(self.directory / name)
+            except OSError:
+                pass
+        return data
 
     def write(self, name: str, data: bytes) -> None:
         if self._writer is None:
@@ -149,7 +173,7 @@ class Cache:
             self._writer = threading.Thread(target=self._write_pending, name="migsafe-cache-writer", daemon=True)
             self._writer.start()
         assert self._pending is not None
-        self._pending.put((self.directory / name, data))
+        self._pending.put((name, data))
 
     def exists(self, name: str) -> bool:
         return (self.directory / name).exists()
@@ -164,40 +188,15 @@ class Cache:
     def _write_pending(self) -> None:
         assert self._pending is not None
         while (item := self._pending.get()) is not None:
+            name, data = item
             try:
-                _write_atomic(*item)
+                cache_folder.write_atomic(self.directory / name, sign(self._key, name, data), data)
             except OSError:
                 pass  # a full disk or a removed directory: the next run records again
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a name no other process uses (pid and thread), then rename into place: readers see the old
-    file or the new one, never half of one."""
-    temporary = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
-    try:
-        with open(temporary, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
-
-
-def _remove_stale(root: Path, keep: Path) -> None:
-    now = time.time()
-    try:
-        children = list(root.iterdir())
-    except OSError:
-        return
-    for child in children:
-        try:
-            if child != keep and child.is_dir() and now - child.stat().st_mtime > _STALE_SECONDS:
-                shutil.rmtree(child, ignore_errors=True)
-        except OSError:
-            continue
+def _warn(message: str) -> None:
+    print(f"migsafe: {message}", file=sys.stderr)
 
 
 # -- revision headers and upgrade order -------------------------------------------------------------------------

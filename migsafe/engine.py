@@ -111,7 +111,10 @@ def plan(options: ReviewOptions) -> Plan:
     paths = listing.paths
     if project.only_files:
         paths += [p for p in sorted(project.only_files) if p not in paths]
-    cache = Cache.open(cache_directory(options, project, settings)) if options.use_cache else None
+    cache = None
+    if options.use_cache:
+        cache = Cache.open(cache_directory(options, project, settings),
+                           protected=[project.root, *project.versions_dirs])
     history_cache = HistoryCache(cache) if cache is not None else None
     history = load_history(paths, history_cache)
     if history_cache is not None:
@@ -180,7 +183,10 @@ def review(options: ReviewOptions, work: Plan | None = None) -> Report:
             # A cached recording became unreadable after the run chose it: forget it, and review again (it
             # and the revisions after it are recorded anew).
             damage.repair()
-            return _review(options, plan(options))
+            again = plan(options)
+            if again.cache is not None and work.cache is not None:
+                again.cache.distrusted |= work.cache.distrusted  # one line on stderr per review
+            return _review(options, again)
 
 
 def _review(options: ReviewOptions, work: Plan) -> Report:

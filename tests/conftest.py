@@ -19,16 +19,24 @@ from migsafe.report import Report
 @pytest.fixture(autouse=True, scope="session")
 def _cache_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterable[None]:
     """Reviews of sample_migrations/ (in process and in subprocesses) would otherwise leave their cache in the
-    source tree. tests/test_cache.py checks the default location itself."""
+    source tree, and the key that signs cache entries in the real home (~/.cache/migsafe/key).
+    tests/test_cache.py checks the default location itself."""
     import os
 
-    previous = os.environ.get("MIGSAFE_CACHE_DIR")
-    os.environ["MIGSAFE_CACHE_DIR"] = str(tmp_path_factory.mktemp("migsafe-cache"))
+    changed = {"MIGSAFE_CACHE_DIR": str(tmp_path_factory.mktemp("migsafe-cache")),
+               "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("cache-home")), "MIGSAFE_CACHE_KEY": None}
+    previous = {name: os.environ.get(name) for name in changed}
+
+    def set_environment(values: dict[str, str | None]) -> None:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    set_environment(changed)
     yield
-    if previous is None:
-        os.environ.pop("MIGSAFE_CACHE_DIR", None)
-    else:
-        os.environ["MIGSAFE_CACHE_DIR"] = previous
+    set_environment(previous)
 
 
 HEADER = '''"""{message}"""

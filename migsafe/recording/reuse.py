@@ -23,6 +23,7 @@ from operator import is_not
 from pathlib import Path
 from typing import Any, Container, Iterable
 
+from migsafe import cache_folder
 from migsafe.cache import (FORMAT, Cache, Fingerprints, Summary, dumps, dump_entry, load_entry,
                            revision_from_cache)
 from migsafe.model import LoadError, RecordedRevision, RevisionFile
@@ -265,14 +266,17 @@ class CachedRecording:
 
     def _prune(self) -> None:
         """Keep this history's entries; drop others (old versions of edited revisions, other settings) beyond
-        a few histories' worth, oldest first, and all but the newest snapshots."""
+        a few histories' worth, oldest first, and all but the newest snapshots; and temporary files of runs
+        that were killed. Only names migsafe writes are touched."""
         used = {f"{key}.pickle" for key in self._keys}
         for folder, keep in (("revisions", 2 * len(used) + 100), ("snapshots", 8)):
             directory = self._cache.directory / folder
             try:
-                others = [directory / name for name in os.listdir(directory) if name not in used]
+                names = os.listdir(directory)
             except OSError:
                 continue
+            cache_folder.remove_abandoned(directory, names)
+            others = [directory / name for name in names if name not in used and cache_folder.is_entry_name(name)]
             if len(others) <= keep:
                 continue
             others.sort(key=_mtime)
