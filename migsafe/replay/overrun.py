@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import event
 
 from migsafe.recording.runner import RevisionTimeout
+from migsafe.replay.model import ReplayedRevision
 
 GONE_WITHIN = 10.0  # seconds to wait for terminated backends to exit
 
@@ -71,3 +72,16 @@ def end_overrun(db: Any, connection: Any, backends: Backends) -> None:
                 time.sleep(0.02)
     if connection.invalidated:
         connection.rollback()  # SQLAlchemy reconnects on the next statement only after this
+
+
+def mark_overrun(entry: ReplayedRevision, line: int | None, limit: float) -> None:
+    """The revision ran out of time: say so (with the limit) on the statement it was cut off in, if any."""
+    entry.timed_out = True
+    entry.error = f"did not finish within {limit:g} s (revision-timeout); replay stopped it"
+    cut_off = [s for s in entry.statements if s.error]
+    if cut_off:
+        entry.error += " and ended its statement on the server"
+        cut_off[-1].error = entry.error
+        entry.error_line = cut_off[-1].line
+    else:
+        entry.error_line = line

@@ -87,7 +87,7 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int, s
     from migsafe.recording.operations import RecordingOperations
     from migsafe.recording.runner import alembic_environment, isolated, run_upgrade
     from migsafe.recording.stubs import StubFinder
-    from migsafe.replay.overrun import Backends, end_overrun, timed_out
+    from migsafe.replay.overrun import Backends, end_overrun, mark_overrun, timed_out
     from migsafe.replay.tracer import Tracer, server_message
 
     settings = work.settings  # type: ignore[attr-defined]
@@ -150,7 +150,7 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int, s
                         entry.statements = list(tracer.statements) if reviewed else []
                         tracer.statements = []
                         if overran:
-                            _mark_overrun(entry, rec.error.line if rec.error else None, limit)  # type: ignore[arg-type]
+                            mark_overrun(entry, rec.error.line if rec.error else None, limit)  # type: ignore[arg-type]
                         elif rec.error is not None:
                             failed = [s for s in entry.statements if s.error]
                             entry.error = failed[0].error if failed else rec.error.message
@@ -172,19 +172,6 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int, s
     finally:
         engine.dispose()
     return replayed
-
-
-def _mark_overrun(entry: ReplayedRevision, line: int | None, limit: float) -> None:
-    """The revision ran out of time: say so (with the limit) on the statement it was cut off in, if any."""
-    entry.timed_out = True
-    entry.error = f"did not finish within {limit:g} s (revision-timeout); replay stopped it"
-    cut_off = [s for s in entry.statements if s.error]
-    if cut_off:
-        entry.error += " and ended its statement on the server"
-        cut_off[-1].error = entry.error
-        entry.error_line = cut_off[-1].line
-    else:
-        entry.error_line = line
 
 
 def _server_major(options: ReplayOptions, judged: PgVersion) -> int | None:
