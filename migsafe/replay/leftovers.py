@@ -63,9 +63,8 @@ class Owner:
     @classmethod
     def parse(cls, text: str) -> "Owner | None":
         fields = text.split()
-        if len(fields) != 2 or not fields[0].isdigit():
-            return None
-        return cls(int(fields[0]), None if fields[1] == "-" else fields[1])
+        pid = _pid(fields[0]) if len(fields) == 2 else None
+        return None if pid is None else cls(pid, None if fields[1] == "-" else fields[1])
 
     def alive(self) -> bool:
         if not _process_alive(self.pid) or _zombie(self.pid):
@@ -127,7 +126,15 @@ def _legacy_stale(directory: Path) -> bool:
 
 def _postmaster_pid(directory: Path) -> int | None:
     lines = read_inside(directory, "data", "postmaster.pid").splitlines()
-    return int(lines[0]) if lines and lines[0].strip().isdigit() and int(lines[0]) > 0 else None
+    return _pid(lines[0]) if lines else None
+
+
+def _pid(text: str) -> int | None:
+    """A process id from a file the server user may have written: plain ASCII digits, in range, else None."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        return None
+    return int(text) if 0 < int(text) < 2**31 else None
 
 
 def _serves(pid: int, directory: Path) -> bool:

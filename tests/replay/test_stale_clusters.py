@@ -149,6 +149,14 @@ def test_a_pid_planted_in_postmaster_pid_is_not_signalled(tmp_path):
         bystander.wait()
 
 
+@pytest.mark.parametrize("record", ["99999999999999999999 -", "\u00b2 -", "0 -", "", "a b c"])
+def test_a_record_the_server_user_forged_does_not_break_the_sweep(tmp_path, record):
+    directory = _owned(tmp_path, "forged", os.getpid(), age=2 * 3600)
+    (directory / OWNER_FILE).write_text(record, encoding="utf-8")
+    (directory / "data" / "postmaster.pid").write_text(record.split(" ")[0] + "\n", encoding="utf-8")
+    assert sweep_stale_clusters(tmp_path) == [directory]  # without a valid record: the old rule (over an hour)
+
+
 # --------------------------------------------------------------------------------------------- a real migsafe
 
 from replay.test_server import needs_postgres, processes_in  # noqa: E402
