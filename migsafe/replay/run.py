@@ -95,8 +95,8 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int, s
     per_migration = settings.transaction_per_migration
     limit = settings.revision_timeout or None
     engine = sa.create_engine(db.url, poolclass=NullPool)  # type: ignore[attr-defined]
+    backends = Backends(engine)  # first: its listener runs before the tracer's queries, which a timeout may cut
     tracer = Tracer(engine)
-    backends = Backends(engine)
     replayed: list[ReplayedRevision] = []
     try:
         with engine.connect() as connection:
