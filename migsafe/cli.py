@@ -192,6 +192,10 @@ def replay(
                                                      "GITREF (the rest of the history is applied for context)."),
     strict_imports: bool = typer.Option(False, "--strict-imports",
                                         help="A module a revision imports that is not installed is a load-error."),
+    revision_timeout: Optional[float] = typer.Option(None, "--revision-timeout", metavar="SECONDS",
+                                                     help="A revision that runs longer is stopped, its statement "
+                                                          "ended on the server, and reported as migration-failed "
+                                                          "(default 60; 0: no limit)."),
 ) -> None:
     """Run the revisions on a throwaway PostgreSQL and show the locks, rewrites and scans they really cause."""
     from migsafe.replay.run import ReplayOptions
@@ -202,7 +206,8 @@ def replay(
         _fail(f"--format must be one of {', '.join(formats)}, not {output_format!r}")
     options = ReplayOptions(paths=list(paths or []), config_file=config, pg_version=pg_version, fail_on=fail_on,
                             since=since, database_url=database_url, pg_bin=pg_bin, rows=rows,
-                            changed_since=changed_since, strict_imports=strict_imports)
+                            changed_since=changed_since, strict_imports=strict_imports,
+                            revision_timeout=revision_timeout)
     out = _claim_stdout()
     result = _guard(lambda: run_replay(options, progress=_progress()))
     module = __import__(f"migsafe.reporters.replay_{'text' if output_format == 'text' else output_format}",

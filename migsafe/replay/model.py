@@ -57,3 +57,4 @@ class ReplayedRevision:
     seeded: dict[str, int] = field(default_factory=dict)  # table -> rows inserted before the revision
     unseeded: dict[str, str] = field(default_factory=dict)  # table -> why it could not be seeded
     duration_ms: float = 0.0
+    timed_out: bool = False  # stopped at revision-timeout (``error`` says so)

@@ -227,7 +227,17 @@ def _unpredicted(revisions: list[ReplayedRevision], predicted: dict[tuple[str, i
         if not revision.reviewed:
             continue
         blocking: list[tuple[ObservedStatement, str]] = []
+        if revision.timed_out and not any(s.error for s in revision.statements):
+            # Stopped in Python code (no statement was running): the finding goes on the line it was at.
+            found.append(Finding(rule=MIGRATION_FAILED.id, severity=MIGRATION_FAILED.severity,
+                                 message=f"the revision {revision.error}", fix=MIGRATION_FAILED.fix,
+                                 path=revision.path, line=revision.error_line or 1,
+                                 end_line=revision.error_line or 1, revision=revision.revision,
+                                 order=order.get(revision.revision, 0), replay_status="observed"))
         for s in revision.statements:
+            if s.error and revision.timed_out and s.error == revision.error:
+                add(MIGRATION_FAILED, s, f"the revision {s.error}")
+                continue
             if s.error and revision.revision not in explained:
                 add(MIGRATION_FAILED, s, f"PostgreSQL refused this statement: {s.error}")
                 continue

@@ -96,12 +96,15 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int, s
     from migsafe.recording.operations import RecordingOperations
     from migsafe.recording.runner import alembic_environment, isolated, run_upgrade
     from migsafe.recording.stubs import StubFinder
+    from migsafe.replay.overrun import Backends, end_overrun, mark_overrun, timed_out
     from migsafe.replay.tracer import Tracer, server_message
 
     settings = work.settings  # type: ignore[attr-defined]
     project = work.project  # type: ignore[attr-defined]
     per_migration = settings.transaction_per_migration
+    limit = settings.revision_timeout or None
     engine = sa.create_engine(db.url, poolclass=NullPool)  # type: ignore[attr-defined]
+    backends = Backends(engine)  # first: its listener runs before the tracer's queries, which a timeout may cut
     tracer = Tracer(engine)
     replayed: list[ReplayedRevision] = []
     try:
@@ -111,6 +114,7 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int, s
                 opts={"transaction_per_migration": per_migration, "transactional_ddl": True},
             )
             tracer.context = context
+            context._revision_timeout = limit  # type: ignore[attr-defined]  # run_upgrade's time_limit, as in review
             operations = RecordingOperations(context, tracer)
             environment = alembic_environment(project.config_file, context, as_sql=False)
             seeded_once = False
@@ -141,22 +145,32 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int, s
                         finder = StubFinder(stubs[entry.revision]) if stubs.get(entry.revision) else None
                         if finder is not None:
                             finder.install()
+                        backends.clear()
                         try:
-                            run_upgrade(rec, context, tracer, per_migration)
+                            failure = run_upgrade(rec, context, tracer, per_migration)
                         finally:
                             if finder is not None:
                                 finder.uninstall()
+                        overran = limit is not None and timed_out(failure)
+                        if overran:
+                            end_overrun(db, connection, backends)
                         entry.duration_ms = round((time.perf_counter() - began) * 1000, 3)
                         tracer.tracing = False
                         entry.statements = list(tracer.statements) if reviewed else []
                         tracer.statements = []
-                        if rec.error is not None:
+                        if overran:
+                            mark_overrun(entry, rec.error.line if rec.error else None, limit)  # type: ignore[arg-type]
+                        elif rec.error is not None:
                             failed = [s for s in entry.statements if s.error]
                             entry.error = failed[0].error if failed else rec.error.message
                             entry.error_line = failed[0].line if failed else rec.error.line
-                            if connection.in_transaction() and per_migration:
-                                connection.rollback()
+                        if rec.error is not None and connection.in_transaction() and per_migration:
+                            connection.rollback()
                         replayed.append(entry)
+                        if overran and not per_migration:
+                            # The upgrade's one transaction died with the revision's session: nothing after it
+                            # would run in it, as the deploy would stop here too.
+                            break
                         stale = not reviewed or bool(entry.error) or not entry.statements or any(
                             s.created or s.sql.lstrip().upper().startswith(("DELETE", "TRUNCATE"))
                             for s in entry.statements)

@@ -16,11 +16,14 @@ do in their database what an application role could, and nothing to the rest of 
 Cleanup is the point of this module: the cluster is stopped and its directory removed when the block ends,
 raises, is interrupted by Ctrl-C, or the process gets SIGTERM (turned into ``SystemExit(143)`` while the context
 is open, so ``finally`` blocks run). Signals that arrive during cleanup are held back until it is done; nothing
-survives a SIGKILL of our own process, which no handler can catch.
+survives a SIGKILL of our own process, which no handler can catch: the next start removes what it left
+(:mod:`migsafe.replay.leftovers`).
 
 initdb refuses to run as root, and CI runs as root; then the cluster runs as the existing ``postgres`` user, else
 ``nobody`` (the first that can execute the binaries). We never create a system user: a linter has no business
-adding accounts to the machine, and ``--database-url`` or a non-root run are always open.
+adding accounts to the machine, and ``--database-url`` or a non-root run are always open. That user then owns
+the cluster directory and could plant links in it, so root opens nothing there by name once it is handed over
+(see :class:`_PrivateDir`).
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from sqlalchemy.engine import URL
 
 from migsafe.errors import MigsafeError, Terminated, UsageError
+from migsafe.replay.leftovers import read_inside, sweep_stale_clusters, write_owner
 
 log = logging.getLogger(__name__)
 
@@ -302,18 +306,19 @@ def local_cluster(
     """A throwaway cluster from ``binaries``, listening only on a socket in its private directory; removed after."""
     started = time.monotonic()
     user = _server_user(binaries)
-    directory: Path | None = None
+    private: _PrivateDir | None = None
     postmaster: subprocess.Popen[bytes] | None = None
     try:
         # Assignments happen inside the held-signals blocks, so cleanup always knows what exists.
         with _signals_held():
-            directory = _make_private_dir(user)
+            private = _make_private_dir(user)
+        directory = private.path
         _initdb(binaries, directory, user)
         with _signals_held():
-            postmaster = _launch_postmaster(binaries, directory, user, settings or {})
+            postmaster = _launch_postmaster(binaries, private, user, settings or {})
         params = {"host": str(directory), "port": str(SOCKET_PORT), "user": SUPERUSER, "dbname": "postgres"}
         conninfo = make_conninfo(**params)
-        version_num, version = _wait_until_ready(postmaster, directory, conninfo)
+        version_num, version = _wait_until_ready(postmaster, private, conninfo)
         db = ScratchDatabase(
             conninfo=conninfo,
             url=_sqlalchemy_url(params),
@@ -329,11 +334,11 @@ def local_cluster(
         yield db
     except BaseException:
         with _signals_held():
-            _cleanup_quietly(lambda: _remove_cluster(postmaster, directory))
+            _cleanup_quietly(lambda: _remove_cluster(postmaster, private))
         raise
     else:
         with _signals_held():
-            _remove_cluster(postmaster, directory)
+            _remove_cluster(postmaster, private)
 
 
 def _describe_local(binaries: ServerBinaries, directory: Path, user: _ServerUser | None) -> str:
@@ -372,78 +377,54 @@ def _can_run(user: _ServerUser, binaries: ServerBinaries) -> bool:
     return out.returncode == 0
 
 
-def _make_private_dir(user: _ServerUser | None) -> Path:
-    """A fresh 0700 directory for data, socket and log, owned by whoever runs the server."""
+@dataclass
+class _PrivateDir:
+    """The cluster's directory, and the server log we opened in it before anyone else could reach it.
+
+    As root the directory then goes to the server user, who could plant a link where we would open a file next:
+    so we open nothing in it by name afterwards. The postmaster inherits the log descriptor and we read the log
+    back through it; other files there are read with :func:`read_inside`.
+    """
+
+    path: Path
+    log_fd: int
+
+    def read_log(self) -> str:
+        try:
+            size = os.fstat(self.log_fd).st_size
+            return os.pread(self.log_fd, min(size, 1 << 20), max(size - (1 << 20), 0)).decode(errors="replace")
+        except OSError:
+            return ""
+
+    def close(self) -> None:
+        if self.log_fd >= 0:
+            os.close(self.log_fd)
+            self.log_fd = -1
+
+
+LOG_FILE = "server.log"
+
+
+def _make_private_dir(user: _ServerUser | None) -> _PrivateDir:
+    """A fresh 0700 directory for data, socket and log, owned by whoever runs the server, recording its owner
+    (us) for :func:`sweep_stale_clusters`. Both files are made before the directory is handed over."""
     base = _temp_base(user)
     sweep_stale_clusters(Path(base))
     directory = Path(tempfile.mkdtemp(prefix="migsafe-pg-", dir=base))
-    if user is not None:
-        os.chown(directory, user.uid, user.gid)
-    return directory
-
-
-_STARTING_FOR_AT_MOST = 3600.0  # seconds: a cluster directory without a postmaster this old was abandoned
-
-
-def sweep_stale_clusters(base: Path) -> list[Path]:
-    """Remove the clusters of a migsafe that was killed before it could clean up (SIGKILL, an OOM kill): their
-    postmaster is dead, or alive but orphaned (re-parented to init) and serving that directory; then it is shut
-    down first. A cluster whose migsafe is still running is never touched: its postmaster's parent is that
-    migsafe, or it is still starting (no postmaster.pid yet, and younger than an hour). Returns what was
-    removed."""
-    removed: list[Path] = []
-    for directory in sorted(base.glob("migsafe-pg-*")):
-        try:
-            lines = _read_text(directory / "data" / "postmaster.pid").splitlines()
-            if lines and lines[0].strip().isdigit():
-                pid = int(lines[0])
-                if _process_alive(pid):
-                    if not _orphaned_postmaster(pid, directory):
-                        continue
-                    _stop_orphan(pid)
-            elif time.time() - directory.stat().st_mtime < _STARTING_FOR_AT_MOST:
-                continue
-        except OSError:
-            continue
+    log_fd = -1
+    try:
+        write_owner(directory)
+        flags = (os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                 | getattr(os, "O_CLOEXEC", 0))
+        log_fd = os.open(directory / LOG_FILE, flags, 0o600)
+        if user is not None:
+            os.chown(directory, user.uid, user.gid)
+    except BaseException:
+        if log_fd >= 0:
+            os.close(log_fd)
         shutil.rmtree(directory, ignore_errors=True)
-        if not directory.exists():
-            removed.append(directory)
-    return removed
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _orphaned_postmaster(pid: int, directory: Path) -> bool:
-    """Whether ``pid`` is a postmaster of ``directory`` whose parent is gone (Linux /proc; elsewhere: never)."""
-    try:
-        stat_fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except (OSError, IndexError):
-        return False
-    return stat_fields[1] == "1" and str(directory) in command
-
-
-def _stop_orphan(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGQUIT)  # immediate shutdown, as _remove_cluster does
-    except OSError:
-        return
-    deadline = time.monotonic() + STOP_TIMEOUT
-    while time.monotonic() < deadline and _process_alive(pid):
-        time.sleep(0.05)
-    if _process_alive(pid):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
+        raise
+    return _PrivateDir(directory, log_fd)
 
 
 def _temp_base(user: _ServerUser | None) -> str:
@@ -539,12 +520,13 @@ def _group_alive(pgid: int) -> bool:
 
 
 def _launch_postmaster(
-    binaries: ServerBinaries, directory: Path, user: _ServerUser | None, settings: Mapping[str, SettingValue]
+    binaries: ServerBinaries, private: _PrivateDir, user: _ServerUser | None, settings: Mapping[str, SettingValue]
 ) -> subprocess.Popen[bytes]:
     """Start ``postgres`` as our own child (not via pg_ctl), so we always hold its pid and can reap it.
 
     Its own session keeps a terminal's Ctrl-C away from it: we get the KeyboardInterrupt and shut it down.
     """
+    directory = private.path
     options: dict[str, SettingValue] = {
         "listen_addresses": "",  # no TCP at all
         "unix_socket_directories": str(directory),
@@ -557,10 +539,9 @@ def _launch_postmaster(
     command = [str(binaries.tool("postgres")), "-D", str(directory / "data")]
     for name, value in options.items():
         command += ["-c", f"{name}={_setting_text(value)}"]
-    with open(directory / "server.log", "ab") as logfile:
-        return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=logfile, stderr=subprocess.STDOUT,
-                                cwd=directory, env=_server_env(), start_new_session=True,
-                                **(user.popen_kwargs() if user else {}))  # type: ignore[call-overload]
+    return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=private.log_fd, stderr=subprocess.STDOUT,
+                            cwd=directory, env=_server_env(), start_new_session=True,
+                            **(user.popen_kwargs() if user else {}))  # type: ignore[call-overload]
 
 
 def _setting_text(value: SettingValue) -> str:
@@ -569,34 +550,33 @@ def _setting_text(value: SettingValue) -> str:
     return str(value)
 
 
-def _wait_until_ready(postmaster: subprocess.Popen[bytes], directory: Path, conninfo: str) -> tuple[int, str]:
+def _wait_until_ready(postmaster: subprocess.Popen[bytes], private: _PrivateDir, conninfo: str) -> tuple[int, str]:
     """Poll (cheaply: postmaster.pid says "ready" from PostgreSQL 10 on) until a connection works; its version."""
     deadline = time.monotonic() + START_TIMEOUT
-    pid_file = directory / "data" / "postmaster.pid"
     while True:
         if postmaster.poll() is not None:
-            reason = last_meaningful_line(_read_text(directory / "server.log"))
+            reason = last_meaningful_line(private.read_log())
             raise ServerError(f"PostgreSQL failed to start (exit code {postmaster.returncode}): {reason}")
-        if _pid_file_ready(pid_file):
+        if _pid_file_ready(read_inside(private.path, "data", "postmaster.pid")):
             try:
                 with psycopg.connect(conninfo, connect_timeout=5) as conn:
                     return conn.info.server_version, conn.info.parameter_status("server_version") or ""
             except psycopg.OperationalError:
                 pass  # e.g. "the database system is starting up" on servers older than 10
         if time.monotonic() > deadline:
-            reason = last_meaningful_line(_read_text(directory / "server.log"))
+            reason = last_meaningful_line(private.read_log())
             raise ServerError(f"PostgreSQL did not accept connections within {START_TIMEOUT:.0f} s: {reason}")
         time.sleep(0.01)
 
 
-def _pid_file_ready(pid_file: Path) -> bool:
-    lines = _read_text(pid_file).splitlines()
+def _pid_file_ready(pid_file: str) -> bool:
+    lines = pid_file.splitlines()
     if len(lines) >= 8:
         return lines[7].strip() == "ready"
     return len(lines) >= 6  # pre-10 servers write no status line: try connecting once the socket line is there
 
 
-def _remove_cluster(postmaster: subprocess.Popen[bytes] | None, directory: Path | None) -> None:
+def _remove_cluster(postmaster: subprocess.Popen[bytes] | None, private: _PrivateDir | None) -> None:
     """Stop the server (immediate shutdown: nothing in it is worth a checkpoint) and delete its directory."""
     if postmaster is not None and postmaster.poll() is None:
         try:
@@ -604,8 +584,9 @@ def _remove_cluster(postmaster: subprocess.Popen[bytes] | None, directory: Path 
             postmaster.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             _kill_group(postmaster)  # the postmaster leads its own group, backends included
-    if directory is not None:
-        _rmtree(directory)
+    if private is not None:
+        private.close()
+        _rmtree(private.path)
 
 
 def _rmtree(directory: Path) -> None:

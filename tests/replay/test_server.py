@@ -204,7 +204,7 @@ def test_cleanup_when_the_process_is_signalled(signum: int) -> None:
 
 @needs_postgres
 def test_start_failure_is_one_line_error_and_leaves_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    made: list[Path] = []
+    made: list[server._PrivateDir] = []
     real = server._make_private_dir
     monkeypatch.setattr(server, "_make_private_dir", lambda user: made.append(real(user)) or made[-1])
     with pytest.raises(ServerError) as raised:
@@ -214,7 +214,7 @@ def test_start_failure_is_one_line_error_and_leaves_nothing(monkeypatch: pytest.
     assert "\n" not in message
     assert 'invalid value for parameter "shared_buffers"' in message
     assert len(made) == 1
-    assert_gone(made[0])
+    assert_gone(made[0].path)
 
 
 # --------------------------------------------------------------------------------------------- --database-url
@@ -337,3 +337,43 @@ def test_last_meaningful_line_skips_timestamps_hints_and_shutdown_noise() -> Non
         'invalid value for parameter "work_mem": "lots" (configuration file "/x/postgresql.conf" contains errors)'
     )
     assert last_meaningful_line("\n\n") == "no output"
+
+
+# --------------------------------------------------------------------------------------------- root and the server user
+
+
+def _as_server_user(user: server._ServerUser, *command: str) -> None:
+    subprocess.run(list(command), check=True, cwd="/", **user.popen_kwargs())  # type: ignore[call-overload]
+
+
+@needs_postgres
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="only a root migsafe hands the cluster directory to another user")
+@pytest.mark.parametrize("starts", [True, False], ids=["server-starts", "server-fails"])
+def test_a_link_the_server_user_plants_for_the_log_is_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, starts: bool
+) -> None:
+    # A root-only file, and a process running as the server user that replaces server.log with a link to it
+    # once the directory is theirs (here: right after initdb, before the server starts).
+    secret = tmp_path / "root-only"
+    secret.write_text("FATAL:  root's secret\n")
+    secret.chmod(0o600)
+    real_initdb = server._initdb
+
+    def initdb_then_plant(binaries, directory, user):  # type: ignore[no-untyped-def]
+        real_initdb(binaries, directory, user)
+        _as_server_user(user, "ln", "-sfn", str(secret), str(directory / "server.log"))
+
+    monkeypatch.setattr(server, "_initdb", initdb_then_plant)
+    settings = {} if starts else {"shared_buffers": "nonsense"}
+    try:
+        with scratch_database(settings=settings) as db:
+            with db.connect() as conn:
+                conn.execute("SELECT 1")
+    except ServerError as error:
+        assert not starts
+        assert "shared_buffers" in str(error) and "secret" not in str(error)
+    else:
+        assert starts
+    assert secret.read_text() == "FATAL:  root's secret\n"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
