@@ -90,7 +90,12 @@ class _Run:
 
 
 def _run_worker(options: ReviewOptions, refused: dict[str, str], said: set[str]) -> "Report | _Refusal":
-    results = tempfile.TemporaryFile(prefix="migsafe-report-")
+    from migsafe import engine
+
+    try:
+        results = tempfile.TemporaryFile(prefix="migsafe-report-")
+    except OSError:
+        return engine.review(options)  # no temporary directory: in this process, as elsewhere than Linux
     read_end, write_end = os.pipe()
     previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
     was_subreaper = _subreaper(True)
@@ -121,12 +126,14 @@ def _run_worker(options: ReviewOptions, refused: dict[str, str], said: set[str])
     try:
         return supervisor.run()
     finally:
-        supervisor.stop()
-        _subreaper(was_subreaper)
-        supervisor.drain_signals()
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
-        os.close(read_end)
-        results.close()
+        try:
+            supervisor.stop()
+            _subreaper(was_subreaper)
+            supervisor.drain_signals()  # may raise, for a Ctrl-C that came meanwhile
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
+            os.close(read_end)
+            results.close()
 
 
 def _work(options: ReviewOptions, refused: dict[str, str], fd: int, results: BinaryIO) -> None:

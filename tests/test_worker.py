@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -114,14 +115,25 @@ def test_a_revision_signalling_its_parent_does_not_end_the_review(tmp_path: Path
     assert result.returncode == 1
 
 
-def test_a_signal_from_outside_still_stops_the_review(tmp_path: Path) -> None:
+@pytest.mark.parametrize("number, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)])
+def test_a_signal_from_outside_still_stops_the_review(tmp_path: Path, number: int, code: int) -> None:
     versions = _history(tmp_path, "import time\ntime.sleep(30)")
     process = subprocess.Popen([sys.executable, "-m", "migsafe", "review", str(versions), "--no-cache"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(3)
-    process.terminate()
+    deadline = time.monotonic() + 30
+    while not _processes_reviewing(versions)[1:] and time.monotonic() < deadline:
+        time.sleep(0.1)  # until the worker runs
+    assert _processes_reviewing(versions)[1:], "no worker started"
+    process.send_signal(number)
     _, stderr = process.communicate(timeout=10)
-    assert process.returncode == 143, stderr
+    assert process.returncode == code, stderr
+    assert _processes_reviewing(versions) == []  # the worker went with it
+
+
+def _processes_reviewing(versions: Path) -> list[int]:
+    listing = subprocess.run(["ps", "-ww", "-eo", "pid=,stat=,args="], capture_output=True, text=True).stdout
+    return [int(line.split()[0]) for line in listing.splitlines()
+            if str(versions) in line and "migsafe" in line and not line.split()[1].startswith("Z")]
 
 
 def test_the_tail_child_gives_the_same_report_when_a_revision_signals_its_parent(tmp_path: Path) -> None:
