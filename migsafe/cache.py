@@ -159,8 +159,10 @@ class Cache:
         if data is None:
             if not self.distrusted:
                 self.distrusted = True
+                # The same words for every file: a review the worker runs again after a revision that hung
+                # (migsafe.worker) finds other such files, and the supervisor says a line only once.
                 _warn(f"ignoring cache files in {self.directory} that this user's migsafe did not write "
-                      f"(not signed with its key, e.g. {name}); recording them again")
+                      "(not signed with its key); recording them again")
             try:
                 os.unlink(self.directory / name)
             except OSError:

@@ -171,3 +171,12 @@ def test_stderr_of_the_worker_reaches_the_user(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "migsafe", "review", str(versions), "--cache-dir",
                              str(blocker / "cache")], capture_output=True, text=True, timeout=60)
     assert f"migsafe: not using the cache at {blocker / 'cache'}" in result.stderr
+
+
+def test_a_review_run_again_after_a_hang_says_each_stderr_line_once(tmp_path: Path) -> None:
+    versions = tmp_path / "versions"
+    write_history(versions, [USERS_TABLE, 'import sys\nprint("a line from r2", file=sys.stderr)',
+                             "sum(range(4 * 10 ** 10))", ADD_INDEX])
+    result = _review(versions, "--revision-timeout", "1")
+    assert [e.split(":")[0] for e in _rules_and_errors(result)[1]] == ["r3"]
+    assert result.stderr.count("a line from r2\n") == 1, result.stderr
