@@ -15,10 +15,12 @@ from typing import Any
 
 from migsafe.model import Note, RecordedOperation, RecordedRevision, Statement
 from migsafe.recording.source import LineMap
+from migsafe.recording.stubs import take_rendered_types
 from migsafe.recording.tracking import OperationTracker
 from migsafe.schema import Schema
 from migsafe.sql import actions as A
-from migsafe.sql.analysis import ParsedStatement, catalog_query, driver_sql_to_postgres, parse, parse_type
+from migsafe.sql.analysis import (ParsedStatement, catalog_query, driver_sql_to_postgres, parse, parse_type,
+                                  standin_types)
 
 _IGNORE_SQL_RE = re.compile(r"--\s*migsafe:\s*ignore(?:\[([^\]]*)\])?", re.IGNORECASE)
 
@@ -143,10 +145,11 @@ class Recorder(OperationTracker):
 
     def _ingest(self, sql: str, rec: RecordedOperation, source: str,
                 bound: frozenset[str] = frozenset()) -> None:
-        parsed = parse(sql, self.default_schema)
-        if parsed and parsed[0].error and "%(" in sql:
-            # text() with bound parameters renders DBAPI placeholders; give pglast something it can read.
-            parsed = parse(driver_sql_to_postgres(sql), self.default_schema)
+        with standin_types(take_rendered_types()):  # the stand-in types this statement's rendering spelled
+            parsed = parse(sql, self.default_schema)
+            if parsed and parsed[0].error and "%(" in sql:
+                # text() with bound parameters renders DBAPI placeholders; give pglast something it can read.
+                parsed = parse(driver_sql_to_postgres(sql), self.default_schema)
         previous_end = 0
         # Values bound to parameters are uses of a label too (an enum value set through :param).
         bound = bound | rec.bound_literals
@@ -263,6 +266,8 @@ class Recorder(OperationTracker):
         import sqlalchemy as sa
 
         from migsafe.recording.operations import RawType
+        from migsafe.recording.reflection import sqlalchemy_type
+        from migsafe.recording.stubs import UnknownType
 
         self.model_reads += 1
         qname = A.QName(schema or self.default_schema, table_name)
@@ -271,8 +276,12 @@ class Recorder(OperationTracker):
         columns: list[sa.Column] = []
         if known is not None and known.columns:
             for col in known.columns.values():
-                columns.append(sa.Column(col.name, RawType(str(col.type) if col.type else "text"),
-                                         nullable=col.nullable))
+                # Unknown types keep a spelling that parses back to unknown (never a real type such as text).
+                if col.type is None:
+                    type_: Any = UnknownType()
+                else:
+                    type_ = RawType(str(col.type)) if col.type.known else sqlalchemy_type(col.type)
+                columns.append(sa.Column(col.name, type_, nullable=col.nullable))
         else:
             # Table unknown (file reviewed alone): the columns the batch touches are all we know.
             names: list[str] = []
@@ -281,7 +290,7 @@ class Recorder(OperationTracker):
                     name = args[1] if isinstance(args[1], str) else getattr(args[1], "name", None)
                     if name and name not in names:
                         names.append(name)
-            columns = [sa.Column(n, RawType("text")) for n in names] or [sa.Column("id", RawType("integer"))]
+            columns = [sa.Column(n, UnknownType()) for n in names] or [sa.Column("id", RawType("integer"))]
         return sa.Table(table_name, metadata, *columns, schema=schema)
 
     def after_batch_recreate(self, table_name: str, schema: str | None) -> None:
@@ -303,6 +312,7 @@ class Recorder(OperationTracker):
             )
 
 
+
 def bound_strings(parameters: Any) -> frozenset[str]:
     """String values among a statement's bound parameters (a dict, a sequence, or a list of either)."""
     if parameters is None:
@@ -322,7 +332,9 @@ def compile_type(type_: Any) -> A.SqlType | None:
 
         if isinstance(type_, type):
             type_ = type_()
-        return parse_type(type_.compile(dialect=postgresql.dialect()))
+        spelled = type_.compile(dialect=postgresql.dialect())
+        with standin_types(take_rendered_types()):
+            return parse_type(spelled)
     except Exception:
         return None
 

@@ -46,6 +46,12 @@ def sqlalchemy_type(sqltype: SqlType | None) -> Any:
 
     if sqltype is None:
         return sa.types.NullType()
+    if not sqltype.known:
+        # Reflected again into a batch copy or an autoloaded table: still the stand-in, still unknown.
+        from migsafe.recording.stubs import UnknownType
+
+        base = UnknownType(sqltype.name, sqltype.standin)
+        return postgresql.ARRAY(base) if sqltype.array else base
     factory = _SIMPLE_TYPES.get(sqltype.name) if sqltype.schema is None else None
     base = factory(sqltype) if factory else RawType(str(sqltype).removesuffix("[]"))
     return postgresql.ARRAY(base) if sqltype.array else base

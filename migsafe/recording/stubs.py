@@ -4,7 +4,7 @@ Real revision scripts import their application (models, types, helper functions,
 CI job or a pre-commit hook the application is often not importable, and a reviewer that gives up there sees
 nothing. A stubbed module answers every attribute with a permissive stand-in: callable, subclassable, usable
 as a decorator (the decorated function is returned unchanged), usable as a SQLAlchemy column type (it
-renders as its own name), iterable (empty), truthy (so ``if not settings.FEATURE: return`` does not skip the
+renders as its own quoted name, and the column's type is unknown to the rules), iterable (empty), truthy (so ``if not settings.FEATURE: return`` does not skip the
 migration) — so the revision runs as far as it can and its ``op.*`` calls are still recorded. Calls into
 stubs from the revision are reported, because whatever ``op.*`` calls they would have made are invisible.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.abc
 import importlib.machinery
+import re
 import sys
 import types
 from typing import Any, Callable, Iterator, Sequence
@@ -96,7 +97,10 @@ class StubBase(UserDefinedType, metaclass=_StubMeta):
         pass
 
     def get_col_spec(self, **kw: Any) -> str:
-        return type(self).__stub_name__.rsplit(".", 1)[-1]
+        """A quoted bare name (``"UUIDType"``): SQL PostgreSQL's parser accepts, which is no real type, so the
+        statement still enters the schema model, with this column's type marked unknown (see
+        :func:`take_rendered_types`). Its arguments are dropped: they are the application's, not SQL."""
+        return render_unknown_type(*standin_type_name(type(self)))
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):
@@ -131,10 +135,50 @@ class StubBase(UserDefinedType, metaclass=_StubMeta):
         return None
 
 
+# Stand-in types rendered into SQL since the recorder last took them: the quoted name -> the application type it
+# stands for. Rendering and parsing happen in the same thread, one statement after the other.
+_rendered: dict[str, str | None] = {}
+
+
+def take_rendered_types() -> dict[str, str | None]:
+    """The stand-in types rendered since the last call (and forget them): the statement about to be parsed
+    spells these names, and its columns of those types have a type nobody here knows."""
+    taken = dict(_rendered)
+    _rendered.clear()
+    return taken
+
+
+def render_unknown_type(name: str, origin: str | None) -> str:
+    """The SQL of a type nobody here knows: its quoted name, remembered for the parse of this statement.
+    ``origin`` None: a column whose type the schema model never knew (it parses back to no type at all)."""
+    _rendered[name] = origin
+    return '"' + name.replace('"', '""') + '"'
+
+
+class UnknownType(UserDefinedType):
+    """A column of unknown type handed back to SQLAlchemy from the schema model (a batch copy, an autoloaded
+    table): it renders as the stand-in did, so the copy's column is unknown too. Without arguments: a column
+    the model has no type for, which a copy must not turn into a real type such as ``text``."""
+
+    cache_ok = True
+
+    def __init__(self, name: str = "unknown type", origin: str | None = None) -> None:
+        self.name = name
+        self.origin = origin
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return render_unknown_type(self.name, self.origin)
+
+
+def standin_type_name(cls: type) -> tuple[str, str]:
+    """(the name a stand-in type renders as, the application type it stands for). ``UUIDType()``, which
+    SQLAlchemy calls again (an instance of a stand-in is callable), is still ``UUIDType``."""
+    origin = re.sub(r"(\(\)|\[\])+$", "", cls.__stub_name__)  # type: ignore[attr-defined]
+    return origin.rsplit(".", 1)[-1] or "stub", origin
+
+
 def table_name_for(stub_name: str) -> str:
     """``myapp.models.UserProfile`` -> ``user_profile``: SQLAlchemy projects' usual table naming."""
-    import re
-
     last = stub_name.rsplit(".", 1)[-1].strip("()[]") or "stubbed"
     return re.sub(r"(?<!^)(?=[A-Z])", "_", last).lower()
 

@@ -30,6 +30,10 @@ _REWRITE = ("PostgreSQL rewrites the whole table and rebuilds its indexes under 
 _FIX_UNKNOWN = ("Pass existing_type= to op.alter_column so the change can be judged; if it does rewrite, add a "
                 "new column, backfill it in batches, switch the code, then drop the old column.")
 
+_FIX_STANDIN = ("Review it where the application's column types are importable (its package installed), so the "
+                "change can be judged; if it does rewrite, add a new column, backfill it in batches, switch the "
+                "code, then drop the old column.")
+
 _FIX_TIMEZONE = ("Run op.execute(\"SET LOCAL TimeZone = 'UTC'\") just before the change (PostgreSQL 12+): the table "
                  "is then not rewritten and existing values are read as UTC; indexes on the column are still "
                  "rebuilt, so on a large indexed table add a new timestamptz column and backfill it instead.")
@@ -62,6 +66,8 @@ def _judge(view: RevisionView, statement: Statement, action: A.AlterColumnType) 
     if action.using and not is_plain_using(using_expression(statement.node, action.column), action.column, new):
         return view.hit(statement, f"{change} with a USING expression: every row is recomputed, so {_REWRITE}",
                         key=key)
+    if not new.known or (old is not None and not old.known):
+        return _unknown_hit(view, statement, action, change, key, old)
     if old is None:
         if may_avoid_rewrite(new):
             return view.hit(statement,
@@ -79,6 +85,18 @@ def _judge(view: RevisionView, statement: Statement, action: A.AlterColumnType) 
     if verdict is Change.TIMEZONE:
         return _timezone_hit(view, statement, change, key)
     return view.hit(statement, f"{change}: {_REWRITE}", key=key)
+
+
+def _unknown_hit(view: RevisionView, statement: Statement, action: A.AlterColumnType, change: str,
+                 key: tuple[object, ...], old: A.SqlType | None) -> Hit:
+    """One side is a type from a module not installed here: whether the stored values stay valid is unknown,
+    so the finding says so (a warning), instead of guessing from the stand-in's name."""
+    unknown = [t for t in (old, action.new_type) if t is not None and not t.known]
+    modules = ", ".join(dict.fromkeys(t.standin or t.name for t in unknown))
+    return view.hit(statement,
+                    f"{change}; the SQL type of {modules} is unknown here (its module is not installed), so "
+                    f"whether PostgreSQL keeps the stored values cannot be judged: unless the change keeps them, "
+                    f"{_REWRITE}", key=key, fix=_FIX_STANDIN, severity="warning")
 
 
 def _timezone_hit(view: RevisionView, statement: Statement, change: str, key: tuple[object, ...]) -> Hit:

@@ -34,7 +34,7 @@ def same_type(a: A.SqlType | None, b: A.SqlType | None) -> bool:
     """Types are compared as PostgreSQL names them (``sa.String(50)`` and the reflected ``sa.VARCHAR(50)``
     both become ``varchar(50)``); an unknown type is no evidence either way. A type written without a schema
     lives in the default schema, so ``status`` and ``public.status`` are the same enum."""
-    if a is None or b is None:
+    if a is None or b is None or not a.known or not b.known:  # a stand-in's SQL type is unknown too
         return False
     return (a.qname, a.mods, a.array) == (b.qname, b.mods, b.array)
 

@@ -49,8 +49,18 @@ class SqlType:
     mods: tuple[int | str, ...] = ()
     array: bool = False
     schema: str | None = None  # set for user-defined types (enums, domains)
+    # The application type a stand-in took the place of (``sqlalchemy_utils.UUIDType``) when its module is not
+    # installed where migsafe runs: the SQL type it would render is unknown, so no rule may judge it (``name``
+    # is then the stand-in's own spelling, as rendered in the SQL).
+    standin: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.standin is None
 
     def __str__(self) -> str:
+        if self.standin is not None:
+            return self.standin + ("[]" if self.array else "")  # what the revision wrote; rules say it is unknown
         text = self.name if not self.schema or self.schema in (_DISPLAY_DEFAULT_SCHEMA.get(), "pg_catalog") \
             else f"{self.schema}.{self.name}"
         if self.mods:

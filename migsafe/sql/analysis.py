@@ -8,8 +8,10 @@ blocks); a wrong parse here is a missed finding or a false alarm everywhere down
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator, Mapping
 
 from pglast import ast, enums
 
@@ -166,6 +168,22 @@ def _constant_value(value: Any) -> object:
     return None
 
 
+# Type names that stand-ins for uninstalled application types rendered into the SQL being parsed (the quoted
+# spelling -> the application type, or None for a type the model never knew). Set by the recorder around the
+# parse of the statement they rendered.
+_STANDIN_TYPES: ContextVar[Mapping[str, str | None]] = ContextVar("migsafe_standin_types", default={})
+
+
+@contextmanager
+def standin_types(names: Mapping[str, str | None]) -> Iterator[None]:
+    """Parse with these type names taken as stand-ins: their columns get a type marked unknown (or none)."""
+    token = _STANDIN_TYPES.set(names)
+    try:
+        yield
+    finally:
+        _STANDIN_TYPES.reset(token)
+
+
 def parse_type(type_sql: str) -> SqlType | None:
     """Parse a type as SQL spells it (``VARCHAR(20)``, ``TIMESTAMP WITH TIME ZONE``, ``myenum``)."""
     try:
@@ -182,6 +200,11 @@ def normalize_type(type_name: Any) -> SqlType | None:
     if not names:
         return None
     schema = names[0] if len(names) > 1 else None
+    standins = _STANDIN_TYPES.get()
+    if schema is None and names[-1] in standins:  # as spelled: the quoted "JSON" a stand-in rendered, not json
+        standin = standins[names[-1]]
+        return None if standin is None else SqlType(name=names[-1], array=bool(type_name.arrayBounds),
+                                                    standin=standin)
     name = names[-1].lower()
     mods: list[int | str] = []
     for mod in type_name.typmods or ():

@@ -501,6 +501,7 @@ def _type_change_work(action: A.AlterColumnType, before: Any, node: Any) -> str 
         old = before.column(action.column).type
     if old is None:
         return None if may_avoid_rewrite(new) else rewrite
+    # Change.UNKNOWN (a type from a module not installed here) claims no work: it may be no change at all.
     return rewrite if classify(old, new) in (Change.REWRITE, Change.TIMEZONE) else None
 
 

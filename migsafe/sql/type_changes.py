@@ -54,6 +54,7 @@ class Change(enum.Enum):
     NO_REWRITE = "no-rewrite"  # the stored bytes stay valid: catalog change only
     REWRITE = "rewrite"  # every row is converted: table rewritten, indexes rebuilt
     TIMEZONE = "timezone"  # timestamp <-> timestamptz: no rewrite on 12+ only when the session TimeZone is UTC
+    UNKNOWN = "unknown"  # a type from a module not installed here: which SQL type it is, nobody here knows
 
 
 def canonical_name(sqltype: SqlType) -> str:
@@ -68,13 +69,18 @@ def _mods(sqltype: SqlType) -> tuple[int | str, ...]:
 
 
 def same_type(a: SqlType, b: SqlType) -> bool:
-    """Same type, same modifiers. A user type named without a schema is taken to be in ``public``."""
+    """Same type, same modifiers. A user type named without a schema is taken to be in ``public``. A type of
+    unknown SQL is the same as nothing: two columns of one stand-in class may still differ (its arguments)."""
+    if not a.known or not b.known:
+        return False
     return (canonical_name(a) == canonical_name(b) and _mods(a) == _mods(b) and a.array == b.array
             and (a.schema or "public") == (b.schema or "public"))
 
 
 def classify(old: SqlType, new: SqlType) -> Change:
     """What PostgreSQL does to the table when a column of type ``old`` becomes ``new`` (no USING clause)."""
+    if not old.known or not new.known:
+        return Change.UNKNOWN
     if same_type(old, new):
         return Change.SAME
     if old.array or new.array or old.schema or new.schema:
@@ -124,7 +130,10 @@ def _ge(a: int | str, b: int | str) -> bool:
 
 
 def may_avoid_rewrite(new: SqlType) -> bool:
-    """Whether some other type converts to ``new`` without a rewrite (so an unknown old type leaves doubt)."""
+    """Whether some other type converts to ``new`` without a rewrite (so an unknown old type leaves doubt).
+    A type of unknown SQL may be anything, ``text`` or the column's own type included."""
+    if not new.known:
+        return True
     return not new.array and not new.schema and canonical_name(new) in _REACHABLE_WITHOUT_REWRITE
 
 
@@ -144,7 +153,8 @@ def is_plain_using(expr: Any, column: str, new_type: SqlType | None) -> bool:
     """
     if isinstance(expr, ast.TypeCast):
         cast = normalize_type(expr.typeName)
-        if cast is None or new_type is None or not same_type(cast, new_type):
+        # The very name the TYPE clause spells (a stand-in's too) is the same conversion.
+        if cast is None or new_type is None or not (cast == new_type or same_type(cast, new_type)):
             return False
         expr = expr.arg
     if isinstance(expr, ast.ColumnRef) and expr.fields:
