@@ -208,3 +208,19 @@ op.alter_column("legacy", "code", type_=sa.Text())
     copy = next(s for s in _record(tmp_path / "again", USERS_TABLE, body)[1].statements
                 if s.sql.startswith("CREATE TABLE _alembic_tmp_legacy"))
     assert copy.parse_error is None and {c.name: c.type for c in copy.actions[0].columns}["code"] is None
+
+
+def test_a_using_cast_to_an_uninstalled_type_is_judged_like_the_change_itself(tmp_path):
+    """``USING code::uuid`` with ``type_=UUIDType()`` may be exactly the conversion UUIDType makes: unknown. An
+    expression that computes a new value (``md5(code)::uuid``) rewrites whatever the type is."""
+    create = 'op.create_table("device", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("code", sa.Text()))'
+    change = '''
+import sqlalchemy_utils_absent
+op.alter_column("device", "code", type_=sqlalchemy_utils_absent.UUIDType(), postgresql_using="code::uuid")
+op.alter_column("device", "id", type_=sqlalchemy_utils_absent.UUIDType(), postgresql_using="md5(id::text)::uuid")
+'''
+    report = _review(tmp_path, create, change, select=["column-type-rewrite"])
+    assert [(f.line, f.severity) for f in report.findings] == [
+        (body_line(change, 'code::uuid'), "warning"), (body_line(change, "md5("), "error")]
+    assert "is unknown here" in report.findings[0].message
+    assert "USING expression" in report.findings[1].message

@@ -149,12 +149,15 @@ def is_plain_using(expr: Any, column: str, new_type: SqlType | None) -> bool:
     """``USING col`` or ``USING col::<new type>``: PostgreSQL sees the same conversion as without USING.
 
     Checked: ``TYPE varchar(200) USING c`` and ``USING c::varchar(200)`` on a varchar(100) column keep the
-    table; ``USING c::text`` (a detour through another type) or ``USING c + 0`` rewrite it.
+    table; ``USING c::text`` (a detour through another type) or ``USING c + 0`` rewrite it. When ``new_type``
+    is unknown (from a module not installed), any ``USING c::<type>`` counts as plain: it may be that type.
     """
     if isinstance(expr, ast.TypeCast):
         cast = normalize_type(expr.typeName)
-        # The very name the TYPE clause spells (a stand-in's too) is the same conversion.
-        if cast is None or new_type is None or not (cast == new_type or same_type(cast, new_type)):
+        # To a type of unknown SQL (a stand-in), ``USING c::uuid`` may be that very type: as unknown as the
+        # change without USING, which is how callers then judge it.
+        unknown = new_type is not None and not new_type.known
+        if not unknown and (cast is None or new_type is None or not same_type(cast, new_type)):
             return False
         expr = expr.arg
     if isinstance(expr, ast.ColumnRef) and expr.fields:
