@@ -312,7 +312,6 @@ class Recorder(OperationTracker):
             )
 
 
-
 def bound_strings(parameters: Any) -> frozenset[str]:
     """String values among a statement's bound parameters (a dict, a sequence, or a list of either)."""
     if parameters is None:

@@ -4,9 +4,10 @@ Real revision scripts import their application (models, types, helper functions,
 CI job or a pre-commit hook the application is often not importable, and a reviewer that gives up there sees
 nothing. A stubbed module answers every attribute with a permissive stand-in: callable, subclassable, usable
 as a decorator (the decorated function is returned unchanged), usable as a SQLAlchemy column type (it
-renders as its own quoted name, and the column's type is unknown to the rules), iterable (empty), truthy (so ``if not settings.FEATURE: return`` does not skip the
-migration) — so the revision runs as far as it can and its ``op.*`` calls are still recorded. Calls into
-stubs from the revision are reported, because whatever ``op.*`` calls they would have made are invisible.
+renders as its own quoted name, and the column's type is unknown to the rules), iterable (empty), truthy (so
+``if not settings.FEATURE: return`` does not skip the migration) — so the revision runs as far as it can
+and its ``op.*`` calls are still recorded. Calls into stubs from the revision are reported, because whatever
+``op.*`` calls they would have made are invisible.
 """
 
 from __future__ import annotations
