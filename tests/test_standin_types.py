@@ -224,3 +224,28 @@ op.alter_column("device", "id", type_=sqlalchemy_utils_absent.UUIDType(), postgr
         (body_line(change, 'code::uuid'), "warning"), (body_line(change, "md5("), "error")]
     assert "is unknown here" in report.findings[0].message
     assert "USING expression" in report.findings[1].message
+
+
+def test_values_of_an_uninstalled_type_are_written_as_untyped_literals(tmp_path):
+    """Offline, ``op.bulk_insert`` writes the values into the SQL; a value of a stand-in type used to stop the
+    review there (no literal renderer). The table the seed rows go into is new: nothing to report."""
+    body = '''
+import uuid
+import sqlalchemy_utils_absent
+op.create_table("device", sa.Column("id", sa.Integer(), primary_key=True),
+                sa.Column("token", sqlalchemy_utils_absent.UUIDType()))
+seed = sa.table("device", sa.column("id", sa.Integer()), sa.column("token", sqlalchemy_utils_absent.UUIDType()))
+op.bulk_insert(seed, [{"id": 1, "token": uuid.UUID(int=7)}, {"id": 2, "token": "it's"}, {"id": 3, "token": None}])
+reflected = sa.Table("device", sa.MetaData(), autoload_with=op.get_bind())
+op.bulk_insert(reflected, [{"id": 4, "token": 12}])
+op.create_index("ix_device_token", "device", ["token"])
+'''
+    recorded = _record(tmp_path, body)
+    inserts = [s.sql for s in recorded[0].statements if s.sql.startswith("INSERT")]
+    assert inserts == [  # Alembic writes one INSERT per row offline
+        "INSERT INTO device (id, token) VALUES (1, '00000000-0000-0000-0000-000000000007')",
+        "INSERT INTO device (id, token) VALUES (2, 'it''s')",
+        "INSERT INTO device (id, token) VALUES (3, NULL)",
+        "INSERT INTO device (id, token) VALUES (4, 12)"]
+    assert [s.sql for s in recorded[0].statements][-1] == "CREATE INDEX ix_device_token ON device (token)"
+    assert not recorded[0].stub_calls or all("stopped here" not in name for name, _line in recorded[0].stub_calls)

@@ -103,6 +103,9 @@ class StubBase(UserDefinedType, metaclass=_StubMeta):
         :func:`take_rendered_types`). Its arguments are dropped: they are the application's, not SQL."""
         return render_unknown_type(*standin_type_name(type(self)))
 
+    def literal_processor(self, dialect: Any) -> Callable[[Any], str]:
+        return untyped_literal(dialect)
+
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
@@ -169,6 +172,22 @@ class UnknownType(UserDefinedType):
 
     def get_col_spec(self, **kw: Any) -> str:
         return render_unknown_type(self.name, self.origin)
+
+    def literal_processor(self, dialect: Any) -> Callable[[Any], str]:
+        return untyped_literal(dialect)
+
+
+def untyped_literal(dialect: Any) -> Callable[[Any], str]:
+    """Offline, values are written into the SQL (``op.bulk_insert``, ``table.insert().values(...)``); a value
+    of an unknown type is written as its Python value suggests (``'abc'``, ``42``), as a database would read an
+    untyped literal, so that the statement is still recorded instead of stopping the review."""
+    import sqlalchemy as sa
+
+    def process(value: Any) -> str:
+        inner = sa.literal(value).type.literal_processor(dialect)
+        return inner(value) if inner is not None else "'" + str(value).replace("'", "''") + "'"
+
+    return process
 
 
 def standin_type_name(cls: type) -> tuple[str, str]:
