@@ -100,6 +100,25 @@ class RevisionView:
             return False
         return table.created_in in self.shipping and not table.holds_data
 
+    def created_in_transaction(self, statement: Statement, name: A.QName) -> bool:
+        """True when the relation (table or materialized view) was created earlier in the transaction the
+        statement runs in, by a revision of this deploy: until it commits, no other session can see it, so
+        nothing it does there blocks anyone. (A single-transaction upgrade of the whole history is a modelling
+        device: the revisions of earlier deploys committed long ago.)"""
+        known = statement.tables_before.get(name)
+        return (known is not None and statement.transaction is not None
+                and known.created_in_transaction == statement.transaction and known.created_in in self.shipping)
+
+    def holds_no_rows(self, statement: Statement, name: A.QName) -> bool:
+        """True when the table has no rows when the statement runs: new in this deploy (see
+        :meth:`is_new_table`), or emptied earlier in the same transaction by a TRUNCATE (or a DELETE of every
+        row while the transaction held a lock that kept writers out), with no INSERT since."""
+        if self.is_new_table(statement, name):
+            return True
+        known = statement.tables_before.get(name)
+        return (known is not None and statement.transaction is not None
+                and known.emptied_in_transaction == statement.transaction and known.emptied_in in self.shipping)
+
     @property
     def shipping(self) -> frozenset[str]:
         """The revisions deployed together with this one (at least itself)."""
