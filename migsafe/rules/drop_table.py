@@ -30,6 +30,16 @@ def created_in_this_deploy(view: RevisionView, statement: Statement, table: A.QN
     return known.created_in in view.shipping
 
 
+def column_added_in_this_deploy(view: RevisionView, statement: Statement, table: A.QName, column: str) -> bool:
+    """True when the column was added by a revision shipping with this one (or its table was created by one):
+    running code has never used it, so renaming or dropping it breaks nothing."""
+    if created_in_this_deploy(view, statement, table):
+        return True
+    known = view.table_before(statement, table)
+    found = known.column(column) if known is not None else None
+    return found is not None and found.added_in is not None and found.added_in in view.shipping
+
+
 @RULE.check
 def check(view: RevisionView) -> Iterator[Hit]:
     for statement, action in view.actions(A.DropTable):
