@@ -126,13 +126,14 @@ class RevisionView:
 
     @staticmethod
     def old_column_type(statement: Statement, action: A.AlterColumnType) -> A.SqlType | None:
-        """A column's type before a type change: Alembic's ``existing_type`` first (the author said so), else
-        the schema model; None when neither knows."""
-        if action.old_type_hint is not None:
-            return action.old_type_hint
+        """A column's type before a type change (see :func:`~migsafe.sql.type_changes.type_before_change`);
+        None when neither Alembic's ``existing_type`` nor the schema model knows."""
+        from migsafe.sql.type_changes import type_before_change
+
         table = statement.tables_before.get(action.table)
         column = table.column(action.column) if table is not None else None
-        return column.type if column is not None else None
+        return type_before_change(action.old_type_hint, column.type if column is not None else None,
+                                  action.new_type)
 
     def index_table(self, statement: Statement, index: A.QName) -> A.QName | None:
         found = statement.indexes_before.get(index)
