@@ -173,6 +173,19 @@ class RevisionView:
 
 
 _MEMBERS: dict[str, Any] = {"history": None, "index": {}}
+_COMPLETE: dict[str, Any] = {"history": None, "complete": False}
+
+
+def history_complete(history: list[RecordedRevision]) -> bool:
+    """Whether the history starts at a base revision: every revision it builds on (``down_revision``,
+    ``depends_on``) is in it. Then a table no revision created, renamed into place or dropped can only exist
+    if something outside Alembic made it."""
+    if _COMPLETE["history"] is not history:
+        known = {revision.file.revision for revision in history}
+        complete = all(parent in known for revision in history
+                       for parent in revision.file.down_revisions + revision.file.depends_on)
+        _COMPLETE.update(history=history, complete=complete)
+    return bool(_COMPLETE["complete"])
 
 
 def transaction_members(history: list[RecordedRevision], transaction: int) -> list[RecordedRevision]:
