@@ -46,9 +46,6 @@ class Table:
     created_in: str | None = None  # revision id; None = existed before anything we saw
     holds_data: bool = True  # a table from an earlier revision (or CREATE TABLE AS) is assumed to have rows
     kind: str = "table"  # "matview" for a materialized view: indexes are built on it like on a table
-    # The name the table had before its first rename: one table under two names is one table (its locks, its
-    # rows), whatever a revision calls it.
-    origin: QName | None = None
     # The recorder's transaction numbers (None: not in a transaction, or not known) of the CREATE, of the last
     # TRUNCATE (or DELETE of every row under a lock that kept writers out) with no INSERT since, and of the
     # last lock that blocks INSERT (SHARE and stronger). Until that transaction commits, other sessions cannot
@@ -63,11 +60,6 @@ class Table:
 
     def has_validated_not_null_check(self, column: str) -> bool:
         return any(c.kind == "check" and c.validated and c.not_null_column == column for c in self.constraints)
-
-    @property
-    def identity(self) -> QName:
-        """What stays the same when the table is renamed (see ``origin``)."""
-        return self.origin or self.name
 
 
 @dataclass(frozen=True)
@@ -177,7 +169,7 @@ def _drop_table(schema: Schema, a: A.DropTable, rev: str | None) -> None:
 def _rename_table(schema: Schema, a: A.RenameTable, rev: str | None) -> None:
     current = schema.tables.pop(a.table, None) or Table(name=a.table)
     new = QName(a.table.schema, a.new_name)
-    schema._put(replace(current, name=new, origin=current.identity))
+    schema._put(replace(current, name=new))
     for name, ix in list(schema.indexes.items()):
         if ix.table == a.table:
             schema.indexes[name] = replace(ix, table=new)

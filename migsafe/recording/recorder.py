@@ -300,7 +300,6 @@ class Recorder(OperationTracker):
                 current,
                 created_in=before.created_in if before is not None else None,
                 holds_data=before.holds_data if before is not None else True,
-                origin=before.origin if before is not None else None,
                 created_in_transaction=before.created_in_transaction if before is not None else None,
                 emptied_in_transaction=before.emptied_in_transaction if before is not None else None,
             )

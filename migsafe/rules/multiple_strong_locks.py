@@ -26,7 +26,8 @@ from typing import Iterator
 from migsafe.model import Statement
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql.actions import QName
-from migsafe.sql.locks import StatementFacts, TableLock, mode_name, relation_identity, stronger, transaction_facts
+from migsafe.sql import actions as A
+from migsafe.sql.locks import StatementFacts, TableLock, mode_name, statement_parts, stronger, transaction_facts
 
 RULE = Rule(
     id="multiple-strong-locks",
@@ -49,7 +50,9 @@ class _Held:
 
 @dataclass
 class _State:
-    held: dict[QName, _Held] = field(default_factory=dict)  # by the table's identity: renames do not count
+    held: dict[QName, _Held] = field(default_factory=dict)  # by the table's first name in the transaction
+    # A table renamed in the transaction, by its new name: one table under two names is one table.
+    renamed: dict[QName, QName] = field(default_factory=dict)
     slow: tuple[Statement, str] | None = None  # the first slow work done while a strong lock was held
 
     def complete(self) -> bool:
@@ -88,13 +91,19 @@ def _scan(facts: list[StatementFacts]) -> tuple[Statement, _State, list[TableLoc
             state.slow = (statement, fact.slow)
         new_locks = []
         for lock in locks:
-            identity = relation_identity(statement, lock.table)
+            identity = state.renamed.get(lock.table, lock.table)
             current = state.held.get(identity)
             if current is None:
                 state.held[identity] = _Held(lock.mode, statement, lock.table)
                 new_locks.append(lock)
             else:
                 current.mode = stronger(current.mode, lock.mode)
+        for action, _node in statement_parts(statement):
+            if isinstance(action, A.RenameTable):
+                new = A.QName(action.table.schema, action.new_name)
+                state.renamed[new] = state.renamed.get(action.table, action.table)
+            elif isinstance(action, A.CreateTable):
+                state.renamed.pop(action.table, None)  # the name now means a new table
         if state.complete():
             return statement, state, new_locks
     return None

@@ -334,14 +334,6 @@ def _concurrent_reindex(node: Any) -> bool:
     return any(o.defname == "concurrently" for o in getattr(node, "params", None) or ())
 
 
-def relation_identity(statement: Any, table: QName) -> QName:
-    """What stays the same when a table is renamed: a transaction that renames ``a`` to ``b`` and then alters
-    ``b`` locks one table, not two. The table's name before its first rename, from the statement's snapshot
-    (the name itself for a table the snapshot does not hold)."""
-    known = statement.tables_before.get(table)
-    return known.identity if known is not None else table
-
-
 def table_is_new(view: Any, statement: Any, table: QName) -> bool:
     """``view.is_new_table`` for any table a statement names, even one outside its ``tables_before``
     snapshot (a table read by INSERT ... SELECT, a table named inside a DO block): then the latest evidence

@@ -152,6 +152,18 @@ op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
     assert "ACCESS EXCLUSIVE on orgs, ACCESS EXCLUSIVE on users" in finding.message
 
 
+def test_a_table_renamed_by_an_earlier_revision_is_one_table(review_history):
+    # Renamed long ago, then locked by an ALTER TABLE and by a CREATE TRIGGER (which no action models): the
+    # same table whatever statement names it.
+    body = '''
+op.add_column("organisations", sa.Column("slug", sa.Text(), nullable=True))
+op.execute("UPDATE organisations SET slug = lower(name)")
+op.execute("CREATE TRIGGER organisations_slug BEFORE INSERT ON organisations FOR EACH ROW EXECUTE FUNCTION set_slug()")
+'''
+    report = review_history(TABLES, 'op.rename_table("orgs", "organisations")', body)
+    assert rule_hits(report, RULE) == []
+
+
 def test_autocommit_block_separates_the_tables(review_history):
     body = '''
 op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
