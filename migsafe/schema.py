@@ -25,6 +25,7 @@ class Column:
     nullable: bool = True
     default_sql: str | None = None
     added_in: str | None = None  # revision that added the column; None when unknown or from the first CREATE
+    named_in: str | None = None  # revision whose RENAME gave the column its current name
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Table:
     created_in: str | None = None  # revision id; None = existed before anything we saw
     holds_data: bool = True  # a table from an earlier revision (or CREATE TABLE AS) is assumed to have rows
     kind: str = "table"  # "matview" for a materialized view: indexes are built on it like on a table
+    named_in: str | None = None  # revision whose RENAME gave the table its current name
     # The recorder's transaction numbers (None: not in a transaction, or not known) of the CREATE, of the last
     # TRUNCATE (or DELETE of every row under a lock that kept writers out) with no INSERT since, and of the
     # last lock that blocks INSERT (SHARE and stronger). Until that transaction commits, other sessions cannot
@@ -169,7 +171,7 @@ def _drop_table(schema: Schema, a: A.DropTable, rev: str | None) -> None:
 def _rename_table(schema: Schema, a: A.RenameTable, rev: str | None) -> None:
     current = schema.tables.pop(a.table, None) or Table(name=a.table)
     new = QName(a.table.schema, a.new_name)
-    schema._put(replace(current, name=new))
+    schema._put(replace(current, name=new, named_in=rev))
     for name, ix in list(schema.indexes.items()):
         if ix.table == a.table:
             schema.indexes[name] = replace(ix, table=new)
@@ -193,11 +195,11 @@ def _rename_column(schema: Schema, a: A.RenameColumn, rev: str | None) -> None:
     columns = {}
     for k, v in current.columns.items():
         if k == a.column:
-            columns[a.new_name] = replace(v, name=a.new_name)
+            columns[a.new_name] = replace(v, name=a.new_name, named_in=rev)
         else:
             columns[k] = v
     if a.column not in current.columns:
-        columns[a.new_name] = Column(name=a.new_name, type=None)
+        columns[a.new_name] = Column(name=a.new_name, type=None, named_in=rev)
     schema._put(replace(current, columns=MappingProxyType(columns)))
 
 

@@ -31,14 +31,24 @@ def created_in_this_deploy(view: RevisionView, statement: Statement, table: A.QN
     return known.created_in in view.shipping
 
 
+def named_in_this_deploy(view: RevisionView, statement: Statement, table: A.QName) -> bool:
+    """True when the table got this name from a rename shipping with this one: running code never used the
+    name (the rename is reported itself). Its rows are older than the deploy: dropping it still loses them."""
+    known = view.table_before(statement, table)
+    return known is not None and known.named_in is not None and known.named_in in view.shipping
+
+
 def column_added_in_this_deploy(view: RevisionView, statement: Statement, table: A.QName, column: str) -> bool:
-    """True when the column was added by a revision shipping with this one (or its table was created by one):
-    running code has never used it, so renaming or dropping it breaks nothing."""
+    """True when no running code knows the column by this name: a revision shipping with this one added it
+    (or created its table), or gave it this name by a rename, which is reported itself. Renaming or dropping
+    it breaks nothing the deploy did not already break."""
     if created_in_this_deploy(view, statement, table):
         return True
     known = view.table_before(statement, table)
     found = known.column(column) if known is not None else None
-    return found is not None and found.added_in is not None and found.added_in in view.shipping
+    if found is None:
+        return False
+    return any(revision is not None and revision in view.shipping for revision in (found.added_in, found.named_in))
 
 
 @RULE.check

@@ -86,3 +86,16 @@ def test_column_added_by_an_earlier_deploy_is_in_use(review_history):
     drop = 'op.drop_column("users", "nickname")'
     report = review_history(USERS_TABLE, add, drop)
     assert rule_hits(report, RULE) == [("r3", body_line(drop, "drop_column"))]
+
+
+def test_column_renamed_earlier_in_the_revision_is_reported_by_the_rename(review_history):
+    # The swap: old values move to a scratch name, a new column takes the old name, the scratch one goes.
+    body = '''
+op.alter_column("users", "status", new_column_name="status_text")
+op.add_column("users", sa.Column("status", sa.Integer(), nullable=True))
+op.execute("UPDATE users SET status = length(status_text)")
+op.drop_column("users", "status_text")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "rename-column") == [("r2", body_line(body, "new_column_name"))]
