@@ -292,19 +292,17 @@ def _drop_type(schema: Schema, a: A.DropType, rev: str | None) -> None:
 
 # -- what a transaction knows that other sessions do not ---------------------------------------------------------
 
-# Lock modes that keep other sessions from inserting (they conflict with ROW EXCLUSIVE).
-_BLOCKS_INSERT = frozenset({"ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"})
-
-
 def _transaction_effects(schema: Schema, action: A.Action, transaction: int) -> dict[QName, Table | None]:
     """Before the action runs: note the tables it locks against writers in ``transaction``; return the
     relations it may create, as they were (to tell a CREATE that made something from an IF NOT EXISTS that
     did not)."""
+    from migsafe.replay.locks import blocks
     from migsafe.sql.locks import action_locks
 
     for lock in action_locks(action, None, schema.tables, schema.indexes):
         table = schema.tables.get(lock.table)
-        if lock.mode in _BLOCKS_INSERT and table is not None and not lock.unknown_table:
+        # SHARE and stronger conflict with the ROW EXCLUSIVE lock an INSERT needs.
+        if blocks(lock.mode).writes and table is not None and not lock.unknown_table:
             schema._put(replace(table, write_locked_in_transaction=transaction))
     if isinstance(action, A.CreateTable):
         return {action.table: schema.tables.get(action.table)}
