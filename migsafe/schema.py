@@ -25,6 +25,7 @@ class Column:
     nullable: bool = True
     default_sql: str | None = None
     added_in: str | None = None  # revision that added the column; None when unknown or from the first CREATE
+    named_in: str | None = None  # revision whose RENAME gave the column its current name
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,16 @@ class Table:
     constraints: tuple[Constraint, ...] = ()
     created_in: str | None = None  # revision id; None = existed before anything we saw
     holds_data: bool = True  # a table from an earlier revision (or CREATE TABLE AS) is assumed to have rows
+    kind: str = "table"  # "matview" for a materialized view: indexes are built on it like on a table
+    named_in: str | None = None  # revision whose RENAME gave the table its current name
+    # The recorder's transaction numbers (None: not in a transaction, or not known) of the CREATE, of the last
+    # TRUNCATE (or DELETE of every row under a lock that kept writers out) with no INSERT since, and of the
+    # last lock that blocks INSERT (SHARE and stronger). Until that transaction commits, other sessions cannot
+    # see a relation it created, nor put rows into a table it emptied that way.
+    created_in_transaction: int | None = None
+    emptied_in_transaction: int | None = None
+    emptied_in: str | None = None  # the revision that emptied it (the transaction may span revisions)
+    write_locked_in_transaction: int | None = None
 
     def column(self, name: str) -> Column | None:
         return self.columns.get(name)
@@ -90,11 +101,15 @@ class Schema:
         found = self.indexes.get(index)
         return found.table if found else None
 
-    def apply(self, action: A.Action, revision: str | None) -> None:
-        """Apply one action. Unknown objects are created on the fly as pre-existing (they hold data)."""
+    def apply(self, action: A.Action, revision: str | None, transaction: int | None = None) -> None:
+        """Apply one action. Unknown objects are created on the fly as pre-existing (they hold data).
+        ``transaction``: the recorder's number of the open transaction (None outside one)."""
+        before = _transaction_effects(self, action, transaction) if transaction is not None else None
         handler = _APPLY.get(type(action))
         if handler is not None:
             handler(self, action, revision)
+        if before is not None:
+            _after_in_transaction(self, action, revision, transaction, before)  # type: ignore[arg-type]
 
     # -- helpers used by the handlers -------------------------------------------------------------------------
     def _table_or_placeholder(self, name: QName) -> Table:
@@ -134,6 +149,19 @@ def _create_table(schema: Schema, a: A.CreateTable, rev: str | None) -> None:
                       holds_data=a.as_select))
 
 
+def _create_matview(schema: Schema, a: A.CreateMatView, rev: str | None) -> None:
+    if a.if_not_exists and a.view in schema.tables:
+        return
+    # Columns unknown (they come from the query); what matters is that indexes can be built on it.
+    schema._put(Table(name=a.view, created_in=rev, holds_data=a.with_data, kind="matview"))
+
+
+def _drop_matview(schema: Schema, a: A.DropMatView, rev: str | None) -> None:
+    found = schema.tables.get(a.view)
+    if found is not None and found.kind == "matview":
+        _drop_table(schema, A.DropTable(table=a.view), rev)
+
+
 def _drop_table(schema: Schema, a: A.DropTable, rev: str | None) -> None:
     schema.tables.pop(a.table, None)
     for name in [n for n, ix in schema.indexes.items() if ix.table == a.table]:
@@ -143,7 +171,7 @@ def _drop_table(schema: Schema, a: A.DropTable, rev: str | None) -> None:
 def _rename_table(schema: Schema, a: A.RenameTable, rev: str | None) -> None:
     current = schema.tables.pop(a.table, None) or Table(name=a.table)
     new = QName(a.table.schema, a.new_name)
-    schema._put(replace(current, name=new))
+    schema._put(replace(current, name=new, named_in=rev))
     for name, ix in list(schema.indexes.items()):
         if ix.table == a.table:
             schema.indexes[name] = replace(ix, table=new)
@@ -167,11 +195,11 @@ def _rename_column(schema: Schema, a: A.RenameColumn, rev: str | None) -> None:
     columns = {}
     for k, v in current.columns.items():
         if k == a.column:
-            columns[a.new_name] = replace(v, name=a.new_name)
+            columns[a.new_name] = replace(v, name=a.new_name, named_in=rev)
         else:
             columns[k] = v
     if a.column not in current.columns:
-        columns[a.new_name] = Column(name=a.new_name, type=None)
+        columns[a.new_name] = Column(name=a.new_name, type=None, named_in=rev)
     schema._put(replace(current, columns=MappingProxyType(columns)))
 
 
@@ -262,6 +290,65 @@ def _drop_type(schema: Schema, a: A.DropType, rev: str | None) -> None:
     schema.enums.pop(a.type, None)
 
 
+# -- what a transaction knows that other sessions do not ---------------------------------------------------------
+
+def _transaction_effects(schema: Schema, action: A.Action, transaction: int) -> dict[QName, Table | None]:
+    """Before the action runs: note the tables it locks against writers in ``transaction``; return the
+    relations it may create, as they were (to tell a CREATE that made something from an IF NOT EXISTS that
+    did not)."""
+    from migsafe.replay.locks import blocks
+    from migsafe.sql.locks import action_locks
+
+    for lock in action_locks(action, None, schema.tables, schema.indexes):
+        table = schema.tables.get(lock.table)
+        # SHARE and stronger conflict with the ROW EXCLUSIVE lock an INSERT needs.
+        if blocks(lock.mode).writes and table is not None and not lock.unknown_table:
+            schema._put(replace(table, write_locked_in_transaction=transaction))
+    if isinstance(action, A.CreateTable):
+        return {action.table: schema.tables.get(action.table)}
+    if isinstance(action, A.CreateMatView):
+        return {action.view: schema.tables.get(action.view)}
+    return {}
+
+
+def _after_in_transaction(schema: Schema, action: A.Action, rev: str | None, transaction: int,
+                          before: dict[QName, Table | None]) -> None:
+    for name, was in before.items():
+        made = schema.tables.get(name)
+        if made is not None and made is not was:
+            schema._put(replace(made, created_in_transaction=transaction, write_locked_in_transaction=transaction))
+    if isinstance(action, A.Truncate):
+        for name in _truncated(schema, action):
+            _mark_emptied(schema, name, rev, transaction)
+    elif isinstance(action, A.DataChange):
+        table = schema.tables.get(action.table)
+        if table is None:
+            return
+        if action.kind in ("INSERT", "INSERT_SELECT") and table.emptied_in_transaction is not None:
+            schema._put(replace(table, emptied_in_transaction=None))
+        elif action.kind == "DELETE" and not action.has_where and table.write_locked_in_transaction == transaction:
+            # Every row this transaction can see is gone, and its lock keeps other sessions from adding any
+            # until it commits. A DELETE without such a lock leaves the application free to insert again.
+            _mark_emptied(schema, action.table, rev, transaction)
+
+
+def _truncated(schema: Schema, action: A.Truncate) -> list[QName]:
+    """The tables a TRUNCATE empties: with CASCADE, every table whose foreign keys reach it too."""
+    names = [action.table]
+    if action.cascade:
+        for name in names:
+            names.extend(t.name for t in schema.tables.values() if t.name not in names and any(
+                c.kind == "foreign_key" and c.references == name for c in t.constraints))
+    return names
+
+
+def _mark_emptied(schema: Schema, name: QName, rev: str | None, transaction: int) -> None:
+    table = schema._table_or_placeholder(name)
+    # TRUNCATE takes ACCESS EXCLUSIVE: held until the transaction ends.
+    schema._put(replace(table, emptied_in_transaction=transaction, emptied_in=rev,
+                        write_locked_in_transaction=transaction))
+
+
 _APPLY = {
     A.CreateTable: _create_table,
     A.DropTable: _drop_table,
@@ -284,4 +371,6 @@ _APPLY = {
     A.RenameEnumValue: _rename_enum_value,
     A.RenameType: _rename_type,
     A.DropType: _drop_type,
+    A.CreateMatView: _create_matview,
+    A.DropMatView: _drop_matview,
 }

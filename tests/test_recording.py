@@ -201,6 +201,19 @@ if "legacy" not in inspector.get_table_names():
     assert [s.sql.split()[0] for s in rec.statements] == ["UPDATE", "ALTER"]
 
 
+def test_reflection_lists_materialized_views_apart_from_tables(tmp_path):
+    # A revision that guards its view with the inspector, as PostgreSQL's dialect answers it.
+    made = 'op.execute("CREATE MATERIALIZED VIEW user_counts AS SELECT status, count(*) AS n FROM users GROUP BY 1")'
+    body = '''
+inspector = sa.inspect(op.get_bind())
+assert "user_counts" not in inspector.get_table_names()
+if "user_counts" in inspector.get_materialized_view_names():
+    op.execute("REFRESH MATERIALIZED VIEW user_counts")
+'''
+    rec = record(tmp_path, USERS_TABLE + made, body)[1]
+    assert [s.sql.split()[0] for s in rec.statements] == ["REFRESH"]
+
+
 def test_reflected_unnamed_constraints_carry_postgresqls_names(tmp_path):
     create = ("op.create_table('memberships', sa.Column('team_id', sa.Integer()), sa.Column('user_id', sa.Integer()),"
               " sa.PrimaryKeyConstraint('team_id', 'user_id'), sa.UniqueConstraint('user_id', 'team_id'))")

@@ -203,7 +203,7 @@ class Recorder(OperationTracker):
                     self.default_schema = first
             if self.speculative:
                 continue
-            self.schema.apply(action, revision)
+            self.schema.apply(action, revision, self.transaction if self.in_transaction else None)
             if isinstance(action, A.CreateEnum) and self.in_transaction and action.type in self.schema.enums:
                 self.schema.enums[action.type] = replace(self.schema.enums[action.type],
                                                          created_in_transaction=self.transaction)
@@ -309,6 +309,8 @@ class Recorder(OperationTracker):
                 current,
                 created_in=before.created_in if before is not None else None,
                 holds_data=before.holds_data if before is not None else True,
+                created_in_transaction=before.created_in_transaction if before is not None else None,
+                emptied_in_transaction=before.emptied_in_transaction if before is not None else None,
             )
 
 

@@ -89,7 +89,13 @@ def schema_model_inspector(schema_source: Callable[[], Schema],
             return schema_name in self.get_schema_names()
 
         def get_table_names(self, schema: str | None = None, **kw: Any) -> list[str]:
-            return sorted(q.name for q in schema_source().tables if q.schema == (schema or default_schema()))
+            return self._names("table", schema)
+
+        def _names(self, kind: str, schema: str | None) -> list[str]:
+            """The model keeps materialized views with the tables (indexes are built on both); PostgreSQL's
+            inspector lists them apart."""
+            return sorted(q.name for q, t in schema_source().tables.items()
+                          if q.schema == (schema or default_schema()) and t.kind == kind)
 
         def has_table(self, table_name: str, schema: str | None = None, **kw: Any) -> bool:
             return self._table(table_name, schema) is not None
@@ -98,7 +104,7 @@ def schema_model_inspector(schema_source: Callable[[], Schema],
             return []
 
         def get_materialized_view_names(self, schema: str | None = None, **kw: Any) -> list[str]:
-            return []
+            return self._names("matview", schema)
 
         def get_sequence_names(self, schema: str | None = None, **kw: Any) -> list[str]:
             return []

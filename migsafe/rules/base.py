@@ -100,6 +100,25 @@ class RevisionView:
             return False
         return table.created_in in self.shipping and not table.holds_data
 
+    def created_in_transaction(self, statement: Statement, name: A.QName) -> bool:
+        """True when the relation (table or materialized view) was created earlier in the transaction the
+        statement runs in, by a revision of this deploy: until it commits, no other session can see it, so
+        nothing it does there blocks anyone. (A single-transaction upgrade of the whole history is a modelling
+        device: the revisions of earlier deploys committed long ago.)"""
+        known = statement.tables_before.get(name)
+        return (known is not None and statement.transaction is not None
+                and known.created_in_transaction == statement.transaction and known.created_in in self.shipping)
+
+    def holds_no_rows(self, statement: Statement, name: A.QName) -> bool:
+        """True when the table has no rows when the statement runs: new in this deploy (see
+        :meth:`is_new_table`), or emptied earlier in the same transaction by a TRUNCATE (or a DELETE of every
+        row while the transaction held a lock that kept writers out), with no INSERT since."""
+        if self.is_new_table(statement, name):
+            return True
+        known = statement.tables_before.get(name)
+        return (known is not None and statement.transaction is not None
+                and known.emptied_in_transaction == statement.transaction and known.emptied_in in self.shipping)
+
     @property
     def shipping(self) -> frozenset[str]:
         """The revisions deployed together with this one (at least itself)."""
@@ -107,13 +126,14 @@ class RevisionView:
 
     @staticmethod
     def old_column_type(statement: Statement, action: A.AlterColumnType) -> A.SqlType | None:
-        """A column's type before a type change: Alembic's ``existing_type`` first (the author said so), else
-        the schema model; None when neither knows."""
-        if action.old_type_hint is not None:
-            return action.old_type_hint
+        """A column's type before a type change (see :func:`~migsafe.sql.type_changes.type_before_change`);
+        None when neither Alembic's ``existing_type`` nor the schema model knows."""
+        from migsafe.sql.type_changes import type_before_change
+
         table = statement.tables_before.get(action.table)
         column = table.column(action.column) if table is not None else None
-        return column.type if column is not None else None
+        return type_before_change(action.old_type_hint, column.type if column is not None else None,
+                                  action.new_type)
 
     def index_table(self, statement: Statement, index: A.QName) -> A.QName | None:
         found = statement.indexes_before.get(index)
@@ -153,6 +173,19 @@ class RevisionView:
 
 
 _MEMBERS: dict[str, Any] = {"history": None, "index": {}}
+_COMPLETE: dict[str, Any] = {"history": None, "complete": False}
+
+
+def history_complete(history: list[RecordedRevision]) -> bool:
+    """Whether the history starts at a base revision: every revision it builds on (``down_revision``,
+    ``depends_on``) is in it. Then a table no revision created, renamed into place or dropped can only exist
+    if something outside Alembic made it."""
+    if _COMPLETE["history"] is not history:
+        known = {revision.file.revision for revision in history}
+        complete = all(parent in known for revision in history
+                       for parent in revision.file.down_revisions + revision.file.depends_on)
+        _COMPLETE.update(history=history, complete=complete)
+    return bool(_COMPLETE["complete"])
 
 
 def transaction_members(history: list[RecordedRevision], transaction: int) -> list[RecordedRevision]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from migsafe.rules.base import Hit, RevisionView, Rule
+from migsafe.rules.drop_table import column_added_in_this_deploy
 from migsafe.sql import actions as A
 
 RULE = Rule(
@@ -19,7 +20,7 @@ RULE = Rule(
 @RULE.check
 def check(view: RevisionView) -> Iterator[Hit]:
     for statement, action in view.actions(A.DropColumn):
-        if view.is_new_table(statement, action.table):
+        if column_added_in_this_deploy(view, statement, action.table, action.column):
             continue
         if statement.operation.batch_recreate:
             continue

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
-from migsafe.model import Statement
-from migsafe.rules.base import Hit, RevisionView, Rule
+from migsafe.model import RecordedRevision, Statement
+from migsafe.rules.base import Hit, RevisionView, Rule, history_complete
 from migsafe.sql import actions as A
 
 RULE = Rule(
@@ -30,6 +31,26 @@ def created_in_this_deploy(view: RevisionView, statement: Statement, table: A.QN
     return known.created_in in view.shipping
 
 
+def named_in_this_deploy(view: RevisionView, statement: Statement, table: A.QName) -> bool:
+    """True when the table got this name from a rename shipping with this one: running code never used the
+    name (the rename is reported itself). Its rows are older than the deploy: dropping it still loses them."""
+    known = view.table_before(statement, table)
+    return known is not None and known.named_in is not None and known.named_in in view.shipping
+
+
+def column_added_in_this_deploy(view: RevisionView, statement: Statement, table: A.QName, column: str) -> bool:
+    """True when no running code knows the column by this name: a revision shipping with this one added it
+    (or created its table), or gave it this name by a rename, which is reported itself. Renaming or dropping
+    it breaks nothing the deploy did not already break."""
+    if created_in_this_deploy(view, statement, table):
+        return True
+    known = view.table_before(statement, table)
+    found = known.column(column) if known is not None else None
+    if found is None:
+        return False
+    return any(revision is not None and revision in view.shipping for revision in (found.added_in, found.named_in))
+
+
 @RULE.check
 def check(view: RevisionView) -> Iterator[Hit]:
     for statement, action in view.actions(A.DropTable):
@@ -37,6 +58,10 @@ def check(view: RevisionView) -> Iterator[Hit]:
             # Alembic's copy-and-swap drops the old table after copying its rows: not a user's drop.
             continue
         if created_in_this_deploy(view, statement, action.table):
+            continue
+        outside = _made_outside_alembic(view, statement, action)
+        if outside is not None:
+            yield view.hit(statement, outside, key=("table", action.table), severity="info")
             continue
         cascade = (", CASCADE also drops the views and foreign keys of other tables that depend on it"
                    if action.cascade else "")
@@ -47,3 +72,64 @@ def check(view: RevisionView) -> Iterator[Hit]:
             "new release is deployed",
             key=("table", action.table),
         )
+
+
+def _made_outside_alembic(view: RevisionView, statement: Statement, action: A.DropTable) -> str | None:
+    """The message for ``DROP TABLE IF EXISTS`` of a table that, in a history starting at its base, no
+    revision left in place: it exists only where something outside Alembic made it (projects that bootstrap
+    with ``create_all()`` and ``alembic stamp`` have such tables). None when that cannot be said: the table is
+    known, the history is incomplete, or an earlier revision did work the review could not follow (an
+    unparsed statement or a failed revision that names the table)."""
+    if not action.if_exists or view.table_before(statement, action.table) is not None:
+        return None
+    if view.revision.direction != "upgrade" or not history_complete(view.history):
+        return None
+    made_by = dropped_by = None
+    for revision, earlier in _earlier_statements(view, statement):
+        if earlier is None:
+            if _names(action.table, "\n".join(revision.source_lines)):
+                return None
+            continue
+        if earlier.parse_error is not None and _names(action.table, earlier.sql):
+            return None
+        for other in earlier.actions:
+            if _creates(other, action.table):
+                made_by = revision.revision
+            elif isinstance(other, A.DropTable) and other.table == action.table and made_by is not None:
+                dropped_by = revision.revision
+    if made_by is not None and dropped_by is None:
+        return None  # made, and gone from the model some way the review did not follow
+    fate = (f"revision {made_by} creates it and {dropped_by} drops it" if made_by and dropped_by
+            else "no revision creates it")
+    return (f"drops table {action.table} IF EXISTS, but {fate}; it exists only if made outside Alembic (as with "
+            "create_all() and alembic stamp): there, running code that still queries it fails with 'relation "
+            "does not exist' until the new release is deployed")
+
+
+def _earlier_statements(view: RevisionView, statement: Statement) -> Iterator[tuple[RecordedRevision,
+                                                                                     Statement | None]]:
+    """Every statement recorded before ``statement``, with its revision; a revision that failed to record is
+    given once with None."""
+    for revision in view.history:
+        if revision is view.revision:
+            for earlier in revision.statements:
+                if earlier is statement:
+                    return
+                yield revision, earlier
+            return
+        if revision.error is not None:
+            yield revision, None
+        for earlier in revision.statements:
+            yield revision, earlier
+
+
+def _creates(action: A.Action, table: A.QName) -> bool:
+    if isinstance(action, A.CreateTable):
+        return action.table == table
+    if isinstance(action, A.RenameTable):
+        return A.QName(action.table.schema, action.new_name) == table
+    return False
+
+
+def _names(table: A.QName, text: str) -> bool:
+    return re.search(rf"\b{re.escape(table.name)}\b", text, re.IGNORECASE) is not None

@@ -27,16 +27,22 @@ def check(view: RevisionView) -> Iterator[Hit]:
     for statement, action in view.actions(A.CreateIndex):
         if action.concurrently:
             continue
-        # A table created in this revision has no rows and no readers yet: the lock costs nothing.
-        if view.is_new_table(statement, action.table):
+        # A table created in this deploy has no rows and no readers yet, and a relation created earlier in the
+        # same transaction (a materialized view filled by its query included) is invisible to every other
+        # session until the commit: the lock costs nothing.
+        if view.is_new_table(statement, action.table) or view.created_in_transaction(statement, action.table):
             continue
         # batch_alter_table(recreate="always") copies the whole table under ACCESS EXCLUSIVE anyway; the
         # index builds are part of that copy, which has its own finding.
         if statement.operation.batch_recreate:
             continue
-        yield view.hit(
-            statement,
-            f"creates {_describe(action)} on table {action.table} without CONCURRENTLY: takes a SHARE lock on "
-            "the table for the whole index build, so every INSERT, UPDATE and DELETE waits until it finishes",
-            key=("index", action.table, action.name),
-        )
+        known = view.table_before(statement, action.table)
+        if known is not None and known.kind == "matview":
+            message = (f"creates {_describe(action)} on materialized view {action.table} without CONCURRENTLY: "
+                       "takes a SHARE lock on the view for the whole index build, so a REFRESH waits until it "
+                       "finishes, and queries on the view queue behind that waiting REFRESH")
+        else:
+            message = (f"creates {_describe(action)} on table {action.table} without CONCURRENTLY: takes a SHARE "
+                       "lock on the table for the whole index build, so every INSERT, UPDATE and DELETE waits "
+                       "until it finishes")
+        yield view.hit(statement, message, key=("index", action.table, action.name))

@@ -26,7 +26,8 @@ from typing import Iterator
 from migsafe.model import Statement
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql.actions import QName
-from migsafe.sql.locks import StatementFacts, TableLock, mode_name, stronger, transaction_facts
+from migsafe.sql import actions as A
+from migsafe.sql.locks import StatementFacts, TableLock, mode_name, statement_parts, stronger, transaction_facts
 
 RULE = Rule(
     id="multiple-strong-locks",
@@ -44,11 +45,14 @@ RULE = Rule(
 class _Held:
     mode: str
     statement: Statement
+    table: QName  # as the statement that first locked it named it
 
 
 @dataclass
 class _State:
-    held: dict[QName, _Held] = field(default_factory=dict)
+    held: dict[QName, _Held] = field(default_factory=dict)  # by the table's first name in the transaction
+    # A table renamed in the transaction, by its new name: one table under two names is one table.
+    renamed: dict[QName, QName] = field(default_factory=dict)
     slow: tuple[Statement, str] | None = None  # the first slow work done while a strong lock was held
 
     def complete(self) -> bool:
@@ -85,13 +89,21 @@ def _scan(facts: list[StatementFacts]) -> tuple[Statement, _State, list[TableLoc
         locks = [lock for lock in fact.strong if not lock.via_index]
         if fact.slow is not None and state.slow is None and (state.held or locks):
             state.slow = (statement, fact.slow)
-        new_locks = [lock for lock in locks if lock.table not in state.held]
+        new_locks = []
         for lock in locks:
-            current = state.held.get(lock.table)
+            identity = state.renamed.get(lock.table, lock.table)
+            current = state.held.get(identity)
             if current is None:
-                state.held[lock.table] = _Held(lock.mode, statement)
+                state.held[identity] = _Held(lock.mode, statement, lock.table)
+                new_locks.append(lock)
             else:
                 current.mode = stronger(current.mode, lock.mode)
+        for action, _node in statement_parts(statement):
+            if isinstance(action, A.RenameTable):
+                new = A.QName(action.table.schema, action.new_name)
+                state.renamed[new] = state.renamed.get(action.table, action.table)
+            elif isinstance(action, A.CreateTable):
+                state.renamed.pop(action.table, None)  # the name now means a new table
         if state.complete():
             return statement, state, new_locks
     return None
@@ -104,7 +116,7 @@ def _where(view: RevisionView, statement: Statement) -> str:
 def _hit(view: RevisionView, statement: Statement, state: _State, new_locks: list[TableLock]) -> Hit:
     assert state.slow is not None
     slow_statement, work = state.slow
-    held = ", ".join(f"{mode_name(h.mode)} on {table}" for table, h in state.held.items())
+    held = ", ".join(f"{mode_name(h.mode)} on {h.table}" for h in state.held.values())
     if slow_statement is statement:
         what = f"{work} while this transaction holds strong locks on {len(state.held)} tables ({held})"
     else:

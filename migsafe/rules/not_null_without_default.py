@@ -73,7 +73,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
             continue
         if _has_real_default(statement, column):
             continue
-        if view.is_new_table(statement, action.table):
+        if view.holds_no_rows(statement, action.table):
             continue
         yield view.hit(
             statement,

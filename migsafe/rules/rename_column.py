@@ -6,7 +6,7 @@ from typing import Iterator
 
 from migsafe.model import RecordedOperation, Statement
 from migsafe.rules.base import Hit, RevisionView, Rule
-from migsafe.rules.drop_table import created_in_this_deploy
+from migsafe.rules.drop_table import column_added_in_this_deploy
 from migsafe.sql import actions as A
 
 RULE = Rule(
@@ -27,7 +27,7 @@ def _message(table: A.QName, old: str, new: str) -> str:
 @RULE.check
 def check(view: RevisionView) -> Iterator[Hit]:
     for statement, action in view.actions(A.RenameColumn):
-        if created_in_this_deploy(view, statement, action.table):
+        if column_added_in_this_deploy(view, statement, action.table, action.column):
             continue
         yield view.hit(statement, _message(action.table, action.column, action.new_name),
                        key=("column", action.table, action.column))
@@ -50,9 +50,9 @@ def _batch_recreate_renames(view: RevisionView) -> Iterator[Hit]:
         if drop is None:
             continue
         statement, table = drop
-        if created_in_this_deploy(view, statement, table):
-            continue
         old = operation.column_name
+        if old is not None and column_added_in_this_deploy(view, statement, table, old):
+            continue
         yield view.hit(statement, _message(table, old, new_name), key=("column", table, old))
 
 

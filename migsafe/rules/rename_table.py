@@ -8,7 +8,7 @@ from pglast import ast
 
 from migsafe.model import Statement
 from migsafe.rules.base import Hit, RevisionView, Rule
-from migsafe.rules.drop_table import created_in_this_deploy
+from migsafe.rules.drop_table import created_in_this_deploy, named_in_this_deploy
 from migsafe.sql import actions as A
 
 RULE = Rule(
@@ -27,7 +27,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
         if statement.operation.batch_recreate:
             # Alembic's copy-and-swap renames its temporary table to the real name: not a user's rename.
             continue
-        if created_in_this_deploy(view, statement, action.table):
+        if created_in_this_deploy(view, statement, action.table) or named_in_this_deploy(view, statement, action.table):
             continue
         if _old_name_kept_as_view(view, statement, action.table):
             continue

@@ -117,6 +117,7 @@ class CreateTable(Action):
 class DropTable(Action):
     table: QName
     cascade: bool = False
+    if_exists: bool = False
 
 
 @dataclass(frozen=True)
@@ -306,6 +307,14 @@ class CreateMatView(Action):
     view: QName
     with_data: bool = True
     if_not_exists: bool = False
+
+
+@dataclass(frozen=True)
+class DropMatView(Action):
+    """``DROP MATERIALIZED VIEW``: one action per view named."""
+
+    view: QName
+    if_exists: bool = False
 
 
 @dataclass(frozen=True)

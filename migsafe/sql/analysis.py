@@ -464,7 +464,10 @@ def _drop(node: Any, schema: str) -> Iterable[A.Action]:
     cascade = node.behavior == enums.DropBehavior.DROP_CASCADE
     for obj in node.objects or ():
         if node.removeType == O.OBJECT_TABLE:
-            yield A.DropTable(table=_names_toqualified(obj, schema), cascade=cascade)
+            yield A.DropTable(table=_names_toqualified(obj, schema), cascade=cascade,
+                              if_exists=bool(node.missing_ok))
+        elif node.removeType == O.OBJECT_MATVIEW:
+            yield A.DropMatView(view=_names_toqualified(obj, schema), if_exists=bool(node.missing_ok))
         elif node.removeType == O.OBJECT_INDEX:
             yield A.DropIndex(name=_names_toqualified(obj, schema), concurrently=bool(node.concurrent),
                               if_exists=bool(node.missing_ok))

@@ -31,7 +31,8 @@ from migsafe.sql import actions as A
 from migsafe.sql.actions import QName
 from migsafe.sql.analysis import ParsedStatement, parse, qualified
 from migsafe.sql.analysis import walk_nodes as _walk
-from migsafe.sql.type_changes import Change, classify, is_plain_using, may_avoid_rewrite, using_expression
+from migsafe.sql.type_changes import (Change, classify, is_plain_using, may_avoid_rewrite, type_before_change,
+                                      using_expression)
 
 ACCESS_EXCLUSIVE = "AccessExclusiveLock"
 EXCLUSIVE = "ExclusiveLock"
@@ -496,9 +497,8 @@ def _type_change_work(action: A.AlterColumnType, before: Any, node: Any) -> str 
     rewrite = f"rewrites {action.table} to change {action.column} to {new}"
     if action.using and not is_plain_using(using_expression(node, action.column), action.column, new):
         return rewrite
-    old = action.old_type_hint
-    if old is None and before is not None and before.column(action.column) is not None:
-        old = before.column(action.column).type
+    column = before.column(action.column) if before is not None else None
+    old = type_before_change(action.old_type_hint, column.type if column is not None else None, new)
     if old is None:
         return None if may_avoid_rewrite(new) else rewrite
     # Change.UNKNOWN (a type from a module not installed here) claims no work: it may be no change at all.

@@ -265,3 +265,30 @@ VERIFIED_ON_SERVER = [
 @pytest.mark.parametrize("old, new, expected", VERIFIED_ON_SERVER)
 def test_classification_matches_postgresql(old, new, expected):
     assert classify(parse_type(old), parse_type(new)).value == expected
+
+
+CONVERT_NOTE = '''
+op.alter_column("accounts", "note", type_=postgresql.JSONB(), existing_type=sa.Text(),
+                postgresql_using="note::jsonb")
+'''
+
+
+def test_a_repeated_conversion_finds_the_column_converted(review_history):
+    # A later revision repeats the conversion with the existing_type it was written against: the column is
+    # already jsonb, so PostgreSQL rewrites nothing the second time (reported once, for the first).
+    report = review_history(ACCOUNTS, CONVERT_NOTE, CONVERT_NOTE)
+    assert rule_hits(report, RULE) == [("r2", body_line(CONVERT_NOTE, "op.alter_column"))]
+
+
+def test_a_conversion_repeated_within_one_revision_is_reported_once(review_history):
+    body = CONVERT_NOTE + 'op.execute("ALTER TABLE accounts ALTER COLUMN note TYPE jsonb USING note::jsonb")\n'
+    report = review_history(ACCOUNTS, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.alter_column"))]
+
+
+def test_same_type_with_an_expression_still_recomputes_every_row(review_history):
+    body = CONVERT_NOTE + \
+        'op.execute("ALTER TABLE accounts ALTER COLUMN note TYPE jsonb USING (note::text)::jsonb")\n'
+    report = review_history(ACCOUNTS, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.alter_column")),
+                                       ("r2", body_line(body, "op.execute"))]

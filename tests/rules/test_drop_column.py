@@ -57,3 +57,45 @@ op.drop_column("users", "name")
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "drop_column"))]
     assert rule_hits(report, "hidden-rename") == []
+
+
+def test_column_added_earlier_in_the_same_revision_is_fine(review_history):
+    # A scratch column for a data migration: no running code has ever seen it.
+    body = '''
+op.add_column("users", sa.Column("email_lower", sa.String(100), nullable=True))
+op.execute("UPDATE users SET email_lower = lower(email)")
+op.execute("UPDATE users SET email = email_lower")
+op.drop_column("users", "email_lower")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_column_added_and_renamed_in_the_revision_then_dropped_is_fine(review_history):
+    body = '''
+op.add_column("users", sa.Column("tmp_flag", sa.Boolean(), nullable=True))
+op.alter_column("users", "tmp_flag", new_column_name="scratch_flag")
+op.execute("ALTER TABLE users DROP COLUMN scratch_flag")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_column_added_by_an_earlier_deploy_is_in_use(review_history):
+    add = 'op.add_column("users", sa.Column("nickname", sa.Boolean(), nullable=True))'
+    drop = 'op.drop_column("users", "nickname")'
+    report = review_history(USERS_TABLE, add, drop)
+    assert rule_hits(report, RULE) == [("r3", body_line(drop, "drop_column"))]
+
+
+def test_column_renamed_earlier_in_the_revision_is_reported_by_the_rename(review_history):
+    # The swap: old values move to a scratch name, a new column takes the old name, the scratch one goes.
+    body = '''
+op.alter_column("users", "status", new_column_name="status_text")
+op.add_column("users", sa.Column("status", sa.Integer(), nullable=True))
+op.execute("UPDATE users SET status = length(status_text)")
+op.drop_column("users", "status_text")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "rename-column") == [("r2", body_line(body, "new_column_name"))]

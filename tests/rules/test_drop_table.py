@@ -69,3 +69,59 @@ def test_dropping_an_index_is_not_a_table_drop(review_history):
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == []
 
+
+
+# -- DROP TABLE IF EXISTS of a table no revision left in place ------------------------------------------------------
+
+def test_if_exists_of_a_table_no_revision_creates_is_info(review_history):
+    # The leftover of a tool used before Alembic: it exists only in databases bootstrapped outside Alembic.
+    body = 'op.execute("DROP TABLE IF EXISTS migrate_version")'
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.execute"))]
+    [finding] = [f for f in report.findings if f.rule == RULE]
+    assert finding.severity == "info"
+    assert "no revision creates it; it exists only if made outside Alembic" in finding.message
+
+
+def test_if_exists_with_the_op_form_is_info(review_history):
+    body = 'op.drop_table("legacy_events", if_exists=True)'
+    report = review_history(USERS_TABLE, body)
+    [finding] = [f for f in report.findings if f.rule == RULE]
+    assert finding.severity == "info"
+
+
+def test_if_exists_of_a_table_an_earlier_revision_dropped_says_which(review_history):
+    report = review_history(USERS_TABLE, 'op.drop_table("users")', 'op.execute("DROP TABLE IF EXISTS users")')
+    found = [f for f in report.findings if f.rule == RULE]
+    assert [(f.revision, f.severity) for f in found] == [("r2", "warning"), ("r3", "info")]
+    assert "revision r1 creates it and r2 drops it" in found[1].message
+
+
+def test_if_exists_of_a_table_the_history_created_is_a_warning(review_history):
+    report = review_history(USERS_TABLE, 'op.execute("DROP TABLE IF EXISTS users")')
+    assert [f.severity for f in report.findings if f.rule == RULE] == ["warning"]
+
+
+def test_without_if_exists_the_table_must_be_there(review_history):
+    # Plain DROP TABLE of a table no revision created fails unless the table exists: it does, with its rows.
+    report = review_history(USERS_TABLE, 'op.execute("DROP TABLE migrate_version")')
+    assert [f.severity for f in report.findings if f.rule == RULE] == ["warning"]
+
+
+def test_if_exists_in_a_history_without_its_base_is_a_warning(review_history, tmp_path):
+    from conftest import revision_source
+    from migsafe.engine import ReviewOptions, review
+
+    versions = tmp_path / "partial"
+    versions.mkdir()
+    (versions / "r9.py").write_text(revision_source('op.execute("DROP TABLE IF EXISTS migrate_version")', "r9",
+                                                    "r8"), encoding="utf-8")
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert [f.severity for f in report.findings if f.rule == RULE] == ["warning"]
+
+
+def test_if_exists_after_a_statement_not_understood_that_names_it_is_a_warning(review_history):
+    # The review could not follow what that statement made.
+    made = 'op.execute("CREATE TABLE job_log (id serial, payload some_type())")'
+    report = review_history(USERS_TABLE, made, 'op.execute("DROP TABLE IF EXISTS job_log")')
+    assert [f.severity for f in report.findings if f.rule == RULE] == ["warning"]

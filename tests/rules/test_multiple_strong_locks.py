@@ -129,6 +129,41 @@ op.create_index("ix_users_team_id", "users", ["team_id"])
     assert rule_hits(report, RULE) == []
 
 
+def test_a_renamed_table_is_one_table(review_history):
+    # Rename, then index under the new name: one table under two names holds one set of locks.
+    body = '''
+op.rename_table("orgs", "organisations")
+op.create_index("ix_organisations_name", "organisations", ["name"])
+op.alter_column("organisations", "name", new_column_name="title")
+'''
+    report = review_history(TABLES, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_a_renamed_table_and_another_table_are_two(review_history):
+    body = '''
+op.rename_table("orgs", "organisations")
+op.create_index("ix_organisations_name", "organisations", ["name"])
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+'''
+    report = review_history(TABLES, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "add_column"))]
+    [finding] = _findings(report)
+    assert "ACCESS EXCLUSIVE on orgs, ACCESS EXCLUSIVE on users" in finding.message
+
+
+def test_a_table_renamed_by_an_earlier_revision_is_one_table(review_history):
+    # Renamed long ago, then locked by an ALTER TABLE and by a CREATE TRIGGER (which no action models): the
+    # same table whatever statement names it.
+    body = '''
+op.add_column("organisations", sa.Column("slug", sa.Text(), nullable=True))
+op.execute("UPDATE organisations SET slug = lower(name)")
+op.execute("CREATE TRIGGER organisations_slug BEFORE INSERT ON organisations FOR EACH ROW EXECUTE FUNCTION set_slug()")
+'''
+    report = review_history(TABLES, 'op.rename_table("orgs", "organisations")', body)
+    assert rule_hits(report, RULE) == []
+
+
 def test_autocommit_block_separates_the_tables(review_history):
     body = '''
 op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))

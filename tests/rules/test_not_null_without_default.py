@@ -80,3 +80,78 @@ op.execute("ALTER TABLE users ADD COLUMN level integer NOT NULL")
 '''
     report = review_history(body)
     assert rule_hits(report, RULE) == []
+
+
+# -- tables emptied earlier in the same transaction -----------------------------------------------------------------
+
+ADD_TENANT = 'op.add_column("users", sa.Column("tenant_id", sa.Integer(), nullable=False))'
+
+
+def test_table_truncated_earlier_in_the_transaction_has_no_rows(review_history):
+    # TRUNCATE holds ACCESS EXCLUSIVE until the commit: no session can put a row back before the ADD COLUMN.
+    body = 'op.execute("TRUNCATE users")\n' + ADD_TENANT
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_truncate_cascade_empties_the_referencing_tables(review_history):
+    sessions = '''
+op.create_table("sessions", sa.Column("id", sa.Integer(), primary_key=True),
+                sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id")))
+'''
+    body = '''
+op.execute("TRUNCATE users CASCADE")
+op.add_column("sessions", sa.Column("device", sa.String(20), nullable=False))
+'''
+    report = review_history(USERS_TABLE, sessions, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_delete_alone_lets_the_application_insert_again(review_history):
+    body = 'op.execute("DELETE FROM users")\n' + ADD_TENANT
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "add_column"))]
+
+
+def test_delete_under_a_lock_that_keeps_writers_out_empties_the_table(review_history):
+    body = 'op.execute("LOCK TABLE users IN EXCLUSIVE MODE")\nop.execute("DELETE FROM users")\n' + ADD_TENANT
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_delete_after_an_alter_table_of_the_same_transaction_empties_the_table(review_history):
+    body = ('op.drop_column("users", "status")\nop.execute("DELETE FROM users")\n' + ADD_TENANT)
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_delete_with_a_where_clause_leaves_rows(review_history):
+    body = 'op.execute("LOCK TABLE users")\nop.execute("DELETE FROM users WHERE status = \'gone\'")\n' + ADD_TENANT
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "add_column"))]
+
+
+def test_rows_inserted_after_the_truncate_count(review_history):
+    body = ('op.execute("TRUNCATE users")\n'
+            'op.execute("INSERT INTO users (id, email) VALUES (1, \'admin@example.com\')")\n' + ADD_TENANT)
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "add_column"))]
+
+
+def test_truncate_outside_the_transaction_is_not_enough(review_history):
+    # Committed at once: the application can insert before the ADD COLUMN takes its lock.
+    body = '''
+with op.get_context().autocommit_block():
+    op.execute("TRUNCATE users")
+op.add_column("users", sa.Column("tenant_id", sa.Integer(), nullable=False))
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "add_column"))]
+
+
+def test_truncate_by_an_earlier_deploy_is_forgotten(review_history):
+    # One transaction for the whole upgrade is how the history is modelled, not how it was deployed: the
+    # table filled up again after the earlier deploy.
+    report = review_history(USERS_TABLE, 'op.execute("TRUNCATE users")', ADD_TENANT,
+                            transaction_per_migration=False)
+    assert rule_hits(report, RULE) == [("r3", body_line(ADD_TENANT, "add_column"))]

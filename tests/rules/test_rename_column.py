@@ -103,3 +103,29 @@ op.rename_table("users", "people")
 '''
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == []
+
+
+def test_column_added_earlier_in_the_same_revision_is_fine(review_history):
+    body = '''
+op.add_column("users", sa.Column("display", sa.String(50), nullable=True))
+op.execute("UPDATE users SET display = name")
+op.alter_column("users", "display", new_column_name="display_name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_column_added_by_an_earlier_deploy_is_in_use(review_history):
+    add = 'op.add_column("users", sa.Column("display", sa.String(50), nullable=True))'
+    rename = 'op.alter_column("users", "display", new_column_name="display_name")'
+    report = review_history(USERS_TABLE, add, rename)
+    assert rule_hits(report, RULE) == [("r3", body_line(rename, "alter_column"))]
+
+
+def test_second_rename_of_a_column_renamed_in_the_same_revision(review_history):
+    body = '''
+op.alter_column("users", "name", new_column_name="name_tmp")
+op.alter_column("users", "name_tmp", new_column_name="full_name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, '"name_tmp")'))]

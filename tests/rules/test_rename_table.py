@@ -82,3 +82,13 @@ op.execute("CREATE VIEW users AS SELECT * FROM people")
 '''
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "RENAME TO"))]
+
+
+def test_second_rename_of_a_table_renamed_in_the_same_revision(review_history):
+    # Running code knows "users" only: the first rename breaks it, the second breaks nothing more.
+    body = '''
+op.rename_table("users", "accounts_tmp")
+op.rename_table("accounts_tmp", "accounts")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, '"accounts_tmp")'))]
