@@ -136,15 +136,16 @@ def _empties(statement: Statement, table: A.QName) -> bool:
 
 def _column_hit(view: RevisionView, old: _DroppedColumn, new: A.ColumnSpec) -> Hit:
     table = old.table
-    signature = (f"; downgrade() re-adds {old.name!r} as {old.type} and drops {new.name!r}, which is "
-                 "autogenerate's signature of a rename" if _column_signature(view, old, new.name) else "")
+    evidence = [f"the only {old.type} column dropped or added on {table}",
+                f"nothing in the revision copies {old.name!r} into {new.name!r}, fills {new.name!r} or empties "
+                f"{table}"]
+    if _column_signature(view, old, new.name):
+        evidence.append(f"downgrade() re-adds {old.name!r} as {old.type} and drops {new.name!r}")
     return view.hit(
         old.statement,
         f"drops column {old.name!r} of table {table} and adds {new.name!r} of the same type {old.type} in the "
-        f"same revision, the only {old.type} column dropped or added on {table}, and nothing in the revision "
-        f"copies {old.name!r} into {new.name!r}, fills {new.name!r} or empties {table}{signature}: this is how "
-        f"autogenerate writes a rename, and PostgreSQL deletes every value of {old.name!r} (ACCESS EXCLUSIVE "
-        f"lock) while {new.name!r} starts empty",
+        f"same revision ({'; '.join(evidence)}): this is how autogenerate writes a rename, and PostgreSQL "
+        f"deletes every value of {old.name!r} (ACCESS EXCLUSIVE lock) while {new.name!r} starts empty",
         key=("column", table, old.name),
         fix=f"If this is a rename, replace the add_column/drop_column pair with "
             f"op.alter_column({table.name!r}, {old.name!r}, new_column_name={new.name!r}{_schema_kw(table)}) "
@@ -202,13 +203,14 @@ def _table_renames(view: RevisionView) -> Iterator[Hit]:
                   if table != old and (columns is None or _may_be_same_columns(columns, created[new]))]
         if rivals or _rows_kept(view, statement, old, new):
             continue
-        signature = (f"; downgrade() re-creates {old} and drops {new}, which is autogenerate's signature of a "
-                     "rename" if _table_signature(view, old, new) else "")
+        evidence = ["the only pair of tables with these columns dropped and created",
+                    f"nothing in the revision copies the rows of {old} into {new}, fills {new} or empties {old}"]
+        if _table_signature(view, old, new):
+            evidence.append(f"downgrade() re-creates {old} and drops {new}")
         yield view.hit(
             statement,
-            f"drops table {old} and creates {new} with the same columns in the same revision, the only such "
-            f"pair in it, and nothing in the revision copies the rows of {old} into {new}, fills {new} or "
-            f"empties {old}{signature}: this is how autogenerate writes a rename, and PostgreSQL deletes every "
+            f"drops table {old} and creates {new} with the same columns in the same revision "
+            f"({'; '.join(evidence)}): this is how autogenerate writes a rename, and PostgreSQL deletes every "
             f"row of {old} (ACCESS EXCLUSIVE lock) while {new} starts empty",
             key=("table", old),
             fix=_table_fix(old, new),
