@@ -114,19 +114,30 @@ def _data_kept(view: RevisionView, drop: Statement, table: A.QName, old: str, ne
     """True when the revision itself shows that the values are handled: a statement reads the old column (an
     ``UPDATE`` or ``INSERT ... SELECT`` copying it, a ``SELECT`` a Python loop copies from), fills the new one
     (whatever from: its values are then the author's choice), or the table is emptied (no rows to lose)."""
+    cascades_from = _referenced(view, drop, table)
     for statement in view.statements:
         if statement is drop:
             continue
         if reads_column(statement, table, old) or fills_column(statement, table, new) \
-                or _empties(statement, table):
+                or _empties(statement, table, cascades_from):
             return True
     return False
 
 
-def _empties(statement: Statement, table: A.QName) -> bool:
-    """``TRUNCATE table`` or ``DELETE FROM table`` without ``WHERE``."""
+def _referenced(view: RevisionView, statement: Statement, table: A.QName) -> frozenset[A.QName]:
+    """The tables ``table``'s foreign keys reference: ``TRUNCATE`` of one of them ``CASCADE`` empties it too."""
+    known = view.table_before(statement, table)
+    if known is None:
+        return frozenset()
+    return frozenset(c.references for c in known.constraints if c.kind == "foreign_key" and c.references)
+
+
+def _empties(statement: Statement, table: A.QName, cascades_from: frozenset[A.QName] = frozenset()) -> bool:
+    """``TRUNCATE table``, ``TRUNCATE`` of a table it references with ``CASCADE``, or ``DELETE FROM table``
+    without ``WHERE``."""
     for action in statement.actions:
-        if isinstance(action, A.Truncate) and action.table == table:
+        if isinstance(action, A.Truncate) and (action.table == table
+                                                or (action.cascade and action.table in cascades_from)):
             return True
         if isinstance(action, A.DataChange) and action.kind == "DELETE" and not action.has_where \
                 and action.table == table:
@@ -223,7 +234,8 @@ def _rows_kept(view: RevisionView, drop: Statement, old: A.QName, new: A.QName) 
     for statement in view.statements:
         if statement is drop:
             continue
-        if reads_table(statement, old) or fills_table(statement, new) or _empties(statement, old):
+        if reads_table(statement, old) or fills_table(statement, new) \
+                or _empties(statement, old, _referenced(view, drop, old)):
             return True
     return False
 

@@ -274,6 +274,24 @@ op.drop_column("users", "name")
     assert rule_hits(report, RULE) == []
 
 
+def test_truncate_cascade_of_a_referenced_table_empties_this_one(review_history):
+    # TRUNCATE ... CASCADE empties every table whose foreign keys reference the truncated one.
+    tables = '''
+op.create_table("accounts", sa.Column("id", sa.Integer(), primary_key=True))
+op.create_table("members", sa.Column("id", sa.Integer(), primary_key=True),
+                sa.Column("account_id", sa.Integer(), sa.ForeignKey("accounts.id")),
+                sa.Column("handle", sa.String(40)))
+'''
+    body = '''
+op.execute("TRUNCATE accounts CASCADE")
+op.add_column("members", sa.Column("username", sa.String(40), nullable=True))
+op.drop_column("members", "handle")
+'''
+    report = review_history(tables, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-column") == [("r2", body_line(body, "drop_column"))]
+
+
 def test_delete_without_where_empties_the_table(review_history):
     body = '''
 op.add_column("users", sa.Column("full_name", sa.String(50), nullable=True))
