@@ -41,7 +41,13 @@ ColumnTypes = Mapping[str, A.SqlType | None]  # None: a column whose type is unk
 
 def may_be_same_type(a: A.SqlType | None, b: A.SqlType | None) -> bool:
     """An unknown type may be any type: such a column is a possible partner, which makes a pair ambiguous."""
-    return a is None or b is None or same_type(a, b)
+    return _unknown(a) or _unknown(b) or same_type(a, b)
+
+
+def _unknown(sql_type: A.SqlType | None) -> bool:
+    """No type at all, or a stand-in for a type from a module that is not installed (``SqlType.known`` is
+    False: the SQL type it would render is unknown)."""
+    return sql_type is None or not getattr(sql_type, "known", True)
 
 
 def same_type(a: A.SqlType | None, b: A.SqlType | None) -> bool:
@@ -100,7 +106,7 @@ def _only_partner(old: _DroppedColumn, added: list[A.ColumnSpec],
     """The added column that is ``old`` renamed, when the pairing is one to one: the only added column that
     may have its type, that type known on both sides and the same, and ``old`` the only dropped column that
     may have it. Two dropped columns against one added one (or the reverse) is a redesign, not a rename."""
-    if old.type is None:
+    if _unknown(old.type):
         return None
     partners = [column for column in added if may_be_same_type(column.type, old.type)]
     if len(partners) != 1 or not same_type(partners[0].type, old.type):
@@ -266,7 +272,7 @@ def _types(columns: Iterable[A.ColumnSpec | Column]) -> ColumnTypes | None:
 
 
 def _all_known(columns: ColumnTypes) -> bool:
-    return all(sql_type is not None for sql_type in columns.values())
+    return not any(_unknown(sql_type) for sql_type in columns.values())
 
 
 def _may_be_same_columns(a: ColumnTypes | None, b: ColumnTypes) -> bool:
