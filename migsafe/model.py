@@ -28,6 +28,8 @@ class RecordedOperation:
     new_type_is_native_enum: bool = False  # alter_column(type_=sa.Enum(...)) that is a PostgreSQL enum type
     constraint_type: str | None = None  # drop_constraint(type_=...): "foreignkey", "unique", "check", ...
     batch_table: str | None = None
+    # drop_index(table_name=...): the table Alembic was told, which DROP INDEX's SQL does not name.
+    index_table: str | None = None
     batch_recreate: bool = False
     # String values bound to parameters of the operation's SQL (``text(...).bindparams(state="x")``).
     bound_literals: frozenset[str] = frozenset()

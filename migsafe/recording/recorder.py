@@ -238,7 +238,8 @@ class Recorder(OperationTracker):
                     tables[value] = self.schema.tables.get(value)
                 elif f.name == "type":
                     enums[value] = self.schema.enums.get(value)
-                elif isinstance(action, (A.DropIndex, A.RenameIndex)):
+                elif isinstance(action, (A.DropIndex, A.RenameIndex)) or (isinstance(action, A.Reindex)
+                                                                         and action.kind == "index"):
                     index = self.schema.indexes.get(value)
                     indexes[value] = index
                     if index is not None:

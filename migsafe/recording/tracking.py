@@ -40,7 +40,7 @@ class OperationTracker:
         line, end_line = caller_line(self._upgrade_code, self._filename, self._linemap or LineMap(""))
         rec = RecordedOperation(name=name, line=line, end_line=end_line, operation=operation,
                                 bound_literals=_bound_literals(operation), **_alter_column_facts(operation),
-                                constraint_type=_constraint_type(operation))
+                                constraint_type=_constraint_type(operation), index_table=_index_table(operation))
         if batch is not None:
             rec.batch_table, rec.batch_recreate = batch
         if self.revision is not None:
@@ -96,6 +96,12 @@ class OperationTracker:
 
     def after_batch_recreate(self, table_name: str, schema: str | None) -> None:
         pass
+
+
+def _index_table(operation: Any) -> str | None:
+    """The ``table_name=`` of an index operation (a drop_index's SQL names only the index)."""
+    table = getattr(operation, "table_name", None) if hasattr(operation, "index_name") else None
+    return table if isinstance(table, str) and table else None
 
 
 def _constraint_type(operation: Any) -> str | None:

@@ -112,7 +112,7 @@ def _backfills(view: RevisionView, statement: Statement, loops: list[int]) -> It
 
 def _hit(view: RevisionView, backfill: _Backfill) -> Hit:
     statement = backfill.statement
-    found, before = _strong_lock(view, statement)
+    found, before = _strong_lock(view, statement, backfill.table)
     if found is None:
         return view.hit(
             statement,
@@ -144,20 +144,25 @@ def _blocked(lock: TableLock) -> str:
     return "reads and writes" if lock.mode == "AccessExclusiveLock" else "writes"
 
 
-def _strong_lock(view: RevisionView, statement: Statement) -> tuple[tuple[TableLock, Statement] | None, bool]:
-    """The strongest strong lock on a live table that the transaction holds during the back-fill (taken
-    before it or by the same statement), else the first one it takes after it; and whether it was before."""
+def _strong_lock(view: RevisionView, statement: Statement,
+                 table: A.QName) -> tuple[tuple[TableLock, Statement] | None, bool]:
+    """The strong lock on a live table that the transaction holds during the back-fill (taken before it or by
+    the same statement), else the first one it takes after it; and whether it was before.
+
+    The finding is about this revision, so it cites this revision's own lock when it takes one: an earlier
+    revision's lock (one deploy, one transaction) only when it takes none. Then the strongest, then one on the
+    back-filled table itself (that is the lock its own readers and writers wait on)."""
     facts = transaction_facts(view, statement.transaction) if statement.transaction is not None else []
     position = next((i for i, fact in enumerate(facts) if fact.statement is statement), len(facts) - 1)
-    best: tuple[TableLock, Statement] | None = None
-    for fact in facts[:position + 1]:
-        for lock in fact.strong:
-            if best is None or strength(lock.mode) > strength(best[0].mode):
-                best = (lock, fact.statement)
-    if best is not None:
-        return best, True
-    later = next((fact for fact in facts[position + 1:] if fact.strong), None)
-    return ((later.strong[0], later.statement) if later is not None else None), False
+    own = {id(s) for s in view.statements}
+    held = [(lock, fact.statement) for fact in facts[:position + 1] for lock in fact.strong]
+    if held:
+        # max() keeps the first of equals: the earliest such lock.
+        return max(held, key=lambda found: (id(found[1]) in own, strength(found[0].mode),
+                                            found[0].table == table)), True
+    later = [fact for fact in facts[position + 1:] if fact.strong]
+    taker = next((fact for fact in later if id(fact.statement) in own), later[0] if later else None)
+    return ((taker.strong[0], taker.statement) if taker is not None else None), False
 
 
 # -- Python loops over query results ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from migsafe.model import Statement
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
 
@@ -23,9 +24,9 @@ def check(view: RevisionView) -> Iterator[Hit]:
             continue
         if statement.operation.batch_recreate:
             continue
-        # DROP INDEX names no table (Alembic's table_name= is not in the SQL): only the schema model knows
-        # it. An index the model never saw sits on a table that exists in production.
-        table = view.index_table(statement, action.name)
+        # DROP INDEX names no table: the schema model knows it, else Alembic's table_name= (an index lives in
+        # its table's schema). An index the model never saw sits on a table that exists in production.
+        table = view.index_table(statement, action.name) or _named_table(statement, action)
         if table is not None and view.is_new_table(statement, table):
             continue
         where = f"table {table}" if table is not None else "its table"
@@ -35,3 +36,8 @@ def check(view: RevisionView) -> Iterator[Hit]:
             "every query on it, reads included, waits behind the drop and behind whatever the drop waits for",
             key=("index", action.name),
         )
+
+
+def _named_table(statement: Statement, action: A.DropIndex) -> A.QName | None:
+    name = statement.operation.index_table
+    return A.QName(action.name.schema, name) if name else None

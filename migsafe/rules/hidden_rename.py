@@ -4,10 +4,18 @@ Autogenerate cannot tell a rename from a drop and an add, so renaming a model at
 ``op.add_column`` + ``op.drop_column`` (or ``op.create_table`` + ``op.drop_table``). Run as written, the old
 values are deleted and the new column or table starts empty. The finding replaces the plain drop-column /
 drop-table finding for the same object, because it names the real problem.
+
+Same type alone is weak evidence: revisions that redesign a table (two columns folded into one, a column
+replaced by a link table) or that copy the values across themselves look the same at a glance, and calling
+them data loss is the error a team stops reading. So the rule needs the whole pattern: exactly one dropped
+and one added object that could match (both sides' types known, nothing else of that type), nothing in the
+revision that copies or fills them, no emptying of the table; autogenerate's ``downgrade()`` (re-add the old,
+drop the new) is named when it is there. Anything less is left to drop-column / drop-table.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable, Iterator, Mapping
 
 from migsafe.model import Statement
@@ -15,6 +23,7 @@ from migsafe.rules.base import ActionT, Hit, RevisionView, Rule
 from migsafe.rules.drop_table import created_in_this_deploy
 from migsafe.schema import Column
 from migsafe.sql import actions as A
+from migsafe.sql.data_flow import fills_column, fills_table, reads_column, reads_table
 
 RULE = Rule(
     id="hidden-rename",
@@ -27,7 +36,18 @@ RULE = Rule(
     supersedes=("drop-column", "drop-table"),
 )
 
-ColumnTypes = Mapping[str, A.SqlType]
+ColumnTypes = Mapping[str, A.SqlType | None]  # None: a column whose type is unknown
+
+
+def may_be_same_type(a: A.SqlType | None, b: A.SqlType | None) -> bool:
+    """An unknown type may be any type: such a column is a possible partner, which makes a pair ambiguous."""
+    return _unknown(a) or _unknown(b) or same_type(a, b)
+
+
+def _unknown(sql_type: A.SqlType | None) -> bool:
+    """No type at all, or a stand-in for a type from a module that is not installed (``SqlType.known`` is
+    False: the SQL type it would render is unknown)."""
+    return sql_type is None or not getattr(sql_type, "known", True)
 
 
 def same_type(a: A.SqlType | None, b: A.SqlType | None) -> bool:
@@ -53,30 +73,112 @@ def _user_actions(view: RevisionView, kind: type[ActionT]) -> Iterator[tuple[Sta
 
 
 # -- columns -----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _DroppedColumn:
+    statement: Statement
+    table: A.QName
+    name: str
+    type: A.SqlType | None
+
+
 def _column_renames(view: RevisionView) -> Iterator[Hit]:
-    added = [action for _, action in _user_actions(view, A.AddColumn)
-             if action.column.type is not None and not action.column.generated_stored]
-    for statement, drop in _user_actions(view, A.DropColumn):
-        if view.is_new_table(statement, drop.table):
-            continue  # no rows, nothing to lose
-        old_type = _dropped_column_type(view, statement, drop)
-        # A same-named re-add is a type change, not a rename: drop-column reports it (see the docs page).
-        names = [a.column.name for a in added
-                 if a.table == drop.table and a.column.name != drop.column and same_type(a.column.type, old_type)]
-        if not names:
+    added = [action for _, action in _user_actions(view, A.AddColumn) if not action.column.generated_stored]
+    dropped = [_DroppedColumn(statement, drop.table, drop.column, _dropped_column_type(view, statement, drop))
+               for statement, drop in _user_actions(view, A.DropColumn)
+               if not view.is_new_table(statement, drop.table)]
+    for table in dict.fromkeys(d.table for d in dropped):
+        table_added = [a.column for a in added if a.table == table]
+        table_dropped = [d for d in dropped if d.table == table]
+        # A name both dropped and added is a re-create (a type change written as drop + add): drop-column
+        # reports it, and neither half is a partner for another column.
+        recreated = {c.name for c in table_added} & {d.name for d in table_dropped}
+        table_added = [c for c in table_added if c.name not in recreated]
+        table_dropped = [d for d in table_dropped if d.name not in recreated]
+        for old in table_dropped:
+            new = _only_partner(old, table_added, table_dropped)
+            if new is None or _data_kept(view, old.statement, table, old.name, new.name):
+                continue
+            yield _column_hit(view, old, new)
+
+
+def _only_partner(old: _DroppedColumn, added: list[A.ColumnSpec],
+                  dropped: list[_DroppedColumn]) -> A.ColumnSpec | None:
+    """The added column that is ``old`` renamed, when the pairing is one to one: the only added column that
+    may have its type, that type known on both sides and the same, and ``old`` the only dropped column that
+    may have it. Two dropped columns against one added one (or the reverse) is a redesign, not a rename."""
+    if _unknown(old.type):
+        return None
+    partners = [column for column in added if may_be_same_type(column.type, old.type)]
+    if len(partners) != 1 or not same_type(partners[0].type, old.type):
+        return None
+    new = partners[0]
+    rivals = [other for other in dropped if other is not old and may_be_same_type(other.type, new.type)]
+    return None if rivals else new
+
+
+def _data_kept(view: RevisionView, drop: Statement, table: A.QName, old: str, new: str) -> bool:
+    """True when the revision itself shows that the values are handled: a statement reads the old column (an
+    ``UPDATE`` or ``INSERT ... SELECT`` copying it, a ``SELECT`` a Python loop copies from), fills the new one
+    (whatever from: its values are then the author's choice), or the table is emptied (no rows to lose)."""
+    cascades_from = _referenced(view, drop, table)
+    for statement in view.statements:
+        if statement is drop:
             continue
-        yield view.hit(
-            statement,
-            f"drops column {drop.column!r} of table {drop.table} and adds {_either(map(repr, names))} of the "
-            f"same type {old_type} in the same revision: this is how autogenerate writes a rename, and PostgreSQL "
-            f"deletes every value of {drop.column!r} (ACCESS EXCLUSIVE lock) while the new column starts empty",
-            key=("column", drop.table, drop.column),
-            fix=f"If this is a rename, replace the add_column/drop_column pair with "
-                f"op.alter_column({drop.table.name!r}, {drop.column!r}, new_column_name={names[0]!r}"
-                f"{_schema_kw(drop.table)}) "
-                "(see rename-column to do it without breaking running code); if the data really should go, "
-                "suppress this finding.",
-        )
+        if reads_column(statement, table, old) or fills_column(statement, table, new) \
+                or _empties(statement, table, cascades_from):
+            return True
+    return False
+
+
+def _referenced(view: RevisionView, statement: Statement, table: A.QName) -> frozenset[A.QName]:
+    """The tables ``table``'s foreign keys reference: ``TRUNCATE`` of one of them ``CASCADE`` empties it too."""
+    known = view.table_before(statement, table)
+    if known is None:
+        return frozenset()
+    return frozenset(c.references for c in known.constraints if c.kind == "foreign_key" and c.references)
+
+
+def _empties(statement: Statement, table: A.QName, cascades_from: frozenset[A.QName] = frozenset()) -> bool:
+    """``TRUNCATE table``, ``TRUNCATE`` of a table it references with ``CASCADE``, or ``DELETE FROM table``
+    without ``WHERE``."""
+    for action in statement.actions:
+        if isinstance(action, A.Truncate) and (action.table == table
+                                                or (action.cascade and action.table in cascades_from)):
+            return True
+        if isinstance(action, A.DataChange) and action.kind == "DELETE" and not action.has_where \
+                and action.table == table:
+            return True
+    return False
+
+
+def _column_hit(view: RevisionView, old: _DroppedColumn, new: A.ColumnSpec) -> Hit:
+    table = old.table
+    evidence = [f"the only {old.type} column dropped or added on {table}",
+                f"nothing in the revision copies {old.name!r} into {new.name!r}, fills {new.name!r} or empties "
+                f"{table}"]
+    if _column_signature(view, old, new.name):
+        evidence.append(f"downgrade() re-adds {old.name!r} as {old.type} and drops {new.name!r}")
+    return view.hit(
+        old.statement,
+        f"drops column {old.name!r} of table {table} and adds {new.name!r} of the same type {old.type} in the "
+        f"same revision ({'; '.join(evidence)}): this is how autogenerate writes a rename, and PostgreSQL "
+        f"deletes every value of {old.name!r} (ACCESS EXCLUSIVE lock) while {new.name!r} starts empty",
+        key=("column", table, old.name),
+        fix=f"If this is a rename, replace the add_column/drop_column pair with "
+            f"op.alter_column({table.name!r}, {old.name!r}, new_column_name={new.name!r}{_schema_kw(table)}) "
+            "(see rename-column to do it without breaking running code); if the data really should go, "
+            "suppress this finding.",
+    )
+
+
+def _column_signature(view: RevisionView, old: _DroppedColumn, new: str) -> bool:
+    """Autogenerate's ``downgrade()`` for a rename it did not recognise: re-add the old column with its
+    reflected type, drop the new one."""
+    actions = view.revision.downgrade_actions or ()
+    re_added = any(isinstance(a, A.AddColumn) and a.table == old.table and a.column.name == old.name
+                   and same_type(a.column.type, old.type) for a in actions)
+    return re_added and any(isinstance(a, A.DropColumn) and a.table == old.table and a.column == new
+                            for a in actions)
 
 
 def _dropped_column_type(view: RevisionView, statement: Statement, drop: A.DropColumn) -> A.SqlType | None:
@@ -98,35 +200,65 @@ def _dropped_column_type(view: RevisionView, statement: Statement, drop: A.DropC
 
 # -- tables ------------------------------------------------------------------------------------------------------
 def _table_renames(view: RevisionView) -> Iterator[Hit]:
-    created = [(action.table, _types(action.columns)) for _, action in _user_actions(view, A.CreateTable)
-               if not action.as_select]
-    for statement, drop in _user_actions(view, A.DropTable):
-        if created_in_this_deploy(view, statement, drop.table):
+    created = {action.table: _types(action.columns) for _, action in _user_actions(view, A.CreateTable)
+               if not action.as_select}
+    dropped = [(statement, drop.table, _dropped_table_columns(view, statement, drop.table))
+               for statement, drop in _user_actions(view, A.DropTable)
+               if not created_in_this_deploy(view, statement, drop.table)]
+    # A table dropped and created under the same name is re-created: drop-table reports it.
+    recreated = set(created) & {table for _, table, _ in dropped}
+    created = {table: columns for table, columns in created.items() if table not in recreated}
+    dropped = [entry for entry in dropped if entry[1] not in recreated]
+    for statement, old, old_columns in dropped:
+        if old_columns is None or not _all_known(old_columns):
             continue
-        old_columns = _dropped_table_columns(view, statement, drop.table)
-        if old_columns is None:
+        partners = [table for table, columns in created.items() if _may_be_same_columns(columns, old_columns)]
+        if len(partners) != 1 or not _same_columns(created[partners[0]], old_columns):
             continue
-        tables = [table for table, columns in created
-                  if table != drop.table and columns is not None and _same_columns(columns, old_columns)]
-        if not tables:
+        new = partners[0]
+        rivals = [table for _, table, columns in dropped
+                  if table != old and (columns is None or _may_be_same_columns(columns, created[new]))]
+        if rivals or _rows_kept(view, statement, old, new):
             continue
+        evidence = ["the only pair of tables with these columns dropped and created",
+                    f"nothing in the revision copies the rows of {old} into {new}, fills {new} or empties {old}"]
+        if _table_signature(view, old, new):
+            evidence.append(f"downgrade() re-creates {old} and drops {new}")
         yield view.hit(
             statement,
-            f"drops table {drop.table} and creates {_either(map(str, tables))} with the same columns in the same "
-            f"revision: this is how autogenerate writes a rename, and PostgreSQL deletes every row of {drop.table} "
-            "(ACCESS EXCLUSIVE lock) while the new table starts empty",
-            key=("table", drop.table),
-            fix=_table_fix(drop.table, tables[0]),
+            f"drops table {old} and creates {new} with the same columns in the same revision "
+            f"({'; '.join(evidence)}): this is how autogenerate writes a rename, and PostgreSQL deletes every "
+            f"row of {old} (ACCESS EXCLUSIVE lock) while {new} starts empty",
+            key=("table", old),
+            fix=_table_fix(old, new),
         )
+
+
+def _rows_kept(view: RevisionView, drop: Statement, old: A.QName, new: A.QName) -> bool:
+    """As for columns: the rows of the old table are read (``INSERT INTO new SELECT ... FROM old``), the new
+    table is filled, or the old one is emptied before it goes."""
+    for statement in view.statements:
+        if statement is drop:
+            continue
+        if reads_table(statement, old) or fills_table(statement, new) \
+                or _empties(statement, old, _referenced(view, drop, old)):
+            return True
+    return False
+
+
+def _table_signature(view: RevisionView, old: A.QName, new: A.QName) -> bool:
+    actions = view.revision.downgrade_actions or ()
+    return any(isinstance(a, A.CreateTable) and a.table == old for a in actions) \
+        and any(isinstance(a, A.DropTable) and a.table == new for a in actions)
 
 
 def _dropped_table_columns(view: RevisionView, statement: Statement, table: A.QName) -> ColumnTypes | None:
     """The model's columns when the history created the table (a table it only heard of has partial
-    columns); otherwise the table ``downgrade()`` re-creates."""
+    columns); otherwise the table ``downgrade()`` re-creates; None when neither says."""
     known = view.table_before(statement, table)
     if known is not None and known.created_in is not None:
         model = _types(known.columns.values())
-        if model is not None:
+        if model is not None and _all_known(model):
             return model
     for action in view.revision.downgrade_actions or ():
         if isinstance(action, A.CreateTable) and action.table == table:
@@ -135,25 +267,26 @@ def _dropped_table_columns(view: RevisionView, statement: Statement, table: A.QN
 
 
 def _types(columns: Iterable[A.ColumnSpec | Column]) -> ColumnTypes | None:
-    """Column name -> type; None when there are no columns or a type is unknown (no evidence)."""
-    types: dict[str, A.SqlType] = {}
-    for column in columns:
-        if column.type is None:
-            return None
-        types[column.name] = column.type
-    return types or None
+    """Column name -> type (None for an unknown type); None when there are no columns."""
+    return {column.name: column.type for column in columns} or None
 
 
-def _same_columns(a: ColumnTypes, b: ColumnTypes) -> bool:
-    return a.keys() == b.keys() and all(same_type(a[name], b[name]) for name in a)
+def _all_known(columns: ColumnTypes) -> bool:
+    return not any(_unknown(sql_type) for sql_type in columns.values())
+
+
+def _may_be_same_columns(a: ColumnTypes | None, b: ColumnTypes) -> bool:
+    """Same column names, and types that may be the same (a table whose columns are unknown may be anything)."""
+    if a is None:
+        return True
+    return a.keys() == b.keys() and all(may_be_same_type(a[name], b[name]) for name in a)
+
+
+def _same_columns(a: ColumnTypes | None, b: ColumnTypes) -> bool:
+    return a is not None and a.keys() == b.keys() and all(same_type(a[name], b[name]) for name in a)
 
 
 # -- wording -----------------------------------------------------------------------------------------------------
-def _either(names: Iterable[str]) -> str:
-    listed = list(names)
-    return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " or " + listed[-1]
-
-
 def _schema_kw(table: A.QName) -> str:
     return "" if table.schema == A.display_default_schema() else f", schema={table.schema!r}"
 

@@ -37,10 +37,13 @@ _SYSTEM_FIX = ("System catalogs cannot be reindexed concurrently: run `REINDEX S
 _REFUSED_IN_TRANSACTION = {"schema": "REINDEX SCHEMA", "database": "REINDEX DATABASE", "system": "REINDEX SYSTEM"}
 
 
-def _message(action: A.Reindex) -> str:
+def _message(view: RevisionView, statement: Statement, action: A.Reindex) -> str:
     if action.kind == "index":
+        # REINDEX INDEX names no table: the schema model knows it when the history created the index.
+        table = view.index_table(statement, action.relation) if action.relation is not None else None
+        where = f"table {table}" if table is not None else "its table"
         return (f"REINDEX INDEX {action.relation} rebuilds the index under an ACCESS EXCLUSIVE lock on it and a SHARE "
-                "lock on its table: writes wait for the whole rebuild, and so do reads (planning any query on the "
+                f"lock on {where}: writes wait for the whole rebuild, and so do reads (planning any query on the "
                 "table opens all its indexes)")
     if action.kind == "table":
         return (f"REINDEX TABLE {action.relation} rebuilds every index of the table under a SHARE lock on it and an "
@@ -61,7 +64,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
     for statement, action in view.actions(A.Reindex):
         if action.concurrently or _created_here(view, statement, action):
             continue
-        message = _message(action)
+        message = _message(view, statement, action)
         refused = _REFUSED_IN_TRANSACTION.get(action.kind)
         if refused and statement.in_transaction:
             message += (f"; inside the migration's transaction PostgreSQL refuses it (\"{refused} cannot run inside "

@@ -255,7 +255,10 @@ def action_locks(action: A.Action, node: Any = None, tables_before: Mapping[QNam
     if isinstance(action, A.DropIndex):
         mode = SHARE_UPDATE_EXCLUSIVE if action.concurrently else ACCESS_EXCLUSIVE
         index = indexes_before.get(action.name)
-        if index is None:  # an index the model does not know: its table is unknown
+        named = getattr(operation, "index_table", None)  # drop_index(table_name=...): an index lives beside it
+        if index is None and named:
+            return [lock(QName(action.name.schema, named), mode)]
+        if index is None:  # an index the model does not know, dropped in SQL: its table is unknown
             return [TableLock(table=action.name, mode=mode, action=action, via_index=True)]
         return [lock(index.table, mode)]
     if isinstance(action, A.DataChange):

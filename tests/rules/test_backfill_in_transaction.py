@@ -57,6 +57,46 @@ op.execute("UPDATE users SET nickname = name WHERE nickname IS NULL")
     assert f"ACCESS EXCLUSIVE lock on table users taken at line {body_line(body, 'add_column')}" in finding.message
 
 
+ACCOUNTS_TABLE = 'op.create_table("accounts", sa.Column("id", sa.Integer(), primary_key=True))'
+
+
+def test_backfill_cites_its_own_lock_on_its_table_not_an_earlier_one_on_another(review_history):
+    # Both ALTERs take ACCESS EXCLUSIVE; the UPDATE's readers and writers wait on the one on users.
+    body = '''
+op.add_column("accounts", sa.Column("note", sa.Text(), nullable=True))
+op.add_column("users", sa.Column("nickname", sa.String(50), nullable=True))
+op.execute("UPDATE users SET nickname = name WHERE nickname IS NULL")
+'''
+    report = review_history(USERS_TABLE + ACCOUNTS_TABLE, body)
+    [finding] = _findings(report)
+    line = body_line(body, 'add_column("users"')
+    assert f"ACCESS EXCLUSIVE lock on table users taken at line {line}" in finding.message
+
+
+def test_backfill_cites_this_revisions_lock_before_an_earlier_revisions(review_history):
+    # One transaction for the whole upgrade: r2's lock on accounts is still held in r3, but r3 takes its own.
+    earlier = 'op.add_column("accounts", sa.Column("note", sa.Text(), nullable=True))'
+    body = '''
+op.create_index("ix_users_name", "users", ["name"])
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
+'''
+    report = review_history(USERS_TABLE + ACCOUNTS_TABLE, earlier, body, transaction_per_migration=False)
+    [finding] = [f for f in _findings(report) if f.revision == "r3"]
+    assert f"SHARE lock on table users taken at line {body_line(body, 'create_index')}" in finding.message
+    assert "earlier revision" not in finding.message
+
+
+def test_lock_of_a_drop_index_names_the_table_given_to_alembic(review_history):
+    # The model never saw the index; drop_index(table_name=...) says which table its ACCESS EXCLUSIVE is on.
+    body = '''
+op.drop_index("ix_legacy_code", table_name="legacy")
+op.execute("UPDATE legacy SET code = upper(code) WHERE code IS NOT NULL")
+'''
+    report = review_history(body)
+    [finding] = _findings(report)
+    assert f"ACCESS EXCLUSIVE lock on table legacy taken at line {body_line(body, 'drop_index')}" in finding.message
+
+
 def test_backfill_followed_by_a_strong_lock_is_an_error(review_history):
     body = '''
 op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")

@@ -37,12 +37,24 @@ def review_alone(tmp_path: Path, body: str, downgrade: str = "pass"):
     return review(ReviewOptions(paths=[path], cwd=tmp_path))
 
 
+def review_after_users(tmp_path: Path, body: str, downgrade: str):
+    """r1 creates users, r2 runs ``body`` with its own ``downgrade()``."""
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "001_r1.py").write_text(revision_source(USERS_TABLE, "r1", None), encoding="utf-8")
+    (versions / "002_r2.py").write_text(revision_source(body, "r2", "r1", downgrade=downgrade), encoding="utf-8")
+    return review(ReviewOptions(paths=[versions], cwd=tmp_path))
+
+
 # -- columns ---------------------------------------------------------------------------------------------------
 def test_column_dropped_and_same_type_added_is_a_hidden_rename(review_history):
     report = review_history(USERS_TABLE, COLUMN_RENAME)
     assert rule_hits(report, RULE) == [("r2", body_line(COLUMN_RENAME, "drop_column"))]
     [finding] = [f for f in report.findings if f.rule == RULE]
     assert "'name'" in finding.message and "'full_name'" in finding.message and "varchar(50)" in finding.message
+    # The message says what the evidence was.
+    assert "the only varchar(50) column dropped or added on users" in finding.message
+    assert "nothing in the revision copies 'name' into 'full_name'" in finding.message
     assert 'op.alter_column(\'users\', \'name\', new_column_name=\'full_name\')' in finding.fix
 
 
@@ -123,15 +135,200 @@ def test_drop_and_add_on_a_table_created_in_the_same_revision_is_fine(review_his
     assert rule_hits(report, RULE) == []
 
 
-def test_several_candidates_are_all_named(review_history):
+def test_one_column_dropped_for_two_of_its_type_is_a_redesign(review_history):
+    # One timestamp replaced by two (a status timestamp split into two milestones): no single partner to
+    # rename to, so only drop-column. (The old rule named both and called it a rename.)
+    table = 'op.create_table("cases", sa.Column("id", sa.Integer(), primary_key=True), ' \
+            'sa.Column("stable_at", sa.DateTime()))'
+    body = '''
+op.add_column("cases", sa.Column("triaged_at", sa.DateTime(), nullable=True))
+op.add_column("cases", sa.Column("escalated_at", sa.DateTime(), nullable=True))
+op.drop_column("cases", "stable_at")
+'''
+    report = review_history(table, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-column") == [("r2", body_line(body, "drop_column"))]
+
+
+def test_two_columns_folded_into_one_of_their_type_is_a_redesign(review_history):
+    # Two integer keys replaced by one key into a new link table: a redesign, not two renames.
+    tables = '''
+op.create_table("grants", sa.Column("id", sa.Integer(), primary_key=True),
+                sa.Column("client_id", sa.Integer()), sa.Column("owner_id", sa.Integer()))
+'''
+    body = '''
+op.add_column("grants", sa.Column("link_id", sa.Integer(), nullable=True))
+op.drop_column("grants", "client_id")
+op.drop_column("grants", "owner_id")
+'''
+    report = review_history(tables, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-column") == [("r2", body_line(body, '"client_id"')),
+                                                ("r2", body_line(body, '"owner_id"'))]
+
+
+def test_a_dropped_column_of_unknown_type_may_be_the_partner(review_history):
+    # "legacy" was never created by a revision, so its type is unknown: it may be the varchar(50) that became
+    # full_name as much as "name" may. Two possible partners: no evidence of a rename.
     body = '''
 op.add_column("users", sa.Column("full_name", sa.String(50), nullable=True))
-op.add_column("users", sa.Column("nickname", sa.String(50), nullable=True))
+op.drop_column("users", "name")
+op.drop_column("users", "legacy")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert ("r2", body_line(body, '"name"')) in rule_hits(report, "drop-column")
+
+
+def test_other_types_dropped_and_added_beside_the_pair_do_not_matter(review_history):
+    body = '''
+op.add_column("users", sa.Column("full_name", sa.String(50), nullable=True))
+op.add_column("users", sa.Column("visits", sa.Integer(), nullable=True))
+op.drop_column("users", "name")
+op.drop_column("users", "status")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, '"name"'))]
+    assert rule_hits(report, "drop-column") == [("r2", body_line(body, '"status"'))]
+
+
+# -- evidence that the revision handles the values -------------------------------------------------------------
+def test_update_copying_the_old_column_into_the_new_one_keeps_the_data(review_history):
+    # Only some rows are copied; the author decided which: not an accident of autogenerate.
+    body = '''
+op.add_column("users", sa.Column("full_name", sa.String(50), nullable=True))
+op.execute("UPDATE users SET full_name = name WHERE name <> email")
 op.drop_column("users", "name")
 '''
     report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-column") == [("r2", body_line(body, "drop_column"))]
+
+
+def test_update_filling_the_new_column_with_a_constant_is_a_deliberate_choice(review_history):
+    body = '''
+op.add_column("users", sa.Column("full_name", sa.String(50), nullable=True))
+op.execute("UPDATE users SET full_name = 'unknown' WHERE full_name IS NULL")
+op.drop_column("users", "name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-column") == [("r2", body_line(body, "drop_column"))]
+
+
+def test_values_moved_to_another_table_with_insert_select_are_kept(review_history):
+    body = '''
+op.create_table("profiles", sa.Column("user_id", sa.Integer()), sa.Column("name", sa.String(50)))
+op.execute("INSERT INTO profiles (user_id, name) SELECT id, name FROM users")
+op.add_column("users", sa.Column("full_name", sa.String(50), nullable=True))
+op.drop_column("users", "name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_orm_loop_reading_the_old_column_keeps_the_data(review_history):
+    # Offline, the SELECT returns no rows, so the per-row UPDATEs are never seen: reading the column is the
+    # evidence that the values are carried across.
+    body = '''
+op.add_column("users", sa.Column("full_name", sa.String(50), nullable=True))
+users = sa.table("users", sa.column("id", sa.Integer), sa.column("name", sa.String),
+                 sa.column("full_name", sa.String))
+bind = op.get_bind()
+for row in bind.execute(sa.select(users.c.id, users.c.name)):
+    bind.execute(users.update().where(users.c.id == row.id).values(full_name=row.name.title()))
+op.drop_column("users", "name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-column") == [("r2", body_line(body, "drop_column"))]
+
+
+def test_copy_inside_a_do_block_keeps_the_data(review_history):
+    body = '''
+op.add_column("users", sa.Column("full_name", sa.String(50), nullable=True))
+op.execute("DO $$ BEGIN UPDATE users SET full_name = initcap(name); END $$")
+op.drop_column("users", "name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_update_of_another_column_is_no_evidence(review_history):
+    body = '''
+op.add_column("users", sa.Column("full_name", sa.String(50), nullable=True))
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
+op.drop_column("users", "name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "drop_column"))]
+
+
+def test_truncated_table_has_no_values_to_lose(review_history):
+    body = '''
+op.execute("TRUNCATE users")
+op.add_column("users", sa.Column("full_name", sa.String(50), nullable=True))
+op.drop_column("users", "name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_truncate_cascade_of_a_referenced_table_empties_this_one(review_history):
+    # TRUNCATE ... CASCADE empties every table whose foreign keys reference the truncated one.
+    tables = '''
+op.create_table("accounts", sa.Column("id", sa.Integer(), primary_key=True))
+op.create_table("members", sa.Column("id", sa.Integer(), primary_key=True),
+                sa.Column("account_id", sa.Integer(), sa.ForeignKey("accounts.id")),
+                sa.Column("handle", sa.String(40)))
+'''
+    body = '''
+op.execute("TRUNCATE accounts CASCADE")
+op.add_column("members", sa.Column("username", sa.String(40), nullable=True))
+op.drop_column("members", "handle")
+'''
+    report = review_history(tables, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-column") == [("r2", body_line(body, "drop_column"))]
+
+
+def test_delete_without_where_empties_the_table(review_history):
+    body = '''
+op.add_column("users", sa.Column("full_name", sa.String(50), nullable=True))
+op.execute("DELETE FROM users")
+op.drop_column("users", "name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_delete_of_some_rows_leaves_the_others_to_lose(review_history):
+    body = '''
+op.add_column("users", sa.Column("full_name", sa.String(50), nullable=True))
+op.execute("DELETE FROM users WHERE status = 'deleted'")
+op.drop_column("users", "name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "drop_column"))]
+
+
+def test_autogenerate_downgrade_signature_is_named_in_the_message(tmp_path):
+    downgrade = '''
+op.add_column("users", sa.Column("name", sa.VARCHAR(length=50), autoincrement=False, nullable=True))
+op.drop_column("users", "full_name")
+'''
+    report = review_after_users(tmp_path, COLUMN_RENAME, downgrade)
     [finding] = [f for f in report.findings if f.rule == RULE]
-    assert "'full_name' or 'nickname'" in finding.message
+    assert "downgrade() re-adds 'name' as varchar(50) and drops 'full_name'" in finding.message
+
+
+def test_no_signature_claimed_when_downgrade_does_not_drop_the_new_column(tmp_path):
+    downgrade = '''
+op.add_column("users", sa.Column("name", sa.VARCHAR(length=50), autoincrement=False, nullable=True))
+'''
+    report = review_after_users(tmp_path, COLUMN_RENAME, downgrade)
+    [finding] = [f for f in report.findings if f.rule == RULE]
+    assert "downgrade()" not in finding.message
 
 
 def test_column_type_unknown_to_the_model_and_no_downgrade_is_no_evidence(tmp_path):
@@ -199,6 +396,65 @@ def test_table_dropped_and_same_columns_created_is_a_hidden_rename(review_histor
     assert rule_hits(report, "drop-table") == []
     [finding] = [f for f in report.findings if f.rule == RULE]
     assert "op.rename_table('users', 'people')" in finding.fix
+
+
+def test_table_rename_message_says_the_evidence_and_the_downgrade_signature(tmp_path):
+    downgrade = '''
+op.create_table("users",
+sa.Column("id", sa.INTEGER(), autoincrement=True, nullable=False),
+sa.Column("email", sa.VARCHAR(length=100), autoincrement=False, nullable=False),
+sa.Column("name", sa.VARCHAR(length=50), autoincrement=False, nullable=True),
+sa.Column("status", sa.VARCHAR(length=20), autoincrement=False, nullable=True),
+sa.PrimaryKeyConstraint("id", name="users_pkey")
+)
+op.drop_table("people")
+'''
+    report = review_after_users(tmp_path, TABLE_RENAME, downgrade)
+    [finding] = [f for f in report.findings if f.rule == RULE]
+    assert "nothing in the revision copies the rows of users into people" in finding.message
+    assert "downgrade() re-creates users and drops people" in finding.message
+
+
+def test_two_new_tables_with_the_columns_of_the_dropped_one_are_a_redesign(review_history):
+    # users split into two tables of the same shape (staff and customers): neither is "users renamed".
+    body = TABLE_RENAME + TABLE_RENAME.replace('"people"', '"customers"').replace("op.drop_table(\"users\")", "")
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-table") == [("r2", body_line(body, "drop_table"))]
+
+
+def test_two_dropped_tables_of_the_shape_of_the_new_one_are_a_redesign(review_history):
+    # users and admins (same columns) merged into people: not a rename of either.
+    admins = USERS_TABLE.replace('"users"', '"admins"')
+    body = TABLE_RENAME + 'op.drop_table("admins")\n'
+    report = review_history(USERS_TABLE + admins, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-table") == [("r2", body_line(body, 'drop_table("users")')),
+                                               ("r2", body_line(body, 'drop_table("admins")'))]
+
+
+def test_rows_copied_with_insert_select_are_kept(review_history):
+    body = TABLE_RENAME.replace('op.drop_table("users")',
+                                'op.execute("INSERT INTO people SELECT id, email, name, status FROM users")\n'
+                                'op.drop_table("users")')
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-table") == [("r2", body_line(body, "drop_table"))]
+
+
+def test_new_table_filled_by_bulk_insert_is_a_deliberate_choice(review_history):
+    body = TABLE_RENAME.replace('op.drop_table("users")',
+                                'op.bulk_insert(sa.table("people", sa.column("id"), sa.column("email")), '
+                                '[{"id": 1, "email": "root@example.com"}])\n'
+                                'op.drop_table("users")')
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_old_table_truncated_first_has_no_rows_to_lose(review_history):
+    body = 'op.execute("TRUNCATE TABLE users CASCADE")\n' + TABLE_RENAME
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
 
 
 def test_table_hidden_rename_raw_sql(review_history):
