@@ -180,6 +180,20 @@ op.drop_column("users", "legacy")
     assert ("r2", body_line(body, '"name"')) in rule_hits(report, "drop-column")
 
 
+def test_an_added_column_of_a_type_from_an_uninstalled_module_may_be_the_partner(review_history):
+    # Its SQL type is unknown (migsafe renders a stand-in): it may be the varchar(50) that "name" became as much
+    # as full_name may. Two possible partners: no evidence of a rename.
+    body = '''
+import sqlalchemy_utils_absent
+op.add_column("users", sa.Column("full_name", sa.String(50), nullable=True))
+op.add_column("users", sa.Column("display", sqlalchemy_utils_absent.LabelType(), nullable=True))
+op.drop_column("users", "name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert ("r2", body_line(body, '"name"')) in rule_hits(report, "drop-column")
+
+
 def test_other_types_dropped_and_added_beside_the_pair_do_not_matter(review_history):
     body = '''
 op.add_column("users", sa.Column("full_name", sa.String(50), nullable=True))
