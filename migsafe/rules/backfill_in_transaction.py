@@ -122,7 +122,7 @@ def _hit(view: RevisionView, backfill: _Backfill) -> Hit:
             severity="error" if backfill.unbatched else None,
         )
     lock, taker = found
-    where = f"line {taker.line}" if any(s is taker for s in view.statements) else "an earlier revision"
+    where = view.where(taker)
     mode = mode_name(lock.mode)
     if before:
         message = (f"{backfill.description} inside the migration's transaction, while it holds the {mode} lock on "

@@ -97,10 +97,6 @@ def _scan(facts: list[StatementFacts]) -> tuple[Statement, _State, list[TableLoc
     return None
 
 
-def _where(view: RevisionView, statement: Statement) -> str:
-    return f"line {statement.line}" if any(s is statement for s in view.statements) else "an earlier revision"
-
-
 def _hit(view: RevisionView, statement: Statement, state: _State, new_locks: list[TableLock]) -> Hit:
     assert state.slow is not None
     slow_statement, work = state.slow
@@ -109,7 +105,7 @@ def _hit(view: RevisionView, statement: Statement, state: _State, new_locks: lis
         what = f"{work} while this transaction holds strong locks on {len(state.held)} tables ({held})"
     else:
         taken = " and ".join(f"{mode_name(lock.mode)} on {lock.table}" for lock in new_locks)
-        what = (f"takes {taken} after this transaction {work} ({_where(view, slow_statement)}) under a strong "
+        what = (f"takes {taken} after this transaction {work} ({view.where(slow_statement)}) under a strong "
                 f"lock; it now holds strong locks on {len(state.held)} tables ({held})")
     return view.hit(
         statement,
