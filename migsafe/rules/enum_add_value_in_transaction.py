@@ -1,6 +1,6 @@
 """enum-add-value-in-transaction: ``ALTER TYPE ... ADD VALUE`` where the migration's transaction makes it fail.
 
-Alembic runs each migration (or the whole upgrade) in one transaction. Before PostgreSQL 12, ADD VALUE refuses
+Alembic runs each migration (or the revisions of one deploy: :mod:`migsafe.deploy`) in one transaction. Before PostgreSQL 12, ADD VALUE refuses
 to run in a transaction block at all, unless the type was created in that same transaction. From 12 on it
 runs, but the new label cannot be used until the transaction commits ("unsafe use of new value"); 17 lifts
 that too for a type created in the same transaction. Either way the deploy fails half-way.

@@ -15,7 +15,8 @@ on tables created in the same revision, and statements outside a transaction.
 Reported once per transaction, on the statement that completes the hazard: the one that takes the second
 strong lock when slow work already ran under a strong lock, or the slow statement when two strong locks are
 already held. When the whole upgrade is one transaction (``transaction-per-migration = false``) locks from
-earlier revisions count, and the finding goes to the revision whose statement completes it.
+earlier revisions of the same deploy count (never those of revisions deployed before or after it: see
+:mod:`migsafe.deploy`), and the finding goes to the revision whose statement completes it.
 """
 
 from __future__ import annotations
