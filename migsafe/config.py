@@ -79,6 +79,9 @@ class Settings:
     # Keys the configuration file set explicitly (so env.py detection does not override them).
     explicit: frozenset[str] = frozenset()
     transaction_model_source: str = "default"  # "default", "env.py", "[tool.migsafe]" or "command line"
+    # How the team deploys: "each-revision" or "changed-together" (None: each revision, and the new
+    # revisions of --changed-since together); see migsafe/deploy.py.
+    deploy: str | None = None
 
     def with_overrides(self, **changes: Any) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -86,7 +89,7 @@ class Settings:
 
 _KEYS = {"pg-version", "select", "ignore", "severity", "start-after", "fail-on", "transaction-per-migration",
          "strict-imports", "lock-timeout", "transactional-ddl", "default-schema",
-         "downgrade", "revision-timeout", "baseline", "cache-dir"}
+         "downgrade", "revision-timeout", "baseline", "cache-dir", "deploy"}
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -214,6 +217,10 @@ def load_settings(config_file: Path | None, known_rules: set[str]) -> Settings:
         if not isinstance(table["cache-dir"], str) or not table["cache-dir"].strip():
             raise UsageError(f"{where}: cache-dir must be a directory path such as \".migsafe_cache\"")
         settings = replace(settings, cache_dir=config_file.parent / table["cache-dir"])
+    if "deploy" in table:
+        from migsafe.deploy import check_deploy
+
+        settings = replace(settings, deploy=check_deploy(table["deploy"], where))
     if "default-schema" in table:
         settings = replace(settings, default_schema=check_schema_name(table["default-schema"], where))
     return settings

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from migsafe import config as cfg
+from migsafe import deploy as dp
 from migsafe.cache import DIRECTORY_NAME, Cache, HistoryCache
 from migsafe.envpy import read_env_py
 from migsafe.errors import UsageError
@@ -99,7 +100,7 @@ class Plan:
     history: History
     reported: set[str]
     report: Report  # started with graph problems and unreadable files
-    shipping: frozenset[str] | None = None  # with --changed-since: the new revisions, which ship together
+    deploy: dp.DeployModel = field(default_factory=dp.DeployModel)  # which revisions one `alembic upgrade` runs
     cache: Cache | None = None
     recorded: list[RecordedRevision] = field(default_factory=list)  # filled by review(): replay reads its SQL
 
@@ -120,14 +121,19 @@ def plan(options: ReviewOptions) -> Plan:
     if history_cache is not None:
         history_cache.save()
     reported = _reported_revisions(history, project, settings)
-    shipping = None
+    added = None
     if options.changed_since is not None:
-        reported, shipping = _changed_revisions(options.changed_since, history, project, reported)
+        reported, added = _changed_revisions(options.changed_since, history, project, reported)
+    named = (frozenset(f.revision for f in _files_in(history.files, project.only_files) if f.revision)
+             if project.only_files is not None else None)
+    deploy = dp.resolve(settings.deploy, added, named)
     report = Report(
         pg_version=str(settings.pg_version),
         transaction_model=("none" if not settings.transactional_ddl
                            else "per-migration" if settings.transaction_per_migration else "single"),
         transaction_model_source=settings.transaction_model_source,
+        deploy=deploy.kind,
+        deploy_description=deploy.describe(),
         fail_on=settings.fail_on,
         cwd=options.cwd,
     )
@@ -151,7 +157,7 @@ def plan(options: ReviewOptions) -> Plan:
                     if listing.skipped else "")
         raise UsageError(f"nothing to review: no revision scripts in {where}{left_out}")
     return Plan(project=project, settings=settings, history=history, reported=reported, report=report,
-                shipping=shipping, cache=cache)
+                deploy=deploy, cache=cache)
 
 
 def cache_directory(options: ReviewOptions, project: Project, settings: cfg.Settings) -> Path:
@@ -209,10 +215,11 @@ def _review(options: ReviewOptions, work: Plan) -> Report:
     )
     report.revisions_loaded = len(recorded)
     work.recorded = recorded
-    if work.shipping is not None:
-        for revision in recorded:
-            if revision.reported:
-                revision.shipping_set = work.shipping | {revision.revision}
+    for revision in recorded:
+        # Context revisions too: one that is not reported may still ship with a reported one.
+        revision.shipping_set = work.deploy.of(revision.revision)
+        if revision.downgrade is not None:
+            revision.downgrade.shipping_set = revision.shipping_set
     rules = active_rules(settings)
     suppressions: dict[str, Suppressions] = {}
     for order, revision in enumerate(recorded):

@@ -52,6 +52,8 @@ class Report:
     pg_version: str = "15"
     transaction_model: str = "per-migration"  # "per-migration", "single" or "none" (transactional_ddl=False)
     transaction_model_source: str = "default"
+    deploy: str = "each-revision"  # which revisions one `alembic upgrade` runs (migsafe/deploy.py)
+    deploy_description: str = "each revision deployed on its own"
     revisions_reviewed: int = 0
     revisions_loaded: int = 0
     fail_on: str = "warning"
@@ -101,8 +103,14 @@ class Report:
         elif self.transaction_model == "none":
             text = "no transactions (transactional_ddl=False)"
         else:
-            text = "one transaction for the whole upgrade (Alembic's default)"
+            text = "one transaction per `alembic upgrade` (Alembic's default)"
         return text if self.transaction_model_source == "default" else f"{text}, from {self.transaction_model_source}"
+
+    @property
+    def assumed(self) -> str:
+        """The assumptions line's words after the PostgreSQL version: the transaction model and the deploy model
+        (which revisions one `alembic upgrade` runs decides what "the same transaction" spans)."""
+        return f"{self.transaction_description}; {self.deploy_description}"
 
 
 @functools.lru_cache(maxsize=4096)

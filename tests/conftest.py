@@ -115,6 +115,18 @@ def body_line(body: str, needle: str, header_lines: int | None = None) -> int:
     raise AssertionError(f"{needle!r} not in body")
 
 
+def review_deployed_together(tmp_path: Path, bodies: Iterable[str], together: Iterable[int],
+                              **options: object) -> Report:
+    """Review a chained history with ``deploy = "changed-together"``, naming the files of revisions
+    ``together`` (numbered from 1): they ship in one ``alembic upgrade``, the others are context."""
+    versions = tmp_path / "versions"
+    paths = write_history(versions, bodies)
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.migsafe]\ndeploy = "changed-together"\n', encoding="utf-8")
+    named = [paths[number - 1] for number in together]
+    return review(ReviewOptions(paths=named, cwd=tmp_path, config_file=config, **options))  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def review_history(tmp_path: Path):
     def run(*bodies: str, **options: object) -> Report:

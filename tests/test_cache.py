@@ -66,11 +66,11 @@ def as_json(report) -> str:
     return renderer("json")(report, color=False)
 
 
-def reviewed(path: Path, cwd: Path, **options) -> str:
-    return as_json(review(ReviewOptions(paths=[path], cwd=cwd, **options)))
+def reviewed(path: Path | list[Path], cwd: Path, **options) -> str:
+    return as_json(review(ReviewOptions(paths=path if isinstance(path, list) else [path], cwd=cwd, **options)))
 
 
-def same_as_uncached(path: Path, cwd: Path, **options) -> str:
+def same_as_uncached(path: Path | list[Path], cwd: Path, **options) -> str:
     """Review with the cache and without it; the JSON reports must be identical. Returns the JSON."""
     cached = reviewed(path, cwd, **options)
     uncached = reviewed(path, cwd, use_cache=False, **options)
@@ -396,34 +396,50 @@ LOCKS = [
 ]
 
 
-def test_one_transaction_for_the_whole_history(tmp_path):
-    """With transaction-per-migration = false, rules read the statements of other (cached) revisions."""
+def test_one_transaction_for_the_revisions_of_one_deploy(tmp_path):
+    """With transaction-per-migration = false, rules read the statements of other (cached) revisions of the
+    same deploy, and never those of revisions deployed apart."""
     versions = tmp_path / "versions"
     paths = write_history(versions, LOCKS)
-    (tmp_path / "pyproject.toml").write_text("[tool.migsafe]\ntransaction-per-migration = false\n")
-    full = same_as_uncached(versions, tmp_path)
-    assert ("multiple-strong-locks", "r3") in findings(full)
-    assert same_as_uncached(versions, tmp_path) == full
-    one = same_as_uncached(paths[2], tmp_path)
-    assert ("multiple-strong-locks", "r3") in findings(one)
+    (tmp_path / "pyproject.toml").write_text("[tool.migsafe]\ntransaction-per-migration = false\n"
+                                             "deploy = \"changed-together\"\n")
+    full = same_as_uncached(versions, tmp_path)  # a whole history: each revision its own deploy
+    assert ("multiple-strong-locks", "r3") not in findings(full)
+    together = same_as_uncached(paths[1:], tmp_path)  # r2 and r3 named: they ship together
+    assert ("multiple-strong-locks", "r3") in findings(together)
+    assert same_as_uncached(paths[1:], tmp_path) == together
+    assert ("multiple-strong-locks", "r3") not in findings(same_as_uncached(paths[2], tmp_path))
     # r2 no longer does slow work: r3's finding goes, from the cache as without it.
     paths[1].write_text(revision_source("op.add_column('a', sa.Column('w', sa.Integer()))", "r2", "r1"))
-    assert ("multiple-strong-locks", "r3") not in findings(same_as_uncached(paths[2], tmp_path))
-    assert ("multiple-strong-locks", "r3") not in findings(same_as_uncached(versions, tmp_path))
+    assert ("multiple-strong-locks", "r3") not in findings(same_as_uncached(paths[1:], tmp_path))
+
+
+# Two revisions on top of the generated history's head, shipped together: an index build on one table, then
+# an ACCESS EXCLUSIVE lock on another (tables no revision creates: they hold rows).
+DEPLOYED_TOGETHER = [("99999_slowindex.py", "slowindex", "probehead",
+                      "op.create_index('ix_ledger_booked_on', 'ledger', ['booked_on'])"),
+                     ("99999_zlockother.py", "lockother", "slowindex",
+                      "op.add_column('audit_log', sa.Column('actor', sa.Integer()))")]
 
 
 def test_changing_the_transaction_model_in_env_py_records_again(tmp_path):
     project = generated_project(tmp_path, counted=False)
-    per_migration = same_as_uncached(project.root, tmp_path)
+    named = []
+    for name, revision, down, body in DEPLOYED_TOGETHER:
+        named.append(project.versions / name)
+        named[-1].write_text(revision_source(body, revision, down), encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool.migsafe]\ndeploy = \"changed-together\"\n")
+    per_migration = same_as_uncached(named, tmp_path)
     env = project.root / "migrations" / "env.py"
     env.write_text(env.read_text().replace("transaction_per_migration=True", "transaction_per_migration=False"))
-    single = same_as_uncached(project.root, tmp_path)
+    single = same_as_uncached(named, tmp_path)
     assert json.loads(single)["assumptions"]["transaction_model"] == "single"
-    # One transaction: locks of earlier revisions count (a finding the per-migration review does not have).
-    assert ("multiple-strong-locks" in {rule for rule, _ in findings(single)}
-            and "multiple-strong-locks" not in {rule for rule, _ in findings(per_migration)})
+    # One transaction per upgrade: locks of the earlier revision of the deploy count (a finding the
+    # per-migration review does not have).
+    assert ("multiple-strong-locks", "lockother") in findings(single)
+    assert "multiple-strong-locks" not in {rule for rule, _ in findings(per_migration)}
     env.write_text(env.read_text().replace("transaction_per_migration=False", "transaction_per_migration=True"))
-    assert same_as_uncached(project.root, tmp_path) == per_migration
+    assert same_as_uncached(named, tmp_path) == per_migration
 
 
 def test_downgrade_review(tmp_path):

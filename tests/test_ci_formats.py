@@ -76,7 +76,8 @@ def test_github_annotations_for_a_small_history(tmp_path):
                         f"title=migsafe%3A {rule}::{_data(message)}")
     assert lines == expected + [
         "migsafe: 2 findings (1 error, 1 warning, 0 info) in 2 revisions",
-        "migsafe: assumed PostgreSQL 15, one transaction per revision (transaction_per_migration=True)",
+        "migsafe: assumed PostgreSQL 15, one transaction per revision (transaction_per_migration=True); each "
+        "revision deployed on its own",
     ]
     # The fix is in the message, on its own (escaped) line.
     assert f"%0A%0AFix: {by_rule['drop-column'].fix}" in lines[1]
@@ -222,7 +223,7 @@ def test_markdown_summary_table_and_links(tmp_path, monkeypatch):
     assert "### Could not be reviewed" in text
     assert "[`versions/003_r3.py:" in text and "**load-error**" in text
     assert text.rstrip().endswith("_Assumed PostgreSQL 15, one transaction per revision "
-                                  "(transaction_per_migration=True)._")
+                                  "(transaction_per_migration=True); each revision deployed on its own._")
 
     monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
     monkeypatch.setenv("GITHUB_REPOSITORY", "acme/shop")
@@ -315,6 +316,19 @@ def test_a_table_created_earlier_in_the_change_set_is_still_new(changed_repo):
     changed = review(ReviewOptions(paths=[versions], cwd=repo, select=[RULES], changed_since="main"))
     assert [f.line for f in changed.findings if f.rule == "index-not-concurrent"] == [
         body_line(ORDERS_INDEX + "\n" + INDEX, "ix_users_email")]
+
+
+def test_the_deploy_model_decides_which_new_revisions_ship_together(changed_repo):
+    repo, versions = changed_repo
+    together = review(ReviewOptions(paths=[versions], cwd=repo, select=[RULES], changed_since="main"))
+    assert together.deploy == "changed-together"
+    assert together.assumed.endswith("; the 3 new revisions deployed together, from --changed-since")
+    # A team that deploys every revision on its own: orders, created by r3, holds rows when r4 runs.
+    (repo / "pyproject.toml").write_text('[tool.migsafe]\ndeploy = "each-revision"\n', encoding="utf-8")
+    alone = review(ReviewOptions(paths=[versions], cwd=repo, select=[RULES], changed_since="main"))
+    assert alone.assumed.endswith("; each revision deployed on its own, from [tool.migsafe]")
+    assert sorted(f.line for f in alone.findings if f.rule == "index-not-concurrent") == [
+        body_line(ORDERS_INDEX, "ix_orders"), body_line(ORDERS_INDEX + "\n" + INDEX, "ix_users_email")]
 
 
 def test_changed_since_combines_with_since_and_files(changed_repo):

@@ -71,6 +71,7 @@ def test_start_after_from_config(tmp_path):
     ('fail-on = "sometimes"\n', "fail-on must be one of"),
     ('[tool.migsafe.severity]\ndrop-column = "fatal"\n', "severity of 'drop-column'"),
     ('transaction-per-migration = "yes"\n', "transaction-per-migration must be true or false"),
+    ('deploy = "all-at-once"\n', "deploy must be one of 'each-revision', 'changed-together'"),
 ])
 def test_bad_config_is_an_error_naming_the_file(tmp_path, text, message):
     versions = _history(tmp_path)
@@ -95,7 +96,8 @@ def test_exit_codes_and_json_contract(tmp_path):
     assert data["schema_version"] == 1
     assert data["assumptions"] == {
         "pg_version": "15", "transaction_model": "per-migration", "transaction_model_source": "default",
-        "transaction_model_description": "one transaction per revision (transaction_per_migration=True)"}
+        "transaction_model_description": "one transaction per revision (transaction_per_migration=True)",
+        "deploy": "each-revision", "deploy_description": "each revision deployed on its own"}
     [finding] = data["findings"]
     assert {"rule", "severity", "path", "line", "revision", "message", "fix"} <= set(finding)
     assert finding["path"] == "versions/002_r2.py"  # relative to the current directory

@@ -11,6 +11,9 @@ Labels, written in the revision files themselves:
   ``# expect: index-not-concurrent, index-not-concurrent, index-not-concurrent``).
 - ``# migsafe-test: pg-version=11`` (or ``transaction-per-migration=false``) on a line of its own, in any
   file of the case: review options for the case.
+- ``# migsafe-test: ship-together=2_add.py 3_use.py``: those files of the case ship in one deploy (one
+  ``alembic upgrade``): they are named on the command line with ``deploy = "changed-together"``, the other
+  files are context. Without it, each revision is its own deploy (migsafe's default).
 - ``# migsafe-test: rules=backfill-in-transaction,missing-lock-timeout`` : the rule ids this case is scored
   on (instead of the 16 rules in ``RULES``); ``default`` in the list stands for ``RULES``. Rules added after
   the original corpus (``NEW_RULES``) fire broadly (``missing-lock-timeout`` on every unguarded ALTER of a
@@ -66,6 +69,7 @@ class Case:
     files: list[Path]
     pg_version: str | None = None
     transaction_per_migration: bool | None = None
+    ship_together: tuple[str, ...] = ()  # files deployed in one `alembic upgrade` (the others are context)
     rules: tuple[str, ...] = RULES  # the rule ids this case is scored on
     expected: Counter = field(default_factory=Counter)
 
@@ -109,6 +113,8 @@ def load_case(path: Path) -> Case:
                         case.pg_version = value
                     elif key == "transaction-per-migration":
                         case.transaction_per_migration = value.lower() in ("1", "true", "yes")
+                    elif key == "ship-together":
+                        case.ship_together = tuple(value.split())
                     else:
                         raise ValueError(f"{file}:{lineno}: unknown migsafe-test option {key!r}")
                 continue
@@ -156,7 +162,12 @@ def run_case(case: Case) -> Outcome:
             shutil.copy2(case.path, target)
         else:
             shutil.copytree(case.path, target, ignore=shutil.ignore_patterns("__pycache__"))
-        options = ReviewOptions(paths=[target], cwd=Path(tmp), pg_version=case.pg_version,
+        paths, config = [target], None
+        if case.ship_together:
+            config = Path(tmp) / "pyproject.toml"
+            config.write_text('[tool.migsafe]\ndeploy = "changed-together"\n', encoding="utf-8")
+            paths = [target / name for name in case.ship_together]
+        options = ReviewOptions(paths=paths, cwd=Path(tmp), pg_version=case.pg_version, config_file=config,
                                 transaction_per_migration=case.transaction_per_migration)
         report = review(options)
         got: Counter = Counter()

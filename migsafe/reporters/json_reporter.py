@@ -20,6 +20,8 @@ def as_dict(report: Report) -> dict[str, Any]:
             "transaction_model": report.transaction_model,
             "transaction_model_source": report.transaction_model_source,
             "transaction_model_description": report.transaction_description,
+            "deploy": report.deploy,
+            "deploy_description": report.deploy_description,
         },
         "findings": [
             {

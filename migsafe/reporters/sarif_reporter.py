@@ -109,6 +109,8 @@ def as_dict(report: Report) -> dict[str, Any]:
                     "pg_version": report.pg_version,
                     "transaction_model": report.transaction_model,
                     "transaction_model_description": report.transaction_description,
+                    "deploy": report.deploy,
+                    "deploy_description": report.deploy_description,
                 },
                 "revisions_reviewed": report.revisions_reviewed,
             },

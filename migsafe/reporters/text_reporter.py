@@ -80,7 +80,7 @@ def print_summary(console: Console, report: Report) -> None:
     if report.baselined:
         summary += f"; {report.baselined} known finding{'s' if report.baselined != 1 else ''} left out (baseline)"
     console.print(summary)
-    console.print(f"[dim]assumed: PostgreSQL {report.pg_version}, {report.transaction_description}[/dim]")
+    console.print(f"[dim]assumed: PostgreSQL {report.pg_version}, {report.assumed}[/dim]")
 
 
 # Where `--hook` output sends readers for the checks that do block a merge.
@@ -109,7 +109,7 @@ def render_hook(report: Report, *, color: bool = False) -> str:
         problems = f"{len(report.errors)} problem{'s' if len(report.errors) != 1 else ''}"
         headline = f"{headline}, {problems}" if report.findings else f"could not review {what}"
     model = {"per-migration": "one transaction per revision", "none": "no transactions"}.get(
-        report.transaction_model, "one transaction for the whole upgrade")
+        report.transaction_model, "one transaction per deploy")
     console.print(f"[bold]migsafe[/bold]: {headline} [dim](PostgreSQL {report.pg_version}, {model})[/dim]")
     for f in report.findings:
         print_finding(console, report, f)

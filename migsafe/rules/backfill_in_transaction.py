@@ -20,7 +20,9 @@ back-fill.
 One finding per table per transaction, on its first back-fill statement. Severity: warning, raised to error
 when the back-fill is unbatched (UPDATE or DELETE without WHERE: every row in one statement) or when the
 same transaction takes a strong lock (SHARE and up) on a live table, which then blocks traffic for the whole
-back-fill.
+back-fill. With one transaction per ``alembic upgrade``, the transaction spans the revisions of one deploy
+(:mod:`migsafe.deploy`), never the history's base revision or the next deploy; the lock is cited where it
+is taken.
 """
 
 from __future__ import annotations
@@ -122,7 +124,7 @@ def _hit(view: RevisionView, backfill: _Backfill) -> Hit:
             severity="error" if backfill.unbatched else None,
         )
     lock, taker = found
-    where = f"line {taker.line}" if any(s is taker for s in view.statements) else "an earlier revision"
+    where = view.where(taker)
     mode = mode_name(lock.mode)
     if before:
         message = (f"{backfill.description} inside the migration's transaction, while it holds the {mode} lock on "

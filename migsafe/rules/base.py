@@ -121,8 +121,12 @@ class RevisionView:
 
     @property
     def shipping(self) -> frozenset[str]:
-        """The revisions deployed together with this one (at least itself)."""
+        """The revisions deployed together with this one (at least itself): one ``alembic upgrade`` runs them,
+        so their new tables are still empty, and with one transaction per upgrade they share it."""
         return self.revision.shipping_set or frozenset({self.revision.revision})
+
+    def in_deploy(self, revision_id: str | None) -> bool:
+        return revision_id is not None and revision_id in self.shipping
 
     @staticmethod
     def old_column_type(statement: Statement, action: A.AlterColumnType) -> A.SqlType | None:
@@ -140,12 +144,12 @@ class RevisionView:
         return found.table if found is not None else None
 
     def later_in_transaction(self, statement: Statement) -> Iterator[Statement]:
-        """Statements after ``statement`` in the same database transaction (across revisions when the
-        whole upgrade is one transaction)."""
+        """Statements after ``statement`` in the same database transaction (across the revisions of its
+        deploy when the whole upgrade is one transaction; never beyond them)."""
         if statement.transaction is None:
             return
         started = False
-        for revision in transaction_members(self._history, statement.transaction):
+        for revision in transaction_members(self._history, statement.transaction, self.shipping):
             if not started and revision is not self.revision:
                 continue
             for other in revision.statements:
@@ -156,23 +160,35 @@ class RevisionView:
                     yield other
 
     def earlier_in_transaction(self, statement: Statement) -> Iterator[Statement]:
-        """Statements before ``statement`` in the same database transaction, in execution order (across
-        revisions when the whole upgrade is one transaction): what still holds its locks when it runs."""
+        """Statements before ``statement`` in the same database transaction, in execution order (across the
+        revisions of its deploy when the whole upgrade is one transaction): what still holds its locks when it
+        runs. A revision deployed earlier committed long ago: its locks are not held."""
         if statement.transaction is None:
             return
-        for revision in transaction_members(self._history, statement.transaction):
+        for revision in transaction_members(self._history, statement.transaction, self.shipping):
             for other in revision.statements:
                 if other is statement:
                     return
                 if other.transaction == statement.transaction:
                     yield other
 
+    def where(self, statement: Statement) -> str:
+        """Where a statement of this revision's transaction is, for a message: ``line N`` in this revision,
+        else ``FILE:N (revision R)`` in the other revision of the deploy that ran it."""
+        if any(other is statement for other in self.revision.statements):
+            return f"line {statement.line}"
+        if statement.transaction is not None:
+            for revision in transaction_members(self._history, statement.transaction, self.shipping):
+                if any(other is statement for other in revision.statements):
+                    return f"{revision.path.name}:{statement.line} (revision {revision.revision})"
+        return f"line {statement.line} of another revision"
+
     def hit(self, statement: Statement, message: str, key: tuple[object, ...] = (), fix: str | None = None,
             severity: str | None = None) -> Hit:
         return Hit(statement=statement, message=message, key=key, fix=fix, severity=severity)
 
 
-_MEMBERS: dict[str, Any] = {"history": None, "index": {}}
+_MEMBERS: dict[str, Any] = {"history": None, "index": {}, "position": {}}
 _COMPLETE: dict[str, Any] = {"history": None, "complete": False}
 
 
@@ -188,14 +204,22 @@ def history_complete(history: list[RecordedRevision]) -> bool:
     return bool(_COMPLETE["complete"])
 
 
-def transaction_members(history: list[RecordedRevision], transaction: int) -> list[RecordedRevision]:
-    """The revisions with statements in ``transaction``, in upgrade order. Indexed once per reviewed history
-    from each revision's transaction numbers: asking per statement would otherwise walk the whole history
-    (quadratic on 2,000 revisions), and a cached revision's statements are read only when they are needed."""
+def transaction_members(history: list[RecordedRevision], transaction: int,
+                        deploy: frozenset[str]) -> list[RecordedRevision]:
+    """The revisions of ``deploy`` with statements in ``transaction``, in upgrade order.
+
+    The recording runs the whole history as one upgrade, so with one transaction per upgrade every revision
+    shares a transaction number; a real ``alembic upgrade`` runs one deploy, and only its revisions share the
+    transaction. Indexed once per reviewed history from each revision's transaction numbers: asking per
+    statement would otherwise walk the whole history (quadratic on 2,000 revisions), and a cached revision's
+    statements are read only when they are needed."""
     if _MEMBERS["history"] is not history:
-        index: dict[int, list[RecordedRevision]] = {}
-        for revision in history:
-            for number in revision.transactions:
-                index.setdefault(number, []).append(revision)
-        _MEMBERS.update(history=history, index=index)
-    return _MEMBERS["index"].get(transaction, [])
+        index: dict[str, list[RecordedRevision]] = {}
+        position: dict[int, int] = {}
+        for number, revision in enumerate(history):
+            index.setdefault(revision.revision, []).append(revision)
+            position[id(revision)] = number
+        _MEMBERS.update(history=history, index=index, position=position)
+    found = [revision for name in deploy for revision in _MEMBERS["index"].get(name, ())
+             if transaction in revision.transactions]
+    return sorted(found, key=lambda revision: _MEMBERS["position"][id(revision)])

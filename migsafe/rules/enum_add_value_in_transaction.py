@@ -1,6 +1,6 @@
 """enum-add-value-in-transaction: ``ALTER TYPE ... ADD VALUE`` where the migration's transaction makes it fail.
 
-Alembic runs each migration (or the whole upgrade) in one transaction. Before PostgreSQL 12, ADD VALUE refuses
+Alembic runs each migration (or the revisions of one deploy: :mod:`migsafe.deploy`) in one transaction. Before PostgreSQL 12, ADD VALUE refuses
 to run in a transaction block at all, unless the type was created in that same transaction. From 12 on it
 runs, but the new label cannot be used until the transaction commits ("unsafe use of new value"); 17 lifts
 that too for a type created in the same transaction. Either way the deploy fails half-way.
@@ -31,7 +31,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
         if not statement.in_transaction:
             continue  # autocommit block, or a transaction the migration committed itself
         enum = statement.enums_before.get(action.type)
-        created_here = _created_in_same_transaction(enum, statement)
+        created_here = _created_in_same_transaction(view, enum, statement)
         if not view.pg_version.at_least(12):
             if created_here:
                 continue
@@ -55,9 +55,11 @@ def check(view: RevisionView) -> Iterator[Hit]:
                        key=("enum", action.type, action.label))
 
 
-def _created_in_same_transaction(enum: EnumType | None, statement: Statement) -> bool:
+def _created_in_same_transaction(view: RevisionView, enum: EnumType | None, statement: Statement) -> bool:
+    """Created earlier in this transaction: by a revision of the same deploy (the recording numbers one
+    transaction across the whole history when the upgrade is one transaction; a deploy runs only its own)."""
     return (enum is not None and enum.created_in_transaction is not None
-            and enum.created_in_transaction == statement.transaction)
+            and enum.created_in_transaction == statement.transaction and view.in_deploy(enum.created_in))
 
 
 def _later_use(view: RevisionView, statement: Statement, label: str) -> Statement | None:
@@ -75,4 +77,4 @@ def _where(view: RevisionView, use: Statement) -> str:
         return f"line {use.line}"
     sql = " ".join(use.sql.split())
     sql = sql if len(sql) <= 60 else sql[:59] + "…"
-    return f"a later revision ({sql})"
+    return f"{view.where(use)}, deployed with it ({sql})"

@@ -15,7 +15,8 @@ on tables created in the same revision, and statements outside a transaction.
 Reported once per transaction, on the statement that completes the hazard: the one that takes the second
 strong lock when slow work already ran under a strong lock, or the slow statement when two strong locks are
 already held. When the whole upgrade is one transaction (``transaction-per-migration = false``) locks from
-earlier revisions count, and the finding goes to the revision whose statement completes it.
+earlier revisions of the same deploy count (never those of revisions deployed before or after it: see
+:mod:`migsafe.deploy`), and the finding goes to the revision whose statement completes it.
 """
 
 from __future__ import annotations
@@ -109,10 +110,6 @@ def _scan(facts: list[StatementFacts]) -> tuple[Statement, _State, list[TableLoc
     return None
 
 
-def _where(view: RevisionView, statement: Statement) -> str:
-    return f"line {statement.line}" if any(s is statement for s in view.statements) else "an earlier revision"
-
-
 def _hit(view: RevisionView, statement: Statement, state: _State, new_locks: list[TableLock]) -> Hit:
     assert state.slow is not None
     slow_statement, work = state.slow
@@ -121,7 +118,7 @@ def _hit(view: RevisionView, statement: Statement, state: _State, new_locks: lis
         what = f"{work} while this transaction holds strong locks on {len(state.held)} tables ({held})"
     else:
         taken = " and ".join(f"{mode_name(lock.mode)} on {lock.table}" for lock in new_locks)
-        what = (f"takes {taken} after this transaction {work} ({_where(view, slow_statement)}) under a strong "
+        what = (f"takes {taken} after this transaction {work} ({view.where(slow_statement)}) under a strong "
                 f"lock; it now holds strong locks on {len(state.held)} tables ({held})")
     return view.hit(
         statement,

@@ -371,8 +371,9 @@ _FACTS: dict[str, Any] = {"history": None, "pg_version": None, "facts": {}}
 
 
 def transaction_facts(view: Any, transaction: int) -> list[StatementFacts]:
-    """The statements of one database transaction, across revisions when the whole upgrade is one
-    transaction, in execution order, with their strong locks and slow work.
+    """The statements of one database transaction, in execution order, with their strong locks and slow work:
+    across the revisions of the asking revision's deploy when the whole upgrade is one transaction, never
+    revisions deployed before or after it.
 
     Every rule about a transaction asks this for every revision in it; the answer is computed once per
     reviewed history (a transaction spanning a whole single-transaction upgrade would otherwise be walked
@@ -383,13 +384,14 @@ def transaction_facts(view: Any, transaction: int) -> list[StatementFacts]:
     history = view.history
     if _FACTS["history"] is not history or _FACTS["pg_version"] != view.pg_version:
         _FACTS.update(history=history, pg_version=view.pg_version, facts={})
-    facts: dict[int, list[StatementFacts]] = _FACTS["facts"]
-    if transaction not in facts:
-        facts[transaction] = [_facts(view.view_of(revision), statement)
-                              for revision in transaction_members(history, transaction)
-                              for statement in revision.statements
-                              if statement.in_transaction and statement.transaction == transaction]
-    return facts[transaction]
+    facts: dict[tuple[int, frozenset[str]], list[StatementFacts]] = _FACTS["facts"]
+    key = (transaction, view.shipping)
+    if key not in facts:
+        facts[key] = [_facts(view.view_of(revision), statement)
+                      for revision in transaction_members(history, transaction, view.shipping)
+                      for statement in revision.statements
+                      if statement.in_transaction and statement.transaction == transaction]
+    return facts[key]
 
 
 def _facts(view: Any, statement: Any) -> StatementFacts:

@@ -1,4 +1,5 @@
-from conftest import USERS_TABLE, body_line, rule_hits
+from conftest import USERS_TABLE, body_line, review_deployed_together, rule_hits
+from migsafe.engine import ReviewOptions, review
 
 RULE = "backfill-in-transaction"
 
@@ -106,6 +107,37 @@ op.alter_column("users", "status", nullable=False)
     [finding] = _findings(report)
     assert (finding.line, finding.severity) == (body_line(body, "UPDATE"), "error")
     assert "then takes an ACCESS EXCLUSIVE lock on table users" in finding.message
+
+
+# A table the application made before Alembic (create_all + stamp): no revision creates it, so it holds rows.
+ALTER_ACCOUNTS = 'op.add_column("accounts", sa.Column("plan", sa.String(20), nullable=True))'
+FILL_ACCOUNTS = '''op.execute("UPDATE accounts SET plan = 'free' WHERE plan IS NULL")'''
+TIGHTEN_USERS = 'op.alter_column("users", "status", existing_type=sa.String(20), nullable=False)'
+
+
+def test_locks_of_revisions_deployed_apart_are_not_held(review_history, tmp_path):
+    """With one transaction per `alembic upgrade`, each revision is its own deploy by default: the base
+    revision's lock was released when it was deployed, and the next revision's is taken in another deploy."""
+    history = [ALTER_ACCOUNTS + "\n" + USERS_TABLE, FILL_ACCOUNTS, TIGHTEN_USERS]
+    report = review_history(*history, transaction_per_migration=False)
+    [finding] = _findings(report)
+    assert (finding.revision, finding.line, finding.severity) == ("r2", body_line(FILL_ACCOUNTS, "UPDATE"),
+                                                                  "warning")
+    assert " lock on " not in finding.message
+    alone = review(ReviewOptions(paths=[tmp_path / "versions" / "002_r2.py"], cwd=tmp_path,
+                                 transaction_per_migration=False))
+    assert [(f.revision, f.severity) for f in _findings(alone)] == [("r2", "warning")]
+
+
+def test_a_lock_taken_by_a_revision_deployed_with_it_is_cited_by_file_and_line(tmp_path):
+    history = [ALTER_ACCOUNTS + "\n" + USERS_TABLE, FILL_ACCOUNTS, TIGHTEN_USERS]
+    report = review_deployed_together(tmp_path, history, together=[2, 3], transaction_per_migration=False)
+    [finding] = _findings(report)
+    assert (finding.revision, finding.severity) == ("r2", "error")
+    assert (f"then takes an ACCESS EXCLUSIVE lock on table users "
+            f"(003_r3.py:{body_line(TIGHTEN_USERS, 'alter_column')} (revision r3))") in finding.message
+    report = review_deployed_together(tmp_path, history, together=[2, 3], transaction_per_migration=True)
+    assert [(f.revision, f.severity) for f in _findings(report)] == [("r2", "warning")]
 
 
 def test_delete_and_insert_select(review_history):

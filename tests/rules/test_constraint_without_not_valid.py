@@ -1,4 +1,4 @@
-from conftest import USERS_TABLE, body_line, rule_hits
+from conftest import USERS_TABLE, body_line, review_deployed_together, rule_hits
 
 RULE = "constraint-without-not-valid"
 
@@ -91,13 +91,18 @@ with op.get_context().autocommit_block():
     assert rule_hits(report, RULE) == []
 
 
-def test_validate_in_next_revision_depends_on_the_transaction_model(review_history):
+def test_validate_in_next_revision_depends_on_the_transaction_and_deploy_models(review_history, tmp_path):
     add = 'op.create_foreign_key("fk_users_org", "users", "orgs", ["org_id"], ["id"], postgresql_not_valid=True)'
     validate = 'op.execute("ALTER TABLE users VALIDATE CONSTRAINT fk_users_org")'
     report = review_history(HISTORY, add, validate)
     assert rule_hits(report, RULE) == []
+    # One transaction per `alembic upgrade`, but each revision is its own deploy (the default): the ADD's
+    # lock was released when its deploy committed.
     single = review_history(HISTORY, add, validate, transaction_per_migration=False)
-    assert rule_hits(single, RULE) == [("r3", body_line(validate, "VALIDATE"))]
+    assert rule_hits(single, RULE) == []
+    together = review_deployed_together(tmp_path, [HISTORY, add, validate], together=[2, 3],
+                                        transaction_per_migration=False)
+    assert rule_hits(together, RULE) == [("r3", body_line(validate, "VALIDATE"))]
 
 
 def test_validate_after_another_lock_on_the_table_in_the_same_transaction(review_history):

@@ -1,4 +1,4 @@
-from conftest import body_line, rule_hits
+from conftest import body_line, review_deployed_together, rule_hits
 
 RULE = "enum-add-value-in-transaction"
 
@@ -12,6 +12,7 @@ op.create_table(
 """
 
 ADD_SHIPPED = '''op.execute("ALTER TYPE order_status ADD VALUE 'shipped'")'''
+USE_SHIPPED = '''op.execute("UPDATE orders SET status = 'shipped'")'''
 
 
 def test_new_value_used_later_in_same_transaction(review_history):
@@ -54,12 +55,23 @@ def test_use_in_a_later_migration_is_fine_with_a_transaction_per_migration(revie
     assert rule_hits(report, RULE) == []
 
 
-def test_use_in_a_later_migration_fails_when_the_whole_upgrade_is_one_transaction(review_history):
-    report = review_history(ORDERS, ADD_SHIPPED, '''op.execute("UPDATE orders SET status = 'shipped'")''',
-                            transaction_per_migration=False)
+def test_use_in_a_later_revision_deployed_apart_is_fine_with_one_transaction_per_upgrade(review_history):
+    """One `alembic upgrade` runs one deploy: by default each revision is its own, so the use in the next
+    revision comes after the ADD VALUE committed."""
+    report = review_history(ORDERS, ADD_SHIPPED, USE_SHIPPED, transaction_per_migration=False)
+    assert rule_hits(report, RULE) == []
+
+
+def test_use_in_a_later_revision_deployed_with_it_fails_with_one_transaction_per_upgrade(tmp_path):
+    report = review_deployed_together(tmp_path, [ORDERS, ADD_SHIPPED, USE_SHIPPED], together=[2, 3],
+                                      transaction_per_migration=False)
     assert rule_hits(report, RULE) == [("r2", body_line(ADD_SHIPPED, "ADD VALUE"))]
     finding = next(f for f in report.findings if f.rule == RULE)
-    assert "UPDATE orders SET status = 'shipped'" in finding.message
+    assert (f"003_r3.py:{body_line(USE_SHIPPED, 'UPDATE')} (revision r3), deployed with it "
+            "(UPDATE orders SET status = 'shipped')") in finding.message
+    report = review_deployed_together(tmp_path, [ORDERS, ADD_SHIPPED, USE_SHIPPED], together=[2, 3],
+                                      transaction_per_migration=True)
+    assert rule_hits(report, RULE) == []
 
 
 def test_autocommit_block_then_use_is_fine(review_history):
@@ -125,8 +137,16 @@ def test_pg11_type_created_in_same_transaction_is_allowed(review_history):
     assert rule_hits(report, RULE) == []
 
 
-def test_pg11_type_created_by_earlier_revision_of_the_same_upgrade_transaction(review_history):
+def test_pg11_type_created_by_a_revision_deployed_earlier(review_history):
+    """The recording runs the whole history as one upgrade, but the type was created in an earlier deploy,
+    whose transaction committed long ago: PostgreSQL 11 refuses the ADD VALUE."""
     report = review_history(ORDERS, ADD_SHIPPED, pg_version="11", transaction_per_migration=False)
+    assert rule_hits(report, RULE) == [("r2", body_line(ADD_SHIPPED, "ADD VALUE"))]
+
+
+def test_pg11_type_created_by_a_revision_of_the_same_deploy_and_transaction(tmp_path):
+    report = review_deployed_together(tmp_path, [ORDERS, ADD_SHIPPED], together=[1, 2], pg_version="11",
+                                      transaction_per_migration=False)
     assert rule_hits(report, RULE) == []
 
 

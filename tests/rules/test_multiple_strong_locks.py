@@ -2,7 +2,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import USERS_TABLE, body_line, rule_hits, write_history
+from conftest import USERS_TABLE, body_line, review_deployed_together, rule_hits, write_history
+from migsafe.engine import ReviewOptions, review
 from migsafe.recording.runner import record_history
 from migsafe.revisions import list_revision_files, load_history
 from migsafe.sql.analysis import parse
@@ -184,13 +185,32 @@ op.create_index("ix_users_nickname", "users", ["nickname"])
     assert rule_hits(report, RULE) == [("r2", body_line(body, "ix_orgs_name"))]
 
 
-def test_one_transaction_for_the_whole_upgrade(review_history):
+def test_revisions_deployed_apart_never_hold_their_locks_together(review_history, tmp_path):
+    """With one transaction per `alembic upgrade`, the transaction spans one deploy, not the history: by
+    default each revision is its own deploy, and a file reviewed alone ships without its context."""
     add = 'op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))'
     index = 'op.create_index("ix_orgs_name", "orgs", ["name"])'
     report = review_history(TABLES, add, index, transaction_per_migration=False)
-    assert rule_hits(report, RULE) == [("r3", body_line(index, "create_index"))]
-    assert "(ACCESS EXCLUSIVE on users, SHARE on orgs)" in _findings(report)[0].message
-    report = review_history(TABLES, add, index, transaction_per_migration=True)
+    assert rule_hits(report, RULE) == []
+    alone = review(ReviewOptions(paths=[tmp_path / "versions" / "003_r3.py"], cwd=tmp_path,
+                                 transaction_per_migration=False))
+    assert alone.revisions_reviewed == 1
+    assert rule_hits(alone, RULE) == []
+
+
+def test_revisions_deployed_together_share_one_transaction(tmp_path):
+    index = 'op.create_index("ix_orgs_name", "orgs", ["name"])'
+    add = 'op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))'
+    report = review_deployed_together(tmp_path, [TABLES, index, add], together=[2, 3],
+                                      transaction_per_migration=False)
+    assert rule_hits(report, RULE) == [("r3", body_line(add, "add_column"))]
+    [finding] = _findings(report)
+    # The slow work is cited where it is, in the other revision of the deploy.
+    assert f"002_r2.py:{body_line(index, 'create_index')} (revision r2)" in finding.message
+    assert "(SHARE on orgs, ACCESS EXCLUSIVE on users)" in finding.message
+    assert "the 2 new revisions deployed together" in report.assumed
+    report = review_deployed_together(tmp_path, [TABLES, index, add], together=[2, 3],
+                                      transaction_per_migration=True)
     assert rule_hits(report, RULE) == []
 
 

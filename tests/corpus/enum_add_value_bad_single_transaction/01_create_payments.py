@@ -1,4 +1,5 @@
 # migsafe-test: transaction-per-migration=false
+# migsafe-test: ship-together=02_add_ideal.py 03_backfill_ideal.py
 """create payments
 
 Revision ID: 01c3e5a7b9d0

@@ -1,4 +1,5 @@
 # migsafe-test: pg-version=11, transaction-per-migration=false
+# migsafe-test: ship-together=1_create_type.py 2_add_evening.py
 """create delivery_window type
 
 Revision ID: 0a1b2c3d4e5a

@@ -1,4 +1,5 @@
 # migsafe-test: transaction-per-migration=false
+# migsafe-test: ship-together=2_fk_not_valid.py 3_validate.py
 """create authors and books
 
 Revision ID: 9a0b1c2d3e5a

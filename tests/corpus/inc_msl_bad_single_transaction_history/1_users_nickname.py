@@ -1,5 +1,6 @@
 # migsafe-test: rules=default,backfill-in-transaction,multiple-strong-locks,missing-lock-timeout,bare-commit
 # migsafe-test: transaction-per-migration=false
+# migsafe-test: ship-together=1_users_nickname.py 2_orders_index.py
 """add nickname to users
 
 Revision ID: 1a1a1a1a1a1a
