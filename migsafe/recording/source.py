@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import itertools
 import sys
 from types import CodeType, FrameType
 
@@ -56,12 +57,17 @@ class LineMap:
                 spans = ()
         self._spans = list(spans)
         self._starts = [s for s, _ in self._spans]
+        # The furthest line any span up to each index reaches: the walk back stops where no earlier span can
+        # contain the line, instead of visiting every earlier statement (quadratic in a long upgrade()).
+        self._reach = list(itertools.accumulate((e for _, e in self._spans), max))
 
     def statement(self, line: int) -> tuple[int, int]:
         best: tuple[int, int] | None = None
         # Spans are sorted by start; the innermost containing span is the one with the latest start.
-        index = bisect.bisect_right(self._starts, line)
-        for start, end in reversed(self._spans[:index]):
+        for index in range(bisect.bisect_right(self._starts, line) - 1, -1, -1):
+            if self._reach[index] < line:
+                break
+            start, end = self._spans[index]
             if start <= line <= end:
                 if best is None or (end - start) < (best[1] - best[0]):
                     best = (start, end)
