@@ -137,3 +137,47 @@ def test_a_line_in_a_long_function_is_found_without_walking_back_over_it():
     assert [linemap.statement(line) for line in (21, 2500, 5020, 5500)] == [(21, 21), (2500, 2500), (5020, 5020),
                                                                             (5500, 5500)]
     assert _CountedInt.comparisons < 40  # the walk back used to compare every earlier statement
+
+
+def test_the_line_of_a_frame_is_read_from_its_code_as_python_reads_it():
+    # Multi-line calls, blocks, loops, comprehensions, lambdas, a helper: every call site's line must be the
+    # one CPython gives (frame.f_lineno decodes the same table, from its start, on every read).
+    source = '''
+def helper(probe):
+    probe(
+        1)
+
+def upgrade(probe):
+    probe()
+    with open(__file__) as f:
+        probe(f,
+              2)
+    for i in range(3):
+        if i:
+            probe(i)
+        else:
+            [probe(x) for x in (i,)]
+    try:
+        (lambda: probe(0))()
+        raise KeyError
+    except KeyError:
+        helper(probe)
+    probe(
+        "a",
+        probe(),
+    )
+'''
+    namespace: dict[str, object] = {"__file__": __file__}
+    exec(compile(source, "revision.py", "exec"), namespace)
+    linemap = LineMap(source)
+    seen: list[tuple[int | None, int | None]] = []
+
+    def probe(*args: object) -> None:
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename == "revision.py":
+            seen.append((linemap.frame_line(frame), frame.f_lineno))
+            frame = frame.f_back
+
+    namespace["upgrade"](probe)  # type: ignore[operator]
+    assert len(seen) == 12
+    assert [ours for ours, _ in seen] == [python for _, python in seen]
