@@ -360,6 +360,7 @@ HUGE_KINDS = {
     "create_index": "op.create_index('ix_big_{i}', 'big', ['id'])",
     "alter_column": "op.alter_column('big', 'id', comment='comment {i}')",
     "execute": "op.execute('ALTER TABLE big ADD COLUMN c{i} integer')",
+    "create_check_constraint": "op.create_check_constraint('ck_big_{i}', 'big', 'id > {i}')",
 }
 
 
