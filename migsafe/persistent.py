@@ -14,7 +14,7 @@ reflection, one rule), so the order never depends on string hashing.
 from __future__ import annotations
 
 import zlib
-from typing import Any, Generic, Iterator, Mapping, TypeVar
+from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, TypeVar
 
 K = TypeVar("K", bound=str)
 V = TypeVar("V")
@@ -239,3 +239,73 @@ def _restore(root: Any, size: int, next_: int) -> PersistentMap[Any, Any]:
 
 
 EMPTY: PersistentMap[Any, Any] = PersistentMap()
+
+
+class PersistentList(Generic[V]):
+    """An immutable sequence whose versions share their structure, for a table's constraints: appending, or
+    changing or removing the elements that match, returns a new list in O(log n) memory per element touched
+    (finding them is still a scan). Iterating sorts, like :class:`PersistentMap`, which holds the elements
+    under keys that are never reused."""
+
+    __slots__ = ("_map", "_added")
+
+    def __init__(self, items: Iterable[V] = ()) -> None:
+        self._map: PersistentMap[str, V] = EMPTY
+        self._added = 0
+        for item in items:
+            self._map = self._map.set(str(self._added), item)
+            self._added += 1
+
+    @classmethod
+    def _of(cls, map_: PersistentMap[str, V], added: int) -> "PersistentList[V]":
+        new = cls.__new__(cls)
+        new._map, new._added = map_, added
+        return new
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore_list, (self._map, self._added))
+
+    def __iter__(self) -> Iterator[V]:
+        return iter(self._map.values())
+
+    def __len__(self) -> int:
+        return len(self._map)
+
+    def __bool__(self) -> bool:
+        return len(self._map) > 0
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (PersistentList, tuple, list)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"PersistentList({list(self)!r})"
+
+    def append(self, item: V) -> "PersistentList[V]":
+        return self._of(self._map.set(str(self._added), item), self._added + 1)
+
+    def replace_where(self, match: Callable[[V], bool], change: Callable[[V], V]) -> "PersistentList[V]":
+        """A list where every element that matches is changed, in its place."""
+        map_ = self._map
+        for leaf in _leaves(self._map._root):
+            if match(leaf.value):
+                map_ = map_.set(leaf.key, change(leaf.value))
+        return self if map_ is self._map else self._of(map_, self._added)
+
+    def remove_where(self, match: Callable[[V], bool]) -> "PersistentList[V]":
+        """A list without the elements that match."""
+        map_ = self._map
+        for leaf in _leaves(self._map._root):
+            if match(leaf.value):
+                map_ = map_.delete(leaf.key)
+        return self if map_ is self._map else self._of(map_, self._added)
+
+
+def _restore_list(map_: PersistentMap[str, Any], added: int) -> PersistentList[Any]:
+    return PersistentList._of(map_, added)
+
+
+EMPTY_LIST: PersistentList[Any] = PersistentList()

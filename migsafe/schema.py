@@ -3,15 +3,15 @@
 It is updated statement by statement while revisions are recorded, so that Alembic's batch mode can be given
 the table it cannot reflect offline, and so that every recorded statement can keep a reference to the tables
 it touched *as they were before it ran*. Table values are immutable (a change makes a new value), which makes
-those before-snapshots free: a statement simply holds the old value. A table's columns are a
-:class:`~migsafe.persistent.PersistentMap`, so a new value shares all but a few nodes with the old one: a
-revision adding 50,000 columns to one table keeps 50,000 snapshots in linear, not quadratic, memory.
+those before-snapshots free: a statement simply holds the old value. A table's columns and constraints are
+persistent structures (:mod:`migsafe.persistent`), so a new value shares all but a few nodes with the old
+one: a revision adding 50,000 columns to one table keeps 50,000 snapshots in linear, not quadratic, memory.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from migsafe.persistent import EMPTY, PersistentMap
+from migsafe.persistent import EMPTY, EMPTY_LIST, PersistentList, PersistentMap
 from migsafe.sql import actions as A
 from migsafe.sql.actions import QName, SqlType
 
@@ -40,7 +40,7 @@ class Constraint:
 class Table:
     name: QName
     columns: PersistentMap[str, Column] = field(default_factory=lambda: EMPTY)
-    constraints: tuple[Constraint, ...] = ()
+    constraints: PersistentList[Constraint] = field(default_factory=lambda: EMPTY_LIST)
     created_in: str | None = None  # revision id; None = existed before anything we saw
     holds_data: bool = True  # a table from an earlier revision (or CREATE TABLE AS) is assumed to have rows
 
@@ -121,7 +121,7 @@ def _create_table(schema: Schema, a: A.CreateTable, rev: str | None) -> None:
                        default_sql=c.default_sql)
         for c in a.columns
     }
-    constraints = tuple(
+    constraints = PersistentList(
         Constraint(name=c.name, kind=c.kind, validated=not c.not_valid, not_null_column=c.not_null_column,
                    columns=c.columns, added_in=rev, references=c.references)
         for c in a.constraints
@@ -153,7 +153,7 @@ def _add_column(schema: Schema, a: A.AddColumn, rev: str | None) -> None:
 
 def _drop_column(schema: Schema, a: A.DropColumn, rev: str | None) -> None:
     current = schema._table_or_placeholder(a.table)
-    constraints = tuple(c for c in current.constraints if a.column not in c.columns and c.not_null_column != a.column)
+    constraints = current.constraints.remove_where(lambda c: a.column in c.columns or c.not_null_column == a.column)
     schema._put(replace(current, columns=current.columns.delete(a.column), constraints=constraints))
 
 
@@ -196,7 +196,7 @@ def _add_constraint(schema: Schema, a: A.AddConstraint, rev: str | None) -> None
     c = a.constraint
     new = Constraint(name=c.name, kind=c.kind, validated=not c.not_valid, not_null_column=c.not_null_column,
                      columns=c.columns, added_in=rev, references=c.references)
-    changes: dict[str, object] = {"constraints": current.constraints + (new,)}
+    changes: dict[str, object] = {"constraints": current.constraints.append(new)}
     if c.kind == "primary_key" and c.columns:
         columns = current.columns
         for name in c.columns:
@@ -208,14 +208,14 @@ def _add_constraint(schema: Schema, a: A.AddConstraint, rev: str | None) -> None
 
 def _validate_constraint(schema: Schema, a: A.ValidateConstraint, rev: str | None) -> None:
     current = schema._table_or_placeholder(a.table)
-    constraints = tuple(replace(c, validated=True) if c.name == a.name else c for c in current.constraints)
+    constraints = current.constraints.replace_where(lambda c: c.name == a.name, lambda c: replace(c, validated=True))
     schema._put(replace(current, constraints=constraints))
 
 
 def _drop_constraint(schema: Schema, a: A.DropConstraint, rev: str | None) -> None:
     current = schema.tables.get(a.table)
     if current is not None:
-        schema._put(replace(current, constraints=tuple(c for c in current.constraints if c.name != a.name)))
+        schema._put(replace(current, constraints=current.constraints.remove_where(lambda c: c.name == a.name)))
 
 
 def _create_index(schema: Schema, a: A.CreateIndex, rev: str | None) -> None:

@@ -19,23 +19,23 @@ import pytest
 
 from conftest import USERS_TABLE, write_history
 from migsafe import persistent
-from migsafe.persistent import EMPTY, PersistentMap
+from migsafe.persistent import EMPTY, PersistentList, PersistentMap
 from migsafe.recording.runner import record_history
 from migsafe.recording.source import LineMap
 from migsafe.revisions import list_revision_files, load_history
-from migsafe.schema import Column
+from migsafe.schema import Column, Constraint
 from migsafe.sql import actions as A
 
 
 def _references(roots: list[object]) -> int:
-    """References held by every distinct container reachable from ``roots``, columns themselves excluded: what
-    the snapshots cost beyond the columns they share."""
+    """References held by every distinct container reachable from ``roots``, columns and constraints themselves
+    excluded: what the snapshots cost beyond the values they share."""
     seen: set[int] = set()
     pending = list(roots)
     total = 0
     while pending:
         obj = pending.pop()
-        if id(obj) in seen or isinstance(obj, (Column, str, int, type)) or obj is None:
+        if id(obj) in seen or isinstance(obj, (Column, Constraint, str, int, type)) or obj is None:
             continue
         seen.add(id(obj))
         referents = gc.get_referents(obj)
@@ -181,3 +181,49 @@ def upgrade(probe):
     namespace["upgrade"](probe)  # type: ignore[operator]
     assert len(seen) == 12
     assert [ours for ours, _ in seen] == [python for _, python in seen]
+
+
+def test_snapshots_of_a_table_after_n_added_constraints_share_their_constraints(tmp_path):
+    n = 400
+    body = "\n".join(f'op.create_check_constraint("ck_{i}", "users", "id > {i}", postgresql_not_valid=True)\n'
+                     + (f'op.execute("ALTER TABLE users VALIDATE CONSTRAINT ck_{i - 1}")' if i % 2 else "")
+                     for i in range(n))
+    versions = tmp_path / "versions"
+    write_history(versions, [USERS_TABLE, body])
+    history = load_history(list_revision_files([versions]))
+    recorded = record_history(history.files, sys_path=[tmp_path], config_file=None,
+                              transaction_per_migration=True)
+    users = A.QName("public", "users")
+    snapshots = [s.tables_before[users].constraints for s in recorded[1].statements]
+    assert len(snapshots) == n + n // 2
+    # The primary key (unnamed in the model), then the CHECKs; each VALIDATE sees its constraint not yet valid.
+    last = list(snapshots[-1])
+    assert [c.name for c in last][:3] == [None, "ck_0", "ck_1"] and len(last) == n + 1
+    assert [c.validated for c in last[1:5]] == [True, False, True, False]
+    assert not next(c for c in snapshots[-1] if c.name == "ck_398").validated  # the last statement validates it
+    # A tuple per snapshot holds about n * n * 3 / 4 = 120,000 references.
+    assert _references(snapshots) < 100 * n
+
+
+def test_the_list_behaves_like_a_list():
+    rng = random.Random(7)
+    current: PersistentList[int] = PersistentList([5, 6])
+    model = [5, 6]
+    history = []
+    for step in range(800):
+        roll = rng.random()
+        if roll < 0.5:
+            current, model = current.append(step % 13), model + [step % 13]
+        elif roll < 0.75:
+            k = rng.randrange(13)
+            current = current.replace_where(lambda v, k=k: v == k, lambda v: v + 100)
+            model = [v + 100 if v == k else v for v in model]
+        else:
+            k = rng.randrange(13)
+            current = current.remove_where(lambda v, k=k: v == k)
+            model = [v for v in model if v != k]
+        history.append((current, list(model)))
+        assert list(current) == model and len(current) == len(model) and bool(current) == bool(model)
+    assert all(list(version) == expected for version, expected in history)
+    assert [list(v) for v, _ in pickle.loads(pickle.dumps(history))] == [m for _, m in history]
+    assert current == tuple(model) and PersistentList() == () and not PersistentList()
