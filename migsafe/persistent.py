@@ -1,4 +1,5 @@
-"""An immutable, insertion-ordered mapping of strings whose versions share their structure.
+"""Immutable collections whose versions share their structure: a table's columns (an insertion-ordered
+mapping of strings) and its constraints (a sequence).
 
 Every recorded statement keeps the tables it touched as they were before it ran (``Statement.tables_before``).
 With a plain dict per table version, adding a column copies all the others: one revision adding 50,000
@@ -8,7 +9,9 @@ version it came from: setting or deleting a key costs O(log n) time and memory, 
 
 Order is insertion order, kept as a sequence number per entry: a key that is set again, or renamed with
 :meth:`PersistentMap.rename`, keeps its place. Iterating sorts the entries by it (rare: batch recreate,
-reflection, one rule), so the order never depends on string hashing.
+reflection, one rule), so the order never depends on string hashing. :class:`PersistentList` is the same
+trie under keys that are never reused, for a table's constraints (8,000 ``ADD CONSTRAINT`` on one table made
+8,000 copies of a growing tuple).
 """
 
 from __future__ import annotations
