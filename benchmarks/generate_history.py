@@ -12,6 +12,11 @@ The project written has an ``alembic.ini`` and a ``migrations/env.py`` whose off
     python benchmarks/generate_history.py /tmp/hist --revisions 2000
     cd /tmp/hist && alembic upgrade base:head --sql > /dev/null
     migsafe review /tmp/hist --format json > /dev/null
+
+``--huge-revision N`` writes instead a project whose second revision makes N calls of one kind (``--kind``,
+``add_column`` by default) on one table: the "huge revision" of the review benchmark::
+
+    python benchmarks/generate_history.py /tmp/huge --huge-revision 50000 --kind add_column
 """
 
 from __future__ import annotations
@@ -348,15 +353,53 @@ def generate(directory: Path, revisions: int, seed: int = 2024) -> Path:
     return versions
 
 
+HUGE_KINDS = {
+    # One line of the huge revision's upgrade(), for operation number i (on the table "big" unless it makes one).
+    "add_column": "op.add_column('big', sa.Column('c{i}', sa.Integer(), nullable=True))",
+    "create_table": "op.create_table('t{i}', sa.Column('id', sa.Integer(), nullable=False))",
+    "create_index": "op.create_index('ix_big_{i}', 'big', ['id'])",
+    "alter_column": "op.alter_column('big', 'id', comment='comment {i}')",
+    "execute": "op.execute('ALTER TABLE big ADD COLUMN c{i} integer')",
+    "create_check_constraint": "op.create_check_constraint('ck_big_{i}', 'big', 'id > {i}')",
+}
+
+
+def generate_huge(directory: Path, operations: int, kind: str = "add_column") -> Path:
+    """Write a two-revision project: the first creates the table ``big``, the second makes ``operations``
+    calls of one kind (see HUGE_KINDS), one per line, like a revision generated from a spreadsheet. Returns
+    the versions directory."""
+    versions = directory / "migrations" / "versions"
+    versions.mkdir(parents=True, exist_ok=False)
+    (directory / "alembic.ini").write_text(ALEMBIC_INI, encoding="utf-8")
+    (directory / "migrations" / "env.py").write_text(ENV_PY, encoding="utf-8")
+    base = ["op.create_table('big', sa.Column('id', sa.Integer(), nullable=False))"]
+    calls = [HUGE_KINDS[kind].format(i=i) for i in range(operations)]
+    for number, (revision, down, message, up, down_code) in enumerate([
+        ("000000000001", None, "create big", base, ["op.drop_table('big')"]),
+        ("000000000002", "000000000001", f"{operations} x {kind}", calls, ["pass"]),
+    ]):
+        text = HEADER.format(message=message, revision=revision, down=down, revises=down, upgrade=_indent(up),
+                             downgrade=_indent(down_code))
+        (versions / f"{number:05d}_{revision}.py").write_text(text, encoding="utf-8")
+    return versions
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", type=Path, help="where to write the project (must not exist)")
     parser.add_argument("--revisions", type=int, default=500)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--huge-revision", type=int, metavar="N",
+                        help="instead: one revision with N operations of --kind after one that creates the table")
+    parser.add_argument("--kind", choices=sorted(HUGE_KINDS), default="add_column")
     args = parser.parse_args(argv)
     if args.directory.exists() and any(args.directory.iterdir()):
         print(f"generate_history: {args.directory} is not empty", file=sys.stderr)
         return 2
+    if args.huge_revision is not None:
+        versions = generate_huge(args.directory, args.huge_revision, args.kind)
+        print(f"one revision with {args.huge_revision} x {args.kind} in {versions}")
+        return 0
     versions = generate(args.directory, args.revisions, args.seed)
     print(f"{args.revisions} revisions in {versions}")
     return 0

@@ -6,6 +6,7 @@ Run it from a clone, with the installed migsafe (``pip install -e .``)::
     python benchmarks/review_benchmark.py                   # 500 and 2,000 revisions, 5 runs each
     python benchmarks/review_benchmark.py --revisions 500 --runs 3   # quick
     python benchmarks/review_benchmark.py --profile         # also profile one in-process review (cProfile)
+    python benchmarks/review_benchmark.py --huge 50000 --huge-only --runs 2   # one revision, 50,000 add_column
 
 Every number is a whole process (``subprocess`` + ``time.perf_counter``): interpreter start, imports, loading
 the history, rendering/reviewing and writing the output. Each command runs once as a warm-up (which also
@@ -26,6 +27,9 @@ Measured on each generated history (see ``generate_history.py``), written to a t
   run, restored after it): the changed revision is recorded, everything else comes from the cache.
 * ``migsafe --version`` and ``migsafe --help``: start-up.
 * Peak memory (max RSS) of a full review, read with ``getrusage(RUSAGE_CHILDREN)`` in a dedicated child.
+* With ``--huge N``: one revision with N ``op.add_column`` calls on one table (``--huge-kind`` for
+  ``create_table``, ``create_index``, ``alter_column`` or ``op.execute``), cold, against one with N/10: time and
+  peak memory, and their ratios (linear growth gives 10; the target is at most 12).
 
 Targets (from the issue), on the largest history measured: full cold review <= 1.3 x Alembic's offline
 render; ``migsafe --version`` < 0.25 s; one changed revision < 1 s warm; peak memory < 300 MB.
@@ -48,12 +52,13 @@ from typing import Callable
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate_history import generate  # noqa: E402
+from generate_history import HUGE_KINDS, generate, generate_huge  # noqa: E402
 
 REVIEW_RATIO_TARGET = 1.3
 VERSION_TARGET_S = 0.25
 ONE_FILE_TARGET_S = 1.0
 MEMORY_TARGET_MB = 300.0
+HUGE_RATIO_TARGET = 12.0  # N operations in one revision: at most 12x the time and memory of N/10
 
 
 class BenchmarkError(Exception):
@@ -121,6 +126,52 @@ def peak_memory_mb(argv: list[str], cwd: Path) -> float:
                           check=True)
     kilobytes = int(done.stdout.strip())
     return kilobytes / 1024 if sys.platform != "darwin" else kilobytes / 1024 / 1024
+
+
+def timed_peak(argv: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Wall time, max RSS (MB) and stdout of ``argv``, run by a dedicated child that reports
+    RUSAGE_CHILDREN (so the measuring process's own memory is not counted)."""
+    probe = ("import resource, subprocess, sys, time\n"
+             "start = time.perf_counter()\n"
+             "done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)\n"
+             "elapsed = time.perf_counter() - start\n"
+             "print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+             "sys.stdout.write(done.stdout.decode())\n")
+    done = subprocess.run([sys.executable, "-c", probe, *argv], cwd=cwd, capture_output=True, text=True,
+                          check=True)
+    first, _, output = done.stdout.partition("\n")
+    seconds, kilobytes = first.split()
+    return float(seconds), int(kilobytes) / 1024 / (1024 if sys.platform == "darwin" else 1), output
+
+
+def bench_huge(operations: int, kind: str, runs: int, workdir: Path) -> dict[str, object]:
+    """One revision with ``operations`` calls of ``kind`` against one with a tenth as many: time and peak
+    memory of a cold review of each, runs alternating, medians."""
+    import json
+
+    sizes = (max(1, operations // 10), operations)
+    samples: dict[int, list[tuple[float, float]]] = {size: [] for size in sizes}
+    projects = {}
+    for size in sizes:
+        projects[size] = workdir / f"huge_{kind}_{size}"
+        if not projects[size].exists():
+            generate_huge(projects[size], size, kind)
+    print(f"  one revision with {operations} x {kind} (and {sizes[0]}): {runs} runs each ...", flush=True)
+    for _ in range(runs):
+        for size in sizes:
+            # No revision timeout: the default 60 s would cut a big revision short on a slow machine.
+            argv = [sys.executable, "-m", "migsafe", "review", str(projects[size]), "--format", "json",
+                    "--no-cache", "--revision-timeout", "0"]
+            seconds, peak, output = timed_peak(argv, projects[size])
+            report = json.loads(output)
+            if report["errors"] or report["summary"]["revisions_reviewed"] != 2:
+                raise BenchmarkError(f"huge revision ({size} x {kind}) was not fully reviewed: {report['errors']}")
+            samples[size].append((seconds, peak))
+    small, big = (samples[size] for size in sizes)
+    result: dict[str, object] = {"kind": kind, "sizes": sizes}
+    for name, index in (("time", 0), ("memory", 1)):
+        result[name] = tuple(statistics.median(sample[index] for sample in runs_) for runs_ in (small, big))
+    return result
 
 
 def squawk_command() -> tuple[str | None, str]:
@@ -220,8 +271,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="write the generated histories here instead of a temporary "
                                                   "directory (must not exist)")
     parser.add_argument("--profile", action="store_true", help="profile one review of the largest history")
+    parser.add_argument("--huge", type=int, action="append", metavar="N",
+                        help="also review one revision with N operations on one table against one with N/10 "
+                             "(repeatable)")
+    parser.add_argument("--huge-kind", action="append", choices=sorted(HUGE_KINDS),
+                        help="the operations of --huge (repeatable; default: add_column)")
+    parser.add_argument("--huge-only", action="store_true", help="only the --huge part: no histories")
     args = parser.parse_args(argv)
-    sizes = sorted(args.revisions or [500, 2000])
+    sizes = [] if args.huge_only else sorted(args.revisions or [500, 2000])
+    if args.huge_only and not args.huge:
+        parser.error("--huge-only needs --huge N")
     try:
         import alembic  # noqa: F401
 
@@ -240,9 +299,11 @@ def main(argv: list[str] | None = None) -> int:
         holder = tempfile.TemporaryDirectory(prefix="migsafe-bench-")
         workdir = Path(holder.name)
     try:
+        huge = [bench_huge(n, kind, args.runs, workdir) for n in sorted(args.huge or [])
+                for kind in (args.huge_kind or ["add_column"])]
         results = [bench_history(n, args.runs, workdir, squawk) for n in sizes]
-        version, helptext = startup(max(args.runs, 5))
-        if args.profile:
+        version, helptext = startup(max(args.runs, 5)) if results else (None, None)
+        if args.profile and results:
             profile(results[-1]["project"], 25)  # type: ignore[arg-type]
     except (BenchmarkError, subprocess.CalledProcessError) as exc:
         print(f"review_benchmark: {exc}", file=sys.stderr)
@@ -251,6 +312,10 @@ def main(argv: list[str] | None = None) -> int:
         if holder is not None:
             holder.cleanup()
 
+    if huge:
+        print_huge(huge, args.runs)
+    if not results:
+        return 0
     print(f"\nmedian of {args.runs} runs (the warm-up run in brackets; Alembic's compiled the revisions)\n")
     header = f"{'':42}" + "".join(f"{str(r['revisions']) + ' revisions':>24}" for r in results)
     print(header)
@@ -285,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         pairs = paired_ratios(r["review"], r["alembic"])  # type: ignore[arg-type]
         print(f"{'  run by run (min / median / max)':42}{min(pairs):>15.2f} / {statistics.median(pairs):.2f} / "
               f"{max(pairs):.2f}")
+    assert version is not None and helptext is not None
     print(f"\n{'migsafe --version':42}{fmt_s(version.median):>24}")
     print(f"{'migsafe --help':42}{fmt_s(helptext.median):>24}")
 
@@ -302,6 +368,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  peak memory < {MEMORY_TARGET_MB:.0f} MB: {big['memory']:.0f} / {MEMORY_TARGET_MB:.0f} = "
           f"{big['memory'] / MEMORY_TARGET_MB:.2f}")
     return 0
+
+
+def print_huge(huge: list[dict[str, object]], runs: int) -> None:
+    print(f"\none huge revision, `migsafe review --format json --no-cache`, median of {runs} runs; "
+          f"N / (N/10) <= {HUGE_RATIO_TARGET:g} meets the target (linear growth gives 10)\n")
+    print(f"{'operations':28}{'N/10':>10}{'N':>10}{'time N/10':>12}{'time N':>12}{'ratio':>8}"
+          f"{'peak N/10':>12}{'peak N':>12}{'ratio':>8}")
+    for result in huge:
+        (small, big), (t_small, t_big), (m_small, m_big) = (result["sizes"], result["time"],  # type: ignore[misc]
+                                                            result["memory"])
+        print(f"{result['kind']:28}{small:>10}{big:>10}{fmt_s(t_small):>12}{fmt_s(t_big):>12}"
+              f"{t_big / t_small:>7.1f}x{m_small:>9.0f} MB{m_big:>9.0f} MB{m_big / m_small:>7.1f}x")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import itertools
 import sys
 from types import CodeType, FrameType
 
@@ -56,12 +57,39 @@ class LineMap:
                 spans = ()
         self._spans = list(spans)
         self._starts = [s for s, _ in self._spans]
+        # The furthest line any span up to each index reaches: the walk back stops where no earlier span can
+        # contain the line, instead of visiting every earlier statement (quadratic in a long upgrade()).
+        self._reach = list(itertools.accumulate((e for _, e in self._spans), max))
+        self._line_tables: dict[int, tuple[CodeType, list[int], list[int | None]]] = {}
+
+    def frame_line(self, frame: FrameType) -> int | None:
+        """``frame.f_lineno``, without its cost: CPython finds it by decoding the code's line table from the start
+        on every read, so reading it once per operation of a 50,000-line ``upgrade()`` was quadratic. The table
+        (``co_lines()``: the same one) is decoded once per code object and searched."""
+        code = frame.f_code
+        table = self._line_tables.get(id(code))
+        if table is None or table[0] is not code:
+            starts: list[int] = []
+            lines: list[int | None] = []
+            for start, _end, line in code.co_lines():
+                starts.append(start)
+                lines.append(line)
+            table = self._line_tables[id(code)] = (code, starts, lines)
+        index = bisect.bisect_right(table[1], frame.f_lasti) - 1
+        line = table[2][index] if index >= 0 else None
+        return frame.f_lineno if line is None else line
+
+    def frame_statement(self, frame: FrameType) -> tuple[int, int]:
+        """The (first, last) line of the innermost statement the frame is executing."""
+        return self.statement(self.frame_line(frame))  # type: ignore[arg-type]
 
     def statement(self, line: int) -> tuple[int, int]:
         best: tuple[int, int] | None = None
         # Spans are sorted by start; the innermost containing span is the one with the latest start.
-        index = bisect.bisect_right(self._starts, line)
-        for start, end in reversed(self._spans[:index]):
+        for index in range(bisect.bisect_right(self._starts, line) - 1, -1, -1):
+            if self._reach[index] < line:
+                break
+            start, end = self._spans[index]
             if start <= line <= end:
                 if best is None or (end - start) < (best[1] - best[0]):
                     best = (start, end)
@@ -77,7 +105,7 @@ def caller_line(upgrade_code: CodeType | None, filename: str, linemap: LineMap) 
     outermost_in_file: FrameType | None = None
     while frame is not None:
         if upgrade_code is not None and frame.f_code is upgrade_code:
-            return linemap.statement(frame.f_lineno)
+            return linemap.frame_statement(frame)
         if frame.f_code.co_filename == filename:
             if innermost_in_file is None:
                 innermost_in_file = frame
@@ -85,7 +113,7 @@ def caller_line(upgrade_code: CodeType | None, filename: str, linemap: LineMap) 
         frame = frame.f_back
     chosen = outermost_in_file or innermost_in_file
     if chosen is not None:
-        return linemap.statement(chosen.f_lineno)
+        return linemap.frame_statement(chosen)
     return (1, 1)
 
 
@@ -96,6 +124,6 @@ def upgrade_frame_line(upgrade_code: CodeType | None, linemap: LineMap) -> tuple
     frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         if frame.f_code is upgrade_code:
-            return linemap.statement(frame.f_lineno)
+            return linemap.frame_statement(frame)
         frame = frame.f_back
     return None

@@ -10,12 +10,14 @@ That finding is reported on the VALIDATE, the line to move.
 
 from __future__ import annotations
 
+import bisect
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from pglast import ast, enums
 
-from migsafe.model import Statement
-from migsafe.rules.base import Hit, RevisionView, Rule
+from migsafe.model import RecordedRevision, Statement
+from migsafe.rules.base import Hit, RevisionView, Rule, transaction_members
 from migsafe.sql import actions as A
 
 RULE = Rule(
@@ -60,9 +62,72 @@ def _strongest(locks: Iterable[str | None]) -> str | None:
     return max(found, key=_LOCKS.index) if found else None
 
 
+@dataclass
+class _Transaction:
+    """One transaction's statements in execution order (``view.earlier_in_transaction``'s order), indexed once:
+    walking every earlier statement for each constraint was quadratic in a revision adding thousands."""
+
+    position: dict[int, int] = field(default_factory=dict)  # id(statement) -> its place
+    # table -> places of the statements that lock it, and the strongest lock up to each of them
+    locks: dict[A.QName, tuple[list[int], list[str]]] = field(default_factory=dict)
+    # (table, constraint name) -> places of the statements that add it, and the ADD
+    adds: dict[tuple[A.QName, str | None], tuple[list[int], list[A.AddConstraint]]] = field(default_factory=dict)
+
+    def before(self, statement: Statement) -> int:
+        """Places below this one are earlier (all of them for a statement not found, as the walk did)."""
+        return self.position.get(id(statement), len(self.position))
+
+
+_TRANSACTIONS: dict[str, Any] = {"history": None, "index": {}}
+
+
+def _transaction(view: RevisionView, statement: Statement) -> _Transaction | None:
+    if statement.transaction is None:
+        return None
+    history: list[RecordedRevision] = view.history
+    if _TRANSACTIONS["history"] is not history:
+        _TRANSACTIONS.update(history=history, index={})
+    found = _TRANSACTIONS["index"].get(statement.transaction)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    found = _TRANSACTIONS["index"][statement.transaction] = _Transaction()
+    for revision in transaction_members(history, statement.transaction):
+        for other in revision.statements:
+            if other.transaction != statement.transaction:
+                continue
+            place = found.position.setdefault(id(other), len(found.position))
+            tables = {table for a in other.actions for table in _locked_tables(a)}
+            for table in tables:
+                lock = _strongest(_lock_on(a, table) for a in other.actions)
+                places, strongest = found.locks.setdefault(table, ([], []))
+                if lock is not None:
+                    places.append(place)
+                    strongest.append(max(strongest[-1], lock, key=_LOCKS.index) if strongest else lock)
+            for a in other.actions:
+                if isinstance(a, A.AddConstraint):
+                    places_, adds = found.adds.setdefault((a.table, a.constraint.name), ([], []))
+                    places_.append(place)
+                    adds.append(a)
+    return found
+
+
+def _locked_tables(action: A.Action) -> tuple[A.QName, ...]:
+    """The tables ``_lock_on`` may name for ``action``."""
+    table = getattr(action, "table", None)
+    tables = (table,) if isinstance(table, A.QName) else ()
+    if isinstance(action, A.AddConstraint) and action.constraint.references is not None:
+        tables += (action.constraint.references,)
+    return tables
+
+
 def _held_before(view: RevisionView, statement: Statement, table: A.QName) -> str | None:
     """The strongest write-blocking lock on ``table`` that earlier statements of the transaction still hold."""
-    return _strongest(_lock_on(a, table) for s in view.earlier_in_transaction(statement) for a in s.actions)
+    transaction = _transaction(view, statement)
+    if transaction is None or table not in transaction.locks:
+        return None
+    places, strongest = transaction.locks[table]
+    index = bisect.bisect_left(places, transaction.before(statement)) - 1
+    return strongest[index] if index >= 0 else None
 
 
 def _blocks(lock: str) -> str:
@@ -136,13 +201,12 @@ def _validates_on_add(statement: Statement, action: A.AddConstraint) -> bool:
 
 def _added_earlier(view: RevisionView, statement: Statement, action: A.ValidateConstraint) -> A.AddConstraint | None:
     """The latest ADD of this constraint earlier in the same transaction."""
-    latest: A.AddConstraint | None = None
-    for earlier in view.earlier_in_transaction(statement):
-        for other in earlier.actions:
-            if (isinstance(other, A.AddConstraint) and other.table == action.table
-                    and other.constraint.name == action.name):
-                latest = other
-    return latest
+    transaction = _transaction(view, statement)
+    if transaction is None or (action.table, action.name) not in transaction.adds:
+        return None
+    places, adds = transaction.adds[(action.table, action.name)]
+    index = bisect.bisect_left(places, transaction.before(statement)) - 1
+    return adds[index] if index >= 0 else None
 
 
 def _already_valid(view: RevisionView, statement: Statement, action: A.ValidateConstraint) -> bool:

@@ -193,3 +193,47 @@ def test_unique_constraint_is_not_this_rule(review_history):
     body = 'op.create_unique_constraint("uq_users_email", "users", ["email"])'
     report = review_history(HISTORY, body)
     assert rule_hits(report, RULE) == []
+
+
+class _CountedStatements(list):
+    """A revision's statements that count how often a rule walks over them."""
+
+    walks = 0
+
+    def __iter__(self):
+        _CountedStatements.walks += 1
+        return super().__iter__()
+
+
+def test_many_constraints_in_one_transaction_are_checked_without_walking_back_each_time(tmp_path):
+    # 300 CHECKs and their VALIDATEs in one transaction: each finding needs what the transaction held before
+    # it, which used to be a walk over every earlier statement (quadratic in a revision adding thousands).
+    import sys
+
+    from conftest import write_history
+    from migsafe.config import PgVersion
+    from migsafe.recording.runner import record_history
+    from migsafe.revisions import list_revision_files, load_history
+    from migsafe.rules.base import RevisionView
+    from migsafe.rules.constraint_without_not_valid import RULE as CHECK
+
+    n = 300
+    # An index in between takes a weaker lock (SHARE): what is held is still the strongest so far.
+    body = "\n".join(f'op.create_check_constraint("ck_{i}", "users", "id > {i}", postgresql_not_valid={i % 2 == 0})\n'
+                     f'op.create_index("ix_{i}", "users", ["email"])\n'
+                     f'op.execute("ALTER TABLE users VALIDATE CONSTRAINT ck_{i}")' for i in range(n))
+    write_history(tmp_path / "versions", [USERS_TABLE, body])
+    history = record_history(load_history(list_revision_files([tmp_path / "versions"])).files,
+                             sys_path=[tmp_path], config_file=None, transaction_per_migration=True)
+    revision = history[1]
+    revision.statements = _CountedStatements(revision.statements)
+    _CountedStatements.walks = 0
+    hits = list(CHECK.run(RevisionView(revision, PgVersion(15), history)))
+    # Every ADD without NOT VALID, and the VALIDATE of every NOT VALID one (the table is locked by then).
+    adds = [h for h in hits if h.message.startswith("adds")]
+    validates = [h for h in hits if h.message.startswith("validates")]
+    assert (len(adds), len(validates), len(hits)) == (n // 2, n // 2, n)
+    assert "an ACCESS EXCLUSIVE lock on users" in validates[0].message and "ck_298" in validates[-1].message
+    assert "same transaction that added it NOT VALID" in validates[-1].message
+    assert "an ACCESS EXCLUSIVE lock on users" in validates[-1].message
+    assert _CountedStatements.walks < 10
