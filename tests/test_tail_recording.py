@@ -68,8 +68,10 @@ def merges(monkeypatch):
     return decided
 
 
-def as_json(path: Path, cwd: Path, **options) -> str:
-    return renderer("json")(review(ReviewOptions(paths=[path], cwd=cwd, use_cache=False, **options)), color=False)
+def as_json(path: Path, cwd: Path, extra_paths: list[Path] | None = None, **options) -> str:
+    """The JSON report of ``path`` (or, with ``extra_paths``, of those files)."""
+    paths = extra_paths if extra_paths is not None else [path]
+    return renderer("json")(review(ReviewOptions(paths=paths, cwd=cwd, use_cache=False, **options)), color=False)
 
 
 def in_one_process(path: Path, cwd: Path, monkeypatch, **options) -> str:
@@ -156,8 +158,11 @@ def test_one_transaction_for_the_whole_history(tmp_path, monkeypatch, merges):
     for number in range(3):  # slow work under ACCESS EXCLUSIVE on a, then ACCESS EXCLUSIVE on b: one transaction
         bodies += [f"op.alter_column('a', 'v', type_=sa.Numeric({10 + number}))",
                    f"op.add_column('b', sa.Column('z{number}', sa.Integer()))"]
-    write_history(versions, bodies)
-    options = {"transaction_per_migration": False}
+    paths = write_history(versions, bodies)
+    # The revisions with the locks ship in one `alembic upgrade`: there they share its transaction.
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.migsafe]\ndeploy = "changed-together"\n', encoding="utf-8")
+    options = {"transaction_per_migration": False, "config_file": config, "extra_paths": paths[4:]}
     split = as_json(versions, tmp_path, **options)
     assert split == in_one_process(versions, tmp_path, monkeypatch, **options)
     assert '"multiple-strong-locks"' in split

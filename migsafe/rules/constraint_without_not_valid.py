@@ -87,11 +87,14 @@ def _transaction(view: RevisionView, statement: Statement) -> _Transaction | Non
     history: list[RecordedRevision] = view.history
     if _TRANSACTIONS["history"] is not history:
         _TRANSACTIONS.update(history=history, index={})
-    found = _TRANSACTIONS["index"].get(statement.transaction)
+    # One transaction number spans the whole history when it is recorded as one upgrade; only the revisions of
+    # this deploy share it for real (see RevisionView.shipping).
+    key = (statement.transaction, view.shipping)
+    found = _TRANSACTIONS["index"].get(key)
     if found is not None:
         return found  # type: ignore[no-any-return]
-    found = _TRANSACTIONS["index"][statement.transaction] = _Transaction()
-    for revision in transaction_members(history, statement.transaction):
+    found = _TRANSACTIONS["index"][key] = _Transaction()
+    for revision in transaction_members(history, statement.transaction, view.shipping):
         for other in revision.statements:
             if other.transaction != statement.transaction:
                 continue
