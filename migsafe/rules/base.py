@@ -128,6 +128,12 @@ class RevisionView:
     def in_deploy(self, revision_id: str | None) -> bool:
         return revision_id is not None and revision_id in self.shipping
 
+    def made_in_this_deploy(self, revision_id: str | None) -> bool:
+        """Whether ``revision_id``'s upgrade, shipping with this revision, made the object (created, added or
+        named it): then no running code knows it yet. In a rollback (the ``--downgrade`` pass) nothing the
+        upgrades made is new: the application has used it since they ran."""
+        return self.revision.direction == "upgrade" and self.in_deploy(revision_id)
+
     @staticmethod
     def old_column_type(statement: Statement, action: A.AlterColumnType) -> A.SqlType | None:
         """A column's type before a type change (see :func:`~migsafe.sql.type_changes.type_before_change`);

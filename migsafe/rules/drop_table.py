@@ -28,14 +28,14 @@ def created_in_this_deploy(view: RevisionView, statement: Statement, table: A.QN
     known = view.table_before(statement, table)
     if known is None:
         return False
-    return known.created_in in view.shipping
+    return view.made_in_this_deploy(known.created_in)
 
 
 def named_in_this_deploy(view: RevisionView, statement: Statement, table: A.QName) -> bool:
     """True when the table got this name from a rename shipping with this one: running code never used the
     name (the rename is reported itself). Its rows are older than the deploy: dropping it still loses them."""
     known = view.table_before(statement, table)
-    return known is not None and known.named_in is not None and known.named_in in view.shipping
+    return known is not None and view.made_in_this_deploy(known.named_in)
 
 
 def column_added_in_this_deploy(view: RevisionView, statement: Statement, table: A.QName, column: str) -> bool:
@@ -48,7 +48,7 @@ def column_added_in_this_deploy(view: RevisionView, statement: Statement, table:
     found = known.column(column) if known is not None else None
     if found is None:
         return False
-    return any(revision is not None and revision in view.shipping for revision in (found.added_in, found.named_in))
+    return view.made_in_this_deploy(found.added_in) or view.made_in_this_deploy(found.named_in)
 
 
 @RULE.check

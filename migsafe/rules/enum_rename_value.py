@@ -30,7 +30,7 @@ def _created_in_this_deploy(view: RevisionView, statement: Statement, enum: A.QN
     known = statement.enums_before.get(enum)
     if known is None:
         return False
-    return known.created_in in view.shipping
+    return view.made_in_this_deploy(known.created_in)
 
 
 @RULE.check
