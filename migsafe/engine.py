@@ -11,7 +11,7 @@ from pathlib import Path
 
 from migsafe import config as cfg
 from migsafe.cache import DIRECTORY_NAME, Cache, HistoryCache
-from migsafe.envpy import read_env_py
+from migsafe.envpy import Driver, read_driver, read_env_py
 from migsafe.errors import UsageError
 from migsafe.listing import list_versions
 from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
@@ -100,6 +100,7 @@ class Plan:
     reported: set[str]
     report: Report  # started with graph problems and unreadable files
     shipping: frozenset[str] | None = None  # with --changed-since: the new revisions, which ship together
+    driver: Driver = field(default_factory=Driver)  # the DBAPI driver of the project's sqlalchemy.url
     cache: Cache | None = None
     recorded: list[RecordedRevision] = field(default_factory=list)  # filled by review(): replay reads its SQL
 
@@ -128,6 +129,7 @@ def plan(options: ReviewOptions) -> Plan:
         transaction_model=("none" if not settings.transactional_ddl
                            else "per-migration" if settings.transaction_per_migration else "single"),
         transaction_model_source=settings.transaction_model_source,
+        driver=read_driver(project.config_file, project.env_py),
         fail_on=settings.fail_on,
         cwd=options.cwd,
     )
@@ -151,7 +153,7 @@ def plan(options: ReviewOptions) -> Plan:
                     if listing.skipped else "")
         raise UsageError(f"nothing to review: no revision scripts in {where}{left_out}")
     return Plan(project=project, settings=settings, history=history, reported=reported, report=report,
-                shipping=shipping, cache=cache)
+                shipping=shipping, cache=cache, driver=report.driver)
 
 
 def cache_directory(options: ReviewOptions, project: Project, settings: cfg.Settings) -> Path:
@@ -206,6 +208,7 @@ def _review(options: ReviewOptions, work: Plan) -> Report:
         downgrades=settings.downgrade,
         revision_timeout=settings.revision_timeout or None,
         cache=work.cache,
+        driver=work.driver,
     )
     report.revisions_loaded = len(recorded)
     work.recorded = recorded

@@ -6,6 +6,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from migsafe.envpy import Driver
 from migsafe.model import LoadError, Note, RecordedRevision
 
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
@@ -52,6 +53,7 @@ class Report:
     pg_version: str = "15"
     transaction_model: str = "per-migration"  # "per-migration", "single" or "none" (transactional_ddl=False)
     transaction_model_source: str = "default"
+    driver: Driver = field(default_factory=Driver)  # decides what follows a bare COMMIT
     revisions_reviewed: int = 0
     revisions_loaded: int = 0
     fail_on: str = "warning"
@@ -103,6 +105,11 @@ class Report:
         else:
             text = "one transaction for the whole upgrade (Alembic's default)"
         return text if self.transaction_model_source == "default" else f"{text}, from {self.transaction_model_source}"
+
+    @property
+    def assumptions_line(self) -> str:
+        """The assumptions as every text format states them."""
+        return f"PostgreSQL {self.pg_version}, {self.transaction_description}; {self.driver.description}"
 
 
 @functools.lru_cache(maxsize=4096)

@@ -20,6 +20,9 @@ def as_dict(report: Report) -> dict[str, Any]:
             "transaction_model": report.transaction_model,
             "transaction_model_source": report.transaction_model_source,
             "transaction_model_description": report.transaction_description,
+            "driver": report.driver.name,
+            "driver_source": report.driver.source,
+            "driver_description": report.driver.description,
         },
         "findings": [
             {

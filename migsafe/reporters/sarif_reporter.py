@@ -109,6 +109,8 @@ def as_dict(report: Report) -> dict[str, Any]:
                     "pg_version": report.pg_version,
                     "transaction_model": report.transaction_model,
                     "transaction_model_description": report.transaction_description,
+                    "driver": report.driver.name,
+                    "driver_description": report.driver.description,
                 },
                 "revisions_reviewed": report.revisions_reviewed,
             },

@@ -7,9 +7,12 @@ the COMMIT leaves a half-applied revision that Alembic thinks was never run, and
 part that was applied. A ROLLBACK is worse: it silently undoes the revision's work so far, and Alembic still
 records the revision as applied.
 
+psycopg2's ``connection.set_isolation_level(0)`` inside the transaction is that ROLLBACK too: psycopg2 sends it
+before it switches to autocommit (the recorder records it as a ROLLBACK through the connection).
+
 The recorder marks every statement run while no transaction is open (inside
-``op.get_context().autocommit_block()``, or after an earlier bare COMMIT) with ``in_transaction == False``; a
-COMMIT there ends nothing and is not reported.
+``op.get_context().autocommit_block()``, after an earlier bare COMMIT with psycopg2, or once the connection
+was switched to autocommit) with ``in_transaction == False``; a COMMIT there ends nothing and is not reported.
 """
 
 from __future__ import annotations
@@ -33,14 +36,20 @@ RULE = Rule(
 # Transaction statements that end the open transaction (END is COMMIT, ABORT is ROLLBACK).
 _ENDS = {"commit": "commits", "rollback": "rolls back", "prepare": "prepares (ends)"}
 
+_ISOLATION_FIX = (
+    "Switch the isolation level only where no transaction is open: use `with op.get_context().autocommit_block():` "
+    "for what must run outside a transaction, instead of set_isolation_level().")
+
 _ROLLBACK_FIX = (
     "Remove the ROLLBACK: to undo part of the work on failure use a SAVEPOINT (`with op.get_bind().begin_nested():`), "
     "and let an exception abort the migration so Alembic rolls back the whole revision and does not record it."
 )
 
 
-def _how(statement_source: str) -> str:
-    return {"bind": " through the connection (op.get_bind())", "execute": " with op.execute"}.get(statement_source, "")
+def _how(statement: Statement) -> str:
+    if statement.operation.name == "bind.set_isolation_level":
+        return " with set_isolation_level() (psycopg2 sends ROLLBACK before it changes the level)"
+    return {"bind": " through the connection (op.get_bind())", "execute": " with op.execute"}.get(statement.source, "")
 
 
 @RULE.check
@@ -49,14 +58,15 @@ def check(view: RevisionView) -> Iterator[Hit]:
     for position, statement in _ending_alembic_transactions(statements):
         kind = next(a.kind for a in statement.actions if isinstance(a, A.Transaction) and a.kind in _ENDS)
         after = sum(1 for s in statements[position + 1:] if not _is_transaction_control(s))
-        how = _how(statement.source)
+        how = _how(statement)
         follows = (f"the {after} statement{'s' if after != 1 else ''} after it run{'s' if after == 1 else ''} "
                    "outside Alembic's transaction, " if after else "")
         if kind == "rollback":
             message = (f"rolls back the migration's transaction{how} in the middle of upgrade(): everything "
                        "the revision did before it is silently undone, yet Alembic goes on and records the "
                        "revision as applied")
-            yield view.hit(statement, message, key=("transaction", statement.index), fix=_ROLLBACK_FIX)
+            fix = _ISOLATION_FIX if statement.operation.name == "bind.set_isolation_level" else _ROLLBACK_FIX
+            yield view.hit(statement, message, key=("transaction", statement.index), fix=fix)
         else:
             message = (f"{_ENDS[kind]} the migration's transaction{how} in the middle of upgrade(): "
                        f"the statements before it are permanent at once, {follows}and alembic_version is only "
@@ -83,7 +93,8 @@ def _ending_alembic_transactions(statements: list[Statement]) -> Iterator[tuple[
         if statement.in_transaction and statement.transaction not in own and kinds & set(_ENDS):
             yield position, statement
         if ("begin" in kinds and not statement.in_transaction) or \
-                (statement.source == "bind" and "commit" in kinds):
+                (statement.source in ("bind", "execute") and "commit" in kinds):
+            # psycopg 3 opens a new transaction after a COMMIT sent as SQL (psycopg2 opens none).
             opens_own = True
 
 

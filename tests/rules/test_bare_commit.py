@@ -176,3 +176,51 @@ conn.commit()
 '''
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "conn.commit()"))]
+
+
+def test_set_isolation_level_inside_the_transaction_is_a_rollback(review_history):
+    # psycopg2 sends ROLLBACK before it switches (seen in the server's log): the UPDATE is lost, and Alembic
+    # still records the revision; what follows autocommits.
+    body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
+op.get_bind().connection.set_isolation_level(0)
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "set_isolation_level"))]
+    [finding] = _findings(report)
+    assert "rolls back" in finding.message and "set_isolation_level()" in finding.message
+    assert "autocommit_block" in finding.fix
+    assert rule_hits(report, "concurrent-index-in-transaction") == []
+
+
+def test_set_isolation_level_before_any_statement_of_the_revision_loses_nothing(review_history):
+    # One transaction per revision: psycopg2 has sent no BEGIN for this revision yet, so it sends no ROLLBACK.
+    body = '''
+op.get_bind().connection.set_isolation_level(0)
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "concurrent-index-in-transaction") == []
+
+
+def test_set_isolation_level_in_a_single_transaction_upgrade_throws_away_the_earlier_revisions(review_history):
+    body = '''
+op.get_bind().connection.set_isolation_level(0)
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body, transaction_per_migration=False)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "set_isolation_level"))]
+
+
+def test_set_isolation_level_after_a_commit_rolls_nothing_back(review_history):
+    body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
+op.get_bind().commit()
+op.get_bind().connection.set_isolation_level(0)
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "commit()"))]
+    assert "commits" in _findings(report)[0].message
