@@ -129,7 +129,8 @@ def plan(options: ReviewOptions) -> Plan:
         transaction_model=("none" if not settings.transactional_ddl
                            else "per-migration" if settings.transaction_per_migration else "single"),
         transaction_model_source=settings.transaction_model_source,
-        driver=read_driver(project.config_file, project.env_py),
+        driver=(Driver(settings.driver, "[tool.migsafe]") if settings.driver is not None
+                else read_driver(project.config_file, project.env_py)),
         fail_on=settings.fail_on,
         cwd=options.cwd,
     )

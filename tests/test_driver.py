@@ -124,3 +124,24 @@ def test_the_driver_is_an_assumption_of_the_report(tmp_path):
     assert "driver psycopg (from alembic.ini)" in report.assumptions_line
     default = _review(tmp_path, USERS_TABLE)
     assert "driver psycopg2 (SQLAlchemy's default for postgresql://)" in default.assumptions_line
+
+
+def test_the_configuration_names_the_driver_when_the_url_does_not(tmp_path):
+    # The URL comes from the deploy's environment (DATABASE_URL): the team says which driver it uses.
+    root = _project(tmp_path, USERS_TABLE, BARE_COMMIT_THEN_INDEX, url="postgresql://app@db/app")
+    (root / "pyproject.toml").write_text('[tool.migsafe]\ndriver = "psycopg"\n', encoding="utf-8")
+    report = review(ReviewOptions(paths=[root], cwd=root))
+    assert (report.driver.name, report.driver.source) == ("psycopg", "[tool.migsafe]")
+    assert rule_hits(report, "concurrent-index-in-transaction") == [
+        ("r2", body_line(BARE_COMMIT_THEN_INDEX, "ix_users_nickname"))]
+
+
+def test_a_driver_setting_that_is_no_name_is_refused(tmp_path):
+    import pytest
+
+    from migsafe.errors import UsageError
+
+    root = _project(tmp_path, USERS_TABLE)
+    (root / "pyproject.toml").write_text('[tool.migsafe]\ndriver = "postgresql+psycopg://"\n', encoding="utf-8")
+    with pytest.raises(UsageError, match="driver must be a driver name"):
+        review(ReviewOptions(paths=[root], cwd=root))
