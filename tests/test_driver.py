@@ -45,6 +45,9 @@ def test_psycopg3_opens_a_new_transaction_after_a_bare_commit(tmp_path):
     assert rule_hits(report, "concurrent-index-in-transaction") == [
         ("r2", body_line(BARE_COMMIT_THEN_INDEX, "ix_users_nickname"))]
     assert rule_hits(report, "bare-commit") == [("r2", body_line(BARE_COMMIT_THEN_INDEX, '"COMMIT"'))]
+    [finding] = [f for f in report.findings if f.rule == "concurrent-index-in-transaction"]
+    commit_line = body_line(BARE_COMMIT_THEN_INDEX, '"COMMIT"')
+    assert f"inside the transaction the driver opened after the COMMIT on line {commit_line}" in finding.message
 
 
 def test_psycopg2_runs_the_statements_after_a_bare_commit_outside_a_transaction(tmp_path):

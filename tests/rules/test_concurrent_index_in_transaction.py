@@ -295,3 +295,15 @@ op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True
         [problem] = report.errors
         assert problem.message.startswith(error)
         assert problem.line == body_line(body, switch)
+
+
+def test_the_message_names_the_transaction_sqlalchemy_began_after_a_commit(review_history):
+    body = '''
+op.get_bind().commit()
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "ix_users_name"))]
+    [finding] = _findings(report)
+    assert f"inside the transaction SQLAlchemy opened after the COMMIT on line {body_line(body, 'commit()')}" \
+        in finding.message
