@@ -107,6 +107,18 @@ class Recorder(OperationTracker):
                                               lambda: self.default_schema, driver=self)
         return self._bind
 
+    def recover_bind(self) -> None:
+        """A revision stopped in the middle of a statement (a timeout, ``sys.exit()`` from a bind processor)
+        leaves SQLAlchemy's transaction on the stand-in connection invalid, and every later revision would fail
+        with PendingRollbackError. A real run ends there; the review goes on with the clean connection the
+        next run would have."""
+        if self._bind is None:
+            return
+        transaction = self._bind.get_transaction()
+        if transaction is not None and not transaction.is_valid:
+            self._bind.rollback()
+            self._bind.begin()
+
     def _model_for_execution(self) -> Schema:
         self.model_reads += 1
         return self.schema

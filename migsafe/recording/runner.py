@@ -140,6 +140,8 @@ def record_history(
                 rec = RecordedRevision(file=file, reported=reported is None or file.revision in reported)
                 failure = _record_with_stubs(rec, context, recorder, transaction_per_migration, stub_imports,
                                              sys_path, learned)
+                if rec.error is not None:
+                    recorder.recover_bind()
                 if rec.error is not None and transaction_per_migration:
                     recorder.end_transaction()
                 return rec, failure
