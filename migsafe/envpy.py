@@ -56,7 +56,8 @@ def read_env_py(path: Path | None) -> EnvSettings:
 # psycopg 3 asks the server, finds no transaction, and opens a new one before the next statement.
 DEFAULT_DRIVER = "psycopg2"
 _REOPENS_AFTER_COMMIT = frozenset({"psycopg", "psycopg_async"})
-_URL_DRIVER_RE = re.compile(r"^\s*postgres(?:ql)?\+(\w+)://")
+# A URL, or a bare drivername as URL.create("postgresql+psycopg", ...) and url.set(drivername=...) take it.
+_URL_DRIVER_RE = re.compile(r"^\s*postgres(?:ql)?\+(\w+)(?:://|\s*$)")
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,13 @@ def _env_py_urls(path: Path) -> list[str]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return []
-    # f-strings and concatenations keep the scheme in a literal part.
-    return [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    # f-strings and concatenations keep the scheme in a literal part. What a URL is compared with or replaced
+    # (url.replace("postgresql+asyncpg://", "postgresql://"), url.startswith(...)) is not what runs.
+    replaced = {id(call.args[0]) for call in ast.walk(tree)
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.args
+                and call.func.attr in ("replace", "startswith", "endswith", "removeprefix")}
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in replaced]
 
 
 def _ini_urls(path: Path) -> list[str]:

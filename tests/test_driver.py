@@ -148,3 +148,17 @@ def test_a_driver_setting_that_is_no_name_is_refused(tmp_path):
     (root / "pyproject.toml").write_text('[tool.migsafe]\ndriver = "postgresql+psycopg://"\n', encoding="utf-8")
     with pytest.raises(UsageError, match="driver must be a driver name"):
         review(ReviewOptions(paths=[root], cwd=root))
+
+
+def test_the_driver_in_env_py_is_the_one_the_url_becomes(tmp_path):
+    cases = {
+        'url = URL.create("postgresql+psycopg", username=user, host=host)': "psycopg",
+        'url = settings.url.set(drivername="postgresql+psycopg2")': "psycopg2",
+        'url = settings.dsn.replace("postgresql+asyncpg://", "postgresql+psycopg://")': "psycopg",
+        # The asyncpg URL of the application is turned into a plain one for Alembic: SQLAlchemy's default.
+        'url = settings.dsn.replace("postgresql+asyncpg://", "postgresql://")': "psycopg2",
+    }
+    env_py = tmp_path / "env.py"
+    for line, driver in cases.items():
+        env_py.write_text(f"from sqlalchemy import URL\n{line}\n", encoding="utf-8")
+        assert read_driver(None, env_py).name == driver, line
