@@ -10,6 +10,14 @@ records the revision as applied.
 psycopg2's ``connection.set_isolation_level(0)`` inside the transaction is that ROLLBACK too: psycopg2 sends it
 before it switches to autocommit (the recorder records it as a ROLLBACK through the connection).
 
+A COMMIT or ROLLBACK sent as SQL before the revision did any work in that transaction ends nothing of the
+revision's (with one transaction per revision it is empty; with one for the whole upgrade, the earlier
+revisions are committed with their alembic_version updates, as ``autocommit_block()`` would): not reported.
+``conn.commit()`` there is reported for another reason: SQLAlchemy 2 begins a transaction of its own on the
+next statement, which Alembic's commit does not end, so in the last revision of a run what follows and the
+version update are rolled back when env.py's ``connect()`` block closes (checked on PostgreSQL 15 with the
+env.py Alembic generates) -- unless env.py commits the connection itself after ``run_migrations()``.
+
 The recorder marks every statement run while no transaction is open (inside
 ``op.get_context().autocommit_block()``, after an earlier bare COMMIT with psycopg2, or once the connection
 was switched to autocommit) with ``in_transaction == False``; a COMMIT there ends nothing and is not reported.
@@ -17,6 +25,9 @@ was switched to autocommit) with ``in_transaction == False``; a COMMIT there end
 
 from __future__ import annotations
 
+import ast
+import functools
+from pathlib import Path
 from typing import Iterator
 
 from migsafe.model import Statement
@@ -40,6 +51,11 @@ _ISOLATION_FIX = (
     "Switch the isolation level only where no transaction is open: use `with op.get_context().autocommit_block():` "
     "for what must run outside a transaction, instead of set_isolation_level().")
 
+_AUTOBEGIN_FIX = (
+    "Remove the commit(): `with op.get_context().autocommit_block():` ends Alembic's transaction itself and "
+    "begins the next one properly. If the commit must stay, make env.py commit after the migrations "
+    "(`context.run_migrations()` then `connection.commit()`).")
+
 _ROLLBACK_FIX = (
     "Remove the ROLLBACK: to undo part of the work on failure use a SAVEPOINT (`with op.get_bind().begin_nested():`), "
     "and let an exception abort the migration so Alembic rolls back the whole revision and does not record it."
@@ -58,6 +74,18 @@ def check(view: RevisionView) -> Iterator[Hit]:
     for position, statement in _ending_alembic_transactions(statements):
         kind = next(a.kind for a in statement.actions if isinstance(a, A.Transaction) and a.kind in _ENDS)
         after = sum(1 for s in statements[position + 1:] if not _is_transaction_control(s))
+        if not _ends_work(view, position, statement, kind):
+            if statement.operation.name != "bind.commit" or _env_py_commits(view.env_py):
+                continue  # ends no work of this revision
+            later = (f"the {after} statement{'s' if after != 1 else ''} after it and " if after else "")
+            yield view.hit(statement,
+                           "commits through the connection (op.get_bind()) before this revision did any work, "
+                           "which loses nothing; but SQLAlchemy then begins a transaction of its own on the next "
+                           "statement, and Alembic's commit at the end of the revision does not end it: when "
+                           f"this is the last revision of an `alembic upgrade`, {later}the alembic_version "
+                           "update are rolled back as the connection closes, and the upgrade still exits 0",
+                           key=("transaction", statement.index), fix=_AUTOBEGIN_FIX)
+            continue
         how = _how(statement)
         follows = (f"the {after} statement{'s' if after != 1 else ''} after it run{'s' if after == 1 else ''} "
                    "outside Alembic's transaction, " if after else "")
@@ -96,6 +124,34 @@ def _ending_alembic_transactions(statements: list[Statement]) -> Iterator[tuple[
                 (statement.source in ("bind", "execute") and "commit" in kinds):
             # psycopg 3 opens a new transaction after a COMMIT sent as SQL (psycopg2 opens none).
             opens_own = True
+
+
+def _ends_work(view: RevisionView, position: int, statement: Statement, kind: str) -> bool:
+    """Whether work is lost or made permanent too early. A ROLLBACK undoes whatever its transaction did, earlier
+    revisions' work included; a COMMIT harms only this revision's work before it (with one transaction for the
+    whole upgrade, the earlier revisions are committed together with their alembic_version updates)."""
+    if kind == "rollback":
+        return any(_is_work(s) for s in view.earlier_in_transaction(statement))
+    return any(s.transaction == statement.transaction and _is_work(s) for s in view.statements[:position])
+
+
+def _is_work(statement: Statement) -> bool:
+    """Anything but transaction control and session settings: what a COMMIT would make permanent."""
+    return any(not isinstance(a, (A.Transaction, A.SetVariable)) for a in statement.actions) or not statement.actions
+
+
+@functools.lru_cache(maxsize=8)
+def _env_py_commits(path: Path | None) -> bool:
+    """Whether env.py calls ``.commit()`` itself (``connection.commit()``, ``context.get_bind().commit()``):
+    then the transaction SQLAlchemy begins after a revision's ``conn.commit()`` is committed at the end."""
+    if path is None:
+        return False
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return False
+    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit"
+               for node in ast.walk(tree))
 
 
 def _is_transaction_control(statement: object) -> bool:

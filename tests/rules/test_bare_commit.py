@@ -66,6 +66,7 @@ op.execute("END")
 def test_commit_then_begin_is_reported_once_on_the_commit(review_history):
     # The "get around 'cannot run inside a transaction block'" dance: only the COMMIT ends Alembic's transaction.
     body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
 op.execute("COMMIT")
 op.execute("CREATE INDEX CONCURRENTLY ix_users_status ON users (status)")
 op.execute("BEGIN")
@@ -77,6 +78,7 @@ op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
 
 def test_commit_inside_one_sql_string(review_history):
     body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
 op.execute("COMMIT; CREATE INDEX CONCURRENTLY ix_users_status ON users (status); BEGIN")
 '''
     report = review_history(USERS_TABLE, body)
@@ -85,6 +87,7 @@ op.execute("COMMIT; CREATE INDEX CONCURRENTLY ix_users_status ON users (status);
 
 def test_second_commit_has_nothing_left_to_end(review_history):
     body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
 op.execute("COMMIT")
 op.execute("COMMIT")
 '''
@@ -137,7 +140,10 @@ op.execute("RELEASE SAVEPOINT before_backfill")
 
 
 def test_commit_in_a_single_transaction_upgrade(review_history):
-    body = 'op.execute("COMMIT")'
+    body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
+op.execute("COMMIT")
+'''
     report = review_history(USERS_TABLE, body, transaction_per_migration=False)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "COMMIT"))]
 
@@ -145,6 +151,7 @@ def test_commit_in_a_single_transaction_upgrade(review_history):
 def test_commit_of_a_transaction_the_revision_opened_itself(review_history):
     # COMMIT; ...; BEGIN; ...; COMMIT: the second COMMIT ends the revision's own transaction, not Alembic's.
     body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
 op.execute("COMMIT")
 op.execute("CREATE INDEX CONCURRENTLY ix_users_status ON users (status)")
 op.execute("BEGIN")
@@ -224,3 +231,77 @@ op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "commit()"))]
     assert "commits" in _findings(report)[0].message
+
+
+# -- a COMMIT before the revision did any work ---------------------------------------------------------------
+
+def test_a_commit_before_any_work_of_the_revision_ends_nothing_of_it(review_history):
+    # The common "COMMIT, then CREATE INDEX CONCURRENTLY" revision: its transaction is empty (one per revision),
+    # or holds earlier revisions with their alembic_version updates (one for the whole upgrade). What follows
+    # runs as in an autocommit block.
+    body = '''
+op.execute("COMMIT")
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    for per_migration in (True, False):
+        report = review_history(USERS_TABLE, body, transaction_per_migration=per_migration)
+        assert rule_hits(report, RULE) == []
+        assert rule_hits(report, "concurrent-index-in-transaction") == []
+
+
+def test_a_session_setting_before_the_commit_is_no_work(review_history):
+    body = '''
+op.execute("SET statement_timeout = 0")
+op.execute("COMMIT")
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_a_rollback_before_any_work_of_the_revision_still_undoes_the_earlier_revisions(review_history):
+    body = 'op.execute("ROLLBACK")'
+    assert rule_hits(review_history(USERS_TABLE, body), RULE) == []
+    report = review_history(USERS_TABLE, body, transaction_per_migration=False)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "ROLLBACK"))]
+
+
+def test_a_connection_commit_before_any_work_leaves_sqlalchemys_next_transaction_uncommitted(review_history):
+    # SQLAlchemy 2 begins a transaction on the next statement that Alembic's commit does not end: with the
+    # env.py Alembic generates, the last revision's index and version update are rolled back on close.
+    body = '''
+op.get_bind().commit()
+with op.get_context().autocommit_block():
+    op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "commit()"))]
+    [finding] = _findings(report)
+    assert "before this revision did any work" in finding.message
+    assert "alembic_version update are rolled back as the connection closes" in finding.message
+    assert "connection.commit()" in finding.fix
+
+
+def test_no_finding_when_env_py_commits_after_the_migrations(tmp_path):
+    from conftest import write_history
+
+    from migsafe.engine import ReviewOptions, review
+
+    body = '''
+op.get_bind().commit()
+with op.get_context().autocommit_block():
+    op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    write_history(tmp_path / "migrations" / "versions", [USERS_TABLE, body])
+    (tmp_path / "migrations" / "env.py").write_text('''
+from alembic import context
+from sqlalchemy import create_engine
+
+with create_engine(context.config.get_main_option("sqlalchemy.url")).connect() as connection:
+    context.configure(connection=connection, transaction_per_migration=True)
+    with context.begin_transaction():
+        context.run_migrations()
+        context.get_bind().commit()
+''', encoding="utf-8")
+    report = review(ReviewOptions(paths=[tmp_path / "migrations"], cwd=tmp_path))
+    assert rule_hits(report, RULE) == []
