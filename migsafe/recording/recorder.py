@@ -293,6 +293,7 @@ class Recorder(OperationTracker):
             parse_error=parsed.error,
             sql_ignores=_sql_ignores(whole_sql, parsed, previous_end) if source in ("execute", "bind") else frozenset(),
             default_schema=self.default_schema,
+            in_autocommit_block=self.autocommit,
         )
         if not self.speculative:
             self.snapshot(statement)

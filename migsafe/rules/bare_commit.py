@@ -13,6 +13,7 @@ before it switches to autocommit (the recorder records it as a ROLLBACK through 
 A COMMIT or ROLLBACK sent as SQL before the revision did any work in that transaction ends nothing of the
 revision's (with one transaction per revision it is empty; with one for the whole upgrade, the earlier
 revisions are committed with their alembic_version updates, as ``autocommit_block()`` would): not reported.
+Nor is a COMMIT right before ``autocommit_block()``: the block commits the same work on entry.
 ``conn.commit()`` there is reported for another reason: SQLAlchemy 2 begins a transaction of its own on the
 next statement, which Alembic's commit does not end, so in the last revision of a run what follows and the
 version update are rolled back when env.py's ``connect()`` block closes (checked on PostgreSQL 15 with the
@@ -74,13 +75,15 @@ def check(view: RevisionView) -> Iterator[Hit]:
     for position, statement in _ending_alembic_transactions(statements):
         kind = next(a.kind for a in statement.actions if isinstance(a, A.Transaction) and a.kind in _ENDS)
         after = sum(1 for s in statements[position + 1:] if not _is_transaction_control(s))
-        if not _ends_work(view, position, statement, kind):
+        if not _ends_work(view, position, statement, kind) or (
+                kind != "rollback" and _block_follows(statements, position)):
             if statement.operation.name != "bind.commit" or _env_py_commits(view.env_py):
-                continue  # ends no work of this revision
+                continue  # ends no work of this revision, or none that the autocommit block would not commit
             later = (f"the {after} statement{'s' if after != 1 else ''} after it and " if after else "")
             yield view.hit(statement,
-                           "commits through the connection (op.get_bind()) before this revision did any work, "
-                           "which loses nothing; but SQLAlchemy then begins a transaction of its own on the next "
+                           "commits through the connection (op.get_bind()): that commit alone loses nothing here "
+                           "(it ends no work of this revision, or only what the autocommit_block() right after it "
+                           "commits anyway), but SQLAlchemy then begins a transaction of its own on the next "
                            "statement, and Alembic's commit at the end of the revision does not end it: when "
                            f"this is the last revision of an `alembic upgrade`, {later}the alembic_version "
                            "update are rolled back as the connection closes, and the upgrade still exits 0",
@@ -133,6 +136,14 @@ def _ends_work(view: RevisionView, position: int, statement: Statement, kind: st
     if kind == "rollback":
         return any(_is_work(s) for s in view.earlier_in_transaction(statement))
     return any(s.transaction == statement.transaction and _is_work(s) for s in view.statements[:position])
+
+
+def _block_follows(statements: list[Statement], position: int) -> bool:
+    """Whether the next work after the COMMIT runs in ``autocommit_block()``, which commits on entry anyway."""
+    for later in statements[position + 1:]:
+        if _is_work(later):
+            return later.in_autocommit_block
+    return False
 
 
 def _is_work(statement: Statement) -> bool:

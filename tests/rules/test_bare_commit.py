@@ -277,7 +277,7 @@ with op.get_context().autocommit_block():
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "commit()"))]
     [finding] = _findings(report)
-    assert "before this revision did any work" in finding.message
+    assert "it ends no work of this revision" in finding.message
     assert "alembic_version update are rolled back as the connection closes" in finding.message
     assert "connection.commit()" in finding.fix
 
@@ -305,3 +305,28 @@ with create_engine(context.config.get_main_option("sqlalchemy.url")).connect() a
 ''', encoding="utf-8")
     report = review(ReviewOptions(paths=[tmp_path / "migrations"], cwd=tmp_path))
     assert rule_hits(report, RULE) == []
+
+
+def test_a_commit_right_before_an_autocommit_block_is_what_the_block_does(review_history):
+    # autocommit_block() commits Alembic's transaction on entry: a COMMIT just before it commits the same work.
+    body = '''
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+op.execute("COMMIT")
+with op.get_context().autocommit_block():
+    op.create_index("ix_users_nickname", "users", ["nickname"], postgresql_concurrently=True)
+'''
+    assert rule_hits(review_history(USERS_TABLE, body), RULE) == []
+    # Work between the COMMIT and the block is still split from Alembic's transaction.
+    between = '''
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+op.execute("COMMIT")
+op.execute("UPDATE users SET nickname = name")
+with op.get_context().autocommit_block():
+    op.create_index("ix_users_nickname", "users", ["nickname"], postgresql_concurrently=True)
+'''
+    assert rule_hits(review_history(USERS_TABLE, between), RULE) == [("r2", body_line(between, '"COMMIT"'))]
+    # conn.commit() there: SQLAlchemy's next transaction is left to the connection's close.
+    bind = body.replace('op.execute("COMMIT")', "op.get_bind().commit()")
+    report = review_history(USERS_TABLE, bind)
+    assert rule_hits(report, RULE) == [("r2", body_line(bind, "commit()"))]
+    assert "autocommit_block() right after it" in _findings(report)[0].message
