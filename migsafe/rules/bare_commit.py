@@ -103,6 +103,11 @@ def check(view: RevisionView) -> Iterator[Hit]:
                        f"the statements before it are permanent at once, {follows}and alembic_version is only "
                        "updated at the end, so a failure after this point leaves the database half-migrated "
                        "with the revision unrecorded, and re-running the upgrade fails on what was applied")
+            if statement.operation.name == "bind.commit" and not _env_py_commits(view.env_py):
+                message += ("; and SQLAlchemy then begins a transaction of its own for what follows (the "
+                            "alembic_version update included) that Alembic's commit does not end: when this is the "
+                            "last revision of an `alembic upgrade`, that is rolled back as the connection closes, "
+                            "while the upgrade exits 0")
             yield view.hit(statement, message, key=("transaction", statement.index))
 
 
