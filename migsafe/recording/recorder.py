@@ -107,6 +107,14 @@ class Recorder(OperationTracker):
                                               lambda: self.default_schema, driver=self)
         return self._bind
 
+    def _begin_on_bind(self) -> None:
+        """Alembic begins its transaction on the connection a revision gets from ``op.get_bind()``: after an
+        earlier revision's ``session.rollback()`` ended SQLAlchemy's transaction there, the stand-in must hold
+        one again, or an ORM Session of this revision would take control of a transaction of its own and its
+        ``commit()`` would commit (inside Alembic's transaction it commits nothing)."""
+        if self._bind is not None and not self._bind.in_transaction():
+            self._bind.begin()
+
     def recover_bind(self) -> None:
         """A revision stopped in the middle of a statement (a timeout, ``sys.exit()`` from a bind processor)
         leaves SQLAlchemy's transaction on the stand-in connection invalid, and every later revision would fail
@@ -164,6 +172,7 @@ class Recorder(OperationTracker):
             if word == "BEGIN":
                 self.driver_state = replace(self.driver_state, sqlalchemy_idle=False)
                 self.driver_begin()
+                self._begin_on_bind()
                 return
             if word == "COMMIT":
                 # Alembic commits through the driver's API: the driver's own note is cleared too.

@@ -332,3 +332,32 @@ with op.get_context().autocommit_block():
     report = review_history(USERS_TABLE, bind)
     assert rule_hits(report, RULE) == [("r2", body_line(bind, "commit()"))]
     assert "autocommit_block() right after it" in _findings(report)[0].message
+
+
+def test_an_orm_session_in_alembics_transaction_commits_nothing_after_an_earlier_session_rollback(review_history):
+    # SQLAlchemy 2: a Session bound to a connection already in a transaction only joins it; its commit()
+    # commits nothing (checked on PostgreSQL 15). An earlier revision's session.rollback() ended the stand-in's
+    # transaction, and the next revision's session then looked as if it committed Alembic's.
+    models = '''
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+
+class User(Base):
+    __tablename__ = "users"
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(50))
+'''
+    reads_then_rolls_back = models + '''
+session = Session(bind=op.get_bind())
+names = [user.name for user in session.query(User)]
+session.rollback()
+'''
+    adds = models + '''
+session = Session(bind=op.get_bind())
+session.add(User(name="system"))
+session.commit()
+'''
+    report = review_history(USERS_TABLE, reads_then_rolls_back, adds)
+    assert [(revision, line) for revision, line in rule_hits(report, RULE) if revision == "r3"] == []
