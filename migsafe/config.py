@@ -69,6 +69,8 @@ class Settings:
     revision_timeout: float = 60.0
     # The schema unqualified names resolve to (the first entry of the deploy's search_path).
     default_schema: str = "public"
+    # The DBAPI driver the deploy uses ("psycopg2", "psycopg", ...), when sqlalchemy.url does not say it.
+    driver: str | None = None
     # Also review each reported revision's downgrade() (review --downgrade).
     downgrade: bool = False
     # The baseline file of accepted findings (resolved against the configuration file's directory).
@@ -88,7 +90,7 @@ class Settings:
 
 
 _KEYS = {"pg-version", "select", "ignore", "severity", "start-after", "fail-on", "transaction-per-migration",
-         "strict-imports", "lock-timeout", "transactional-ddl", "default-schema",
+         "strict-imports", "lock-timeout", "transactional-ddl", "default-schema", "driver",
          "downgrade", "revision-timeout", "baseline", "cache-dir", "deploy"}
 
 
@@ -223,6 +225,12 @@ def load_settings(config_file: Path | None, known_rules: set[str]) -> Settings:
         settings = replace(settings, deploy=check_deploy(table["deploy"], where))
     if "default-schema" in table:
         settings = replace(settings, default_schema=check_schema_name(table["default-schema"], where))
+    if "driver" in table:
+        value = table["driver"]
+        if not isinstance(value, str) or not value.strip().isidentifier():
+            raise UsageError(f"{where}: driver must be a driver name as in postgresql+<driver>://, such as "
+                             f"\"psycopg2\" or \"psycopg\", not {value!r}")
+        settings = replace(settings, driver=value.strip())
     return settings
 
 

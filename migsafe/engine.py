@@ -12,7 +12,7 @@ from pathlib import Path
 from migsafe import config as cfg
 from migsafe import deploy as dp
 from migsafe.cache import DIRECTORY_NAME, Cache, HistoryCache
-from migsafe.envpy import read_env_py
+from migsafe.envpy import Driver, read_driver, read_env_py
 from migsafe.errors import UsageError
 from migsafe.listing import list_versions
 from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
@@ -101,6 +101,7 @@ class Plan:
     reported: set[str]
     report: Report  # started with graph problems and unreadable files
     deploy: dp.DeployModel = field(default_factory=dp.DeployModel)  # which revisions one `alembic upgrade` runs
+    driver: Driver = field(default_factory=Driver)  # the DBAPI driver of the project's sqlalchemy.url
     cache: Cache | None = None
     recorded: list[RecordedRevision] = field(default_factory=list)  # filled by review(): replay reads its SQL
 
@@ -134,6 +135,8 @@ def plan(options: ReviewOptions) -> Plan:
         transaction_model_source=settings.transaction_model_source,
         deploy=deploy.kind,
         deploy_description=deploy.describe(),
+        driver=(Driver(settings.driver, "[tool.migsafe]") if settings.driver is not None
+                else read_driver(project.config_file, project.env_py)),
         fail_on=settings.fail_on,
         cwd=options.cwd,
     )
@@ -157,7 +160,7 @@ def plan(options: ReviewOptions) -> Plan:
                     if listing.skipped else "")
         raise UsageError(f"nothing to review: no revision scripts in {where}{left_out}")
     return Plan(project=project, settings=settings, history=history, reported=reported, report=report,
-                deploy=deploy, cache=cache)
+                deploy=deploy, cache=cache, driver=report.driver)
 
 
 def cache_directory(options: ReviewOptions, project: Project, settings: cfg.Settings) -> Path:
@@ -212,6 +215,7 @@ def _review(options: ReviewOptions, work: Plan) -> Report:
         downgrades=settings.downgrade,
         revision_timeout=settings.revision_timeout or None,
         cache=work.cache,
+        driver=work.driver,
     )
     report.revisions_loaded = len(recorded)
     work.recorded = recorded

@@ -58,6 +58,8 @@ class Statement:
     sql_ignores: frozenset[str] = frozenset()
     # The schema unqualified names meant when it ran (the session's search_path), for reading ``node``.
     default_schema: str = "public"
+    # Run inside ``op.get_context().autocommit_block()`` (which commits Alembic's transaction on entry).
+    in_autocommit_block: bool = False
 
     @property
     def literals(self) -> frozenset[str]:

@@ -6,6 +6,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from migsafe.envpy import Driver
 from migsafe.model import LoadError, Note, RecordedRevision
 
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
@@ -54,6 +55,7 @@ class Report:
     transaction_model_source: str = "default"
     deploy: str = "each-revision"  # which revisions one `alembic upgrade` runs (migsafe/deploy.py)
     deploy_description: str = "each revision deployed on its own"
+    driver: Driver = field(default_factory=Driver)  # decides what follows a bare COMMIT
     revisions_reviewed: int = 0
     revisions_loaded: int = 0
     fail_on: str = "warning"
@@ -108,9 +110,15 @@ class Report:
 
     @property
     def assumed(self) -> str:
-        """The assumptions line's words after the PostgreSQL version: the transaction model and the deploy model
-        (which revisions one `alembic upgrade` runs decides what "the same transaction" spans)."""
-        return f"{self.transaction_description}; {self.deploy_description}"
+        """The assumptions line's words after the PostgreSQL version: the transaction model, the deploy model
+        (which revisions one `alembic upgrade` runs decides what "the same transaction" spans) and the driver
+        (it decides what follows a bare COMMIT)."""
+        return f"{self.transaction_description}; {self.deploy_description}; {self.driver.description}"
+
+    @property
+    def assumptions_line(self) -> str:
+        """The assumptions as every text format states them."""
+        return f"PostgreSQL {self.pg_version}, {self.assumed}"
 
 
 @functools.lru_cache(maxsize=4096)

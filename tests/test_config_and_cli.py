@@ -97,7 +97,10 @@ def test_exit_codes_and_json_contract(tmp_path):
     assert data["assumptions"] == {
         "pg_version": "15", "transaction_model": "per-migration", "transaction_model_source": "default",
         "transaction_model_description": "one transaction per revision (transaction_per_migration=True)",
-        "deploy": "each-revision", "deploy_description": "each revision deployed on its own"}
+        "deploy": "each-revision", "deploy_description": "each revision deployed on its own",
+        "driver": "psycopg2", "driver_source": "default",
+        "driver_description": "driver psycopg2 (SQLAlchemy's default for postgresql://): statements after a bare "
+                              "COMMIT run outside a transaction until Alembic's commit"}
     [finding] = data["findings"]
     assert {"rule", "severity", "path", "line", "revision", "message", "fix"} <= set(finding)
     assert finding["path"] == "versions/002_r2.py"  # relative to the current directory

@@ -7,7 +7,7 @@ import sys
 import alembic.context
 import alembic.op
 
-from conftest import USERS_TABLE, body_line, write_history
+from conftest import USERS_TABLE, body_line, review_bodies, write_history
 from migsafe.engine import ReviewOptions, review
 from migsafe.model import RecordedRevision
 from migsafe.recording.runner import record_history
@@ -284,3 +284,23 @@ def test_a_submodule_the_application_would_have_imported_is_imported(tmp_path):
             "print(json.dumps([[e.message for e in r.errors], 'sqlalchemy.orm' in sys.modules]))")
     out = subprocess.run([_sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == '[[], true]'
+
+
+def test_a_revision_stopped_inside_a_statement_does_not_break_the_connection_for_the_next(tmp_path):
+    # sys.exit() (or the revision timeout's signal) inside SQLAlchemy's execute leaves its transaction invalid;
+    # the next revision used to fail with PendingRollbackError.
+    stops = '''
+import sys
+
+class Stops(sa.types.TypeDecorator):
+    impl = sa.String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        sys.exit(3)
+
+op.get_bind().execute(sa.text("UPDATE users SET status = :s").bindparams(sa.bindparam("s", "x", type_=Stops())))
+'''
+    later = 'op.get_bind().execute(sa.text("UPDATE users SET name = NULL WHERE name = status"))'
+    report = review_bodies(tmp_path, USERS_TABLE, stops, later)
+    assert [(e.revision, e.message) for e in report.errors] == [("r2", "revision called sys.exit(3)")]

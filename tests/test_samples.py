@@ -128,3 +128,12 @@ def test_cli_on_clean_sample_passes() -> None:
     result = _run_cli("sample_migrations/clean")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 findings" in result.stdout
+
+
+def test_dangerous_sample_index_after_a_bare_commit_fails_with_its_driver(dangerous_report: Report) -> None:
+    # alembic.ini names psycopg (3): after op.execute("COMMIT") it opens a new transaction, and replay shows the
+    # CREATE INDEX CONCURRENTLY failing there.
+    assert (dangerous_report.driver.name, dangerous_report.driver.source) == ("psycopg", "alembic.ini")
+    hits = [(f.rule, f.line) for f in dangerous_report.findings if f.path.name.endswith("denormalize_workspace_onto_"
+                                                                                         "ticket_comments.py")]
+    assert ("bare-commit", 35) in hits and ("concurrent-index-in-transaction", 36) in hits

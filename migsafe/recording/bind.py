@@ -5,18 +5,52 @@ migrations crash under ``--sql``. We give revisions a real SQLAlchemy :class:`~s
 on the PostgreSQL dialect instead, backed by a DBAPI that records every statement and returns no rows. Core,
 ORM sessions, ``text()`` and ``exec_driver_sql`` all work; every statement reaches the recorder in order with
 the Alembic operations.
+
+The connection's mode switches (``dbapi_connection.autocommit``, psycopg2's ``set_isolation_level``,
+``execution_options(isolation_level=...)``) reach a :class:`DriverControl` (the recorder), which knows the
+transaction state and raises what the real driver or SQLAlchemy would raise.
 """
 
 from __future__ import annotations
 
 import types
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import StaticPool
 
 SqlSink = Callable[[str, str, Any], None]  # (sql, kind, parameters); kind is "execute" or "commit"
+
+
+class DriverControl(Protocol):
+    driver_state: Any  # .autocommit: whether the connection autocommits now
+
+    def set_autocommit(self, value: bool) -> None: ...
+
+    def set_isolation_level(self, level: int) -> None: ...
+
+    def set_connection_isolation_level(self, level: str) -> None: ...
+
+
+class _NoControl:
+    """Without a recorder (tests of the stand-in alone): the switches are remembered and change nothing."""
+
+    def __init__(self) -> None:
+        from migsafe.recording.recorder import DriverState
+
+        self.driver_state = DriverState()
+
+    def set_autocommit(self, value: bool) -> None:
+        from dataclasses import replace
+
+        self.driver_state = replace(self.driver_state, autocommit=value)
+
+    def set_isolation_level(self, level: int) -> None:
+        self.set_autocommit(level == 0)
+
+    def set_connection_isolation_level(self, level: str) -> None:
+        self.set_autocommit(level.upper() == "AUTOCOMMIT")
 
 
 class _Cursor:
@@ -85,10 +119,21 @@ class _Cursor:
 
 class _DBAPIConnection:
     notices: list[str] = []
-    autocommit = False
 
-    def __init__(self, sink: SqlSink) -> None:
+    def __init__(self, sink: SqlSink, control: DriverControl) -> None:
         self.sink = sink
+        self.control = control
+
+    @property
+    def autocommit(self) -> bool:
+        return bool(self.control.driver_state.autocommit)
+
+    @autocommit.setter
+    def autocommit(self, value: bool) -> None:
+        self.control.set_autocommit(bool(value))
+
+    def set_isolation_level(self, level: int) -> None:
+        self.control.set_isolation_level(int(level))
 
     def cursor(self, *args: Any, **kwargs: Any) -> _Cursor:
         return _Cursor(self)
@@ -130,6 +175,14 @@ class RecordingConnection(Connection):
         super().commit()
         self.begin()
 
+    def execution_options(self, **options: Any) -> Any:
+        level = options.pop("isolation_level", None)
+        if level is not None:
+            # SQLAlchemy's own check reads this stand-in's transaction, which does not follow Alembic's
+            # per-revision BEGINs: the recorder decides instead.
+            self.engine._migsafe_control.set_connection_isolation_level(str(level))  # type: ignore[attr-defined]
+        return super().execution_options(**options) if options else self
+
     def execute(self, statement: Any, parameters: Any = None, **kwargs: Any) -> Any:
         if isinstance(statement, str):
             # SQLAlchemy 1.x accepted plain strings; revisions written then still do it. Run them as the
@@ -143,16 +196,19 @@ class RecordingConnection(Connection):
 
 
 def recording_connection(sink: SqlSink, schema_source: Callable[[], Any] | None = None,
-                         default_schema: Callable[[], str] = lambda: "public") -> Connection:
+                         default_schema: Callable[[], str] = lambda: "public",
+                         driver: DriverControl | None = None) -> Connection:
+    control = driver if driver is not None else _NoControl()
     engine = create_engine(
         "postgresql+psycopg2://",
         module=_dbapi_module(),
-        creator=lambda: _DBAPIConnection(sink),
+        creator=lambda: _DBAPIConnection(sink, control),
         poolclass=StaticPool,
         _initialize=False,  # no server to ask for its version: the dialect keeps its defaults
     )
     # SQLAlchemy offers no public hook for the Connection class; the subclass only adjusts commit/close.
     engine._connection_cls = RecordingConnection  # type: ignore[attr-defined]
+    engine._migsafe_control = control  # type: ignore[attr-defined]
     if schema_source is not None:
         from migsafe.recording.reflection import schema_model_inspector
 

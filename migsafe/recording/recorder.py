@@ -5,13 +5,23 @@ Alembic renders every operation through ``impl.static_output`` in ``--sql`` mode
 from :mod:`migsafe.recording.operations` which operation is running, parses each statement with pglast, keeps
 track of whether a transaction is open, snapshots the tables a statement touches and then applies the
 statement to the schema model.
+
+Whether a statement runs inside a transaction is the server's view, and three parties decide it: Alembic
+(``BEGIN``/``COMMIT`` around each revision or the whole upgrade, ``autocommit_block()``), SQLAlchemy's
+Connection (autobegin after ``conn.commit()``) and the DBAPI driver, which sends the ``BEGIN`` itself before
+the first statement unless the revision switched it to autocommit (``dbapi_connection.autocommit = True``,
+psycopg2's ``set_isolation_level(0)``, ``execution_options(isolation_level="AUTOCOMMIT")``).
+:class:`DriverState` is what the driver and SQLAlchemy believe; checked against SQLAlchemy 2, psycopg2 and
+psycopg 3 on PostgreSQL 15.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
+
+from migsafe.envpy import Driver
 
 from migsafe.model import Note, RecordedOperation, RecordedRevision, Statement
 from migsafe.recording.source import LineMap
@@ -25,9 +35,28 @@ from migsafe.sql.analysis import (ParsedStatement, catalog_query, driver_sql_to_
 _IGNORE_SQL_RE = re.compile(r"--\s*migsafe:\s*ignore(?:\[([^\]]*)\])?", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class DriverState:
+    """What the DBAPI connection and SQLAlchemy's Connection believe about the transaction.
+
+    The server's view (``Recorder.in_transaction``) can differ: a bare ``COMMIT`` ends the server's transaction
+    without the driver knowing, so psycopg2 sends no new ``BEGIN`` (its own note says one is open) while
+    psycopg 3 asks the server and opens a new one. A switch to autocommit lasts, across revisions, until the
+    revision switches back or an ``autocommit_block()`` ends (Alembic restores the level it read, which is
+    never AUTOCOMMIT).
+    """
+
+    autocommit: bool = False  # the revision switched the DBAPI connection to autocommit
+    begun: bool = False  # the driver opened a transaction and has not committed it through its API
+    used: bool = True  # a statement ran since that opening: the driver has sent its BEGIN
+    sqlalchemy_idle: bool = False  # after conn.commit(), before the next statement: SQLAlchemy holds no transaction
+
+
 class Recorder(OperationTracker):
-    def __init__(self, schema: Schema, default_schema: str = "public") -> None:
+    def __init__(self, schema: Schema, default_schema: str = "public", driver: Driver | None = None) -> None:
         super().__init__()
+        self.driver = driver or Driver()
+        self.driver_state = DriverState()
         self.schema = schema
         self.default_schema = default_schema
         self.in_transaction = False
@@ -64,11 +93,11 @@ class Recorder(OperationTracker):
         """The model and transaction state, to retry a revision from the same starting point (table values
         are immutable, so copying the dictionaries is enough)."""
         return (dict(self.schema.tables), dict(self.schema.enums), dict(self.schema.indexes), self.default_schema,
-                self.in_transaction, self.transaction, self._transaction_counter)
+                self.in_transaction, self.transaction, self._transaction_counter, self.driver_state)
 
     def restore(self, checkpoint: tuple[Any, ...]) -> None:
         (tables, enums, indexes, self.default_schema, self.in_transaction, self.transaction,
-         self._transaction_counter) = checkpoint
+         self._transaction_counter, self.driver_state) = checkpoint
         self.schema.tables, self.schema.enums, self.schema.indexes = dict(tables), dict(enums), dict(indexes)
 
     # -- the bind --------------------------------------------------------------------------------------------
@@ -77,8 +106,28 @@ class Recorder(OperationTracker):
             from migsafe.recording.bind import recording_connection
 
             self._bind = recording_connection(self._on_bind_sql, self._model_for_execution,
-                                              lambda: self.default_schema)
+                                              lambda: self.default_schema, driver=self)
         return self._bind
+
+    def _begin_on_bind(self) -> None:
+        """Alembic begins its transaction on the connection a revision gets from ``op.get_bind()``: after an
+        earlier revision's ``session.rollback()`` ended SQLAlchemy's transaction there, the stand-in must hold
+        one again, or an ORM Session of this revision would take control of a transaction of its own and its
+        ``commit()`` would commit (inside Alembic's transaction it commits nothing)."""
+        if self._bind is not None and not self._bind.in_transaction():
+            self._bind.begin()
+
+    def recover_bind(self) -> None:
+        """A revision stopped in the middle of a statement (a timeout, ``sys.exit()`` from a bind processor)
+        leaves SQLAlchemy's transaction on the stand-in connection invalid, and every later revision would fail
+        with PendingRollbackError. A real run ends there; the review goes on with the clean connection the
+        next run would have."""
+        if self._bind is None:
+            return
+        transaction = self._bind.get_transaction()
+        if transaction is not None and not transaction.is_valid:
+            self._bind.rollback()
+            self._bind.begin()
 
     def _model_for_execution(self) -> Schema:
         self.model_reads += 1
@@ -91,12 +140,16 @@ class Recorder(OperationTracker):
         if kind == "commit":
             rec = self._stack[-1][0] if self._stack else rec
             rec.name = rec.name if self._stack else "bind.commit"
-            self._record(ParsedStatement(text="COMMIT", start=0, end=6, actions=(A.Transaction("commit"),),
-                                         kind="TransactionStmt"), rec, "bind", "")
+            if self.driver_state.autocommit:
+                # The driver's commit() sends nothing in autocommit mode.
+                self.driver_state = replace(self.driver_state, sqlalchemy_idle=True)
+                return
+            self._record(_transaction_statement("commit"), rec, "bind", "")
+            self.driver_state = replace(self.driver_state, begun=False, sqlalchemy_idle=True)
             # SQLAlchemy begins a new transaction on the connection's next statement, except in an autocommit
             # block, where the connection autocommits every statement.
             if not self.autocommit:
-                self.begin_transaction()
+                self.driver_begin()
             return
         pg_sql = driver_sql_to_postgres(sql)
         if catalog_query(pg_sql):
@@ -119,10 +172,14 @@ class Recorder(OperationTracker):
         if not self._stack:
             word = sql.rstrip(";").strip().upper()
             if word == "BEGIN":
-                self.begin_transaction()
+                self.driver_state = replace(self.driver_state, sqlalchemy_idle=False)
+                self.driver_begin()
+                self._begin_on_bind()
                 return
             if word == "COMMIT":
+                # Alembic commits through the driver's API: the driver's own note is cleared too.
                 self.end_transaction()
+                self.driver_state = replace(self.driver_state, begun=False)
                 return
             if self.revision is None:
                 return
@@ -143,6 +200,78 @@ class Recorder(OperationTracker):
         self.in_transaction = False
         self.transaction = None
 
+    def driver_begin(self) -> None:
+        """The driver opens a transaction for the next statement (Alembic's BEGIN, SQLAlchemy's autobegin) unless
+        the connection autocommits. It sends the BEGIN with that statement; until then the transaction is
+        ``used=False`` and switching to autocommit ends it without a trace."""
+        if self.driver_state.autocommit:
+            return
+        self.begin_transaction()
+        self.driver_state = replace(self.driver_state, begun=True, used=False)
+
+    # -- the driver's switches (called by the stand-in connection, migsafe.recording.bind) ----------------------
+    def _driver_in_transaction(self) -> bool:
+        """Whether the driver refuses to change its mode now: psycopg2 goes by its own note, psycopg 3 by the
+        server's transaction status."""
+        state = self.driver_state
+        if self.driver.reopens_after_commit:
+            return self.in_transaction and state.used
+        return state.begun and state.used and not state.autocommit
+
+    def set_autocommit(self, value: bool) -> None:
+        """``dbapi_connection.autocommit = value``: both drivers refuse inside a transaction."""
+        if value == self.driver_state.autocommit:
+            return
+        if self._driver_in_transaction():
+            raise _driver_error(self.driver, "autocommit")
+        self._switch(value)
+
+    def set_isolation_level(self, level: int) -> None:
+        """psycopg2's ``connection.set_isolation_level(level)`` (0 is autocommit). Inside a transaction psycopg2
+        sends ROLLBACK first: the work so far is thrown away, and it is recorded as that ROLLBACK."""
+        if self.driver.reopens_after_commit:
+            if self._driver_in_transaction():
+                raise _driver_error(self.driver, "isolation_level")
+            if level == 0:
+                raise ValueError("0 is not a valid IsolationLevel")
+            self._switch(False)
+            return
+        if self._driver_in_transaction():
+            if self.revision is not None:
+                rec = self.new_operation("bind.set_isolation_level")
+                self._record(_transaction_statement("rollback"), rec, "bind", "")
+            self.end_transaction()
+            self.driver_state = replace(self.driver_state, begun=False)
+        self._switch(level == 0, reopen=True)
+
+    def set_connection_isolation_level(self, level: str) -> None:
+        """``connection.execution_options(isolation_level=level)``: SQLAlchemy refuses while it holds a
+        transaction (Alembic's, or the one it began on the statement after ``conn.commit()``)."""
+        if not self.driver_state.sqlalchemy_idle:
+            from sqlalchemy import exc
+
+            raise exc.InvalidRequestError(
+                "This connection has already initialized a SQLAlchemy Transaction() object via begin() or "
+                "autobegin; isolation_level may not be altered unless rollback() or commit() is called first.")
+        self._switch(level.upper() == "AUTOCOMMIT", reopen=True)
+
+    def end_autocommit_block(self) -> None:
+        """Alembic's ``autocommit_block()`` ends by restoring the isolation level it read when it began, which
+        SQLAlchemy reads from the server and is never AUTOCOMMIT: a switch made before the block ends with it."""
+        self.driver_state = replace(self.driver_state, autocommit=False)
+
+    def _switch(self, autocommit: bool, reopen: bool = False) -> None:
+        state = self.driver_state
+        if autocommit:
+            if self.in_transaction and state.begun and not state.used:
+                self.end_transaction()  # opened in the model only: the driver never sent its BEGIN
+            self.driver_state = replace(state, autocommit=True, begun=False)
+        else:
+            was = state.autocommit
+            self.driver_state = replace(state, autocommit=False)
+            if (was or reopen) and not self.in_transaction and not self.driver_state.begun:
+                self.driver_begin()  # the driver begins again before the next statement
+
     def _ingest(self, sql: str, rec: RecordedOperation, source: str,
                 bound: frozenset[str] = frozenset()) -> None:
         with standin_types(take_rendered_types()):  # the stand-in types this statement's rendering spelled
@@ -161,6 +290,7 @@ class Recorder(OperationTracker):
                 previous_end: int = 0, bound: frozenset[str] = frozenset()) -> None:
         revision = self.revision
         assert revision is not None
+        self.driver_state = replace(self.driver_state, used=True, sqlalchemy_idle=False)
         actions = self._with_operation_hints(parsed.actions, rec)
         statement = Statement(
             sql=parsed.text,
@@ -175,6 +305,7 @@ class Recorder(OperationTracker):
             parse_error=parsed.error,
             sql_ignores=_sql_ignores(whole_sql, parsed, previous_end) if source in ("execute", "bind") else frozenset(),
             default_schema=self.default_schema,
+            in_autocommit_block=self.autocommit,
         )
         if not self.speculative:
             self.snapshot(statement)
@@ -188,6 +319,12 @@ class Recorder(OperationTracker):
                                                    f"{_shorten(parsed.text)}",
                                            path=revision.path, line=rec.line, revision=revision.revision))
         self.apply(statement, revision.revision)
+        if (whole_sql and self.driver.reopens_after_commit and not self.in_transaction and not self.autocommit
+                and not self.driver_state.autocommit
+                and any(isinstance(a, A.Transaction) and a.kind in _ENDING for a in actions)):
+            # psycopg 3 sees the server idle after a COMMIT sent as SQL and opens a new transaction before
+            # the next statement; psycopg2 goes by its own note and sends nothing until Alembic commits.
+            self.driver_begin()
 
     def apply(self, statement: Statement, revision: str) -> None:
         """What the statement does to the session (transaction, search_path) and to the schema model."""
@@ -313,6 +450,29 @@ class Recorder(OperationTracker):
                 created_in_transaction=before.created_in_transaction if before is not None else None,
                 emptied_in_transaction=before.emptied_in_transaction if before is not None else None,
             )
+
+
+_ENDING = frozenset({"commit", "rollback", "commit_prepared", "prepare"})
+
+
+def _transaction_statement(kind: str) -> ParsedStatement:
+    """The COMMIT or ROLLBACK a driver sends through its API (``conn.commit()``, ``set_isolation_level``)."""
+    text = kind.upper()
+    return ParsedStatement(text=text, start=0, end=len(text), actions=(A.Transaction(kind),), kind="TransactionStmt")
+
+
+def _driver_error(driver: Driver, what: str) -> Exception:
+    """The error the project's driver raises for a mode change inside a transaction, with its words."""
+    if driver.reopens_after_commit:
+        return _ProgrammingError(f"can't change '{what}' now: connection in transaction status INTRANS")
+    return _ProgrammingError("set_session cannot be used inside a transaction")
+
+
+class _ProgrammingError(Exception):
+    """The driver's ProgrammingError (psycopg2 and psycopg name theirs so)."""
+
+
+_ProgrammingError.__name__ = _ProgrammingError.__qualname__ = "ProgrammingError"
 
 
 def bound_strings(parameters: Any) -> frozenset[str]:

@@ -181,13 +181,13 @@ class CachedRecording:
     @staticmethod
     def _set_state(state: tuple[Any, ...], recorder: Recorder, learned: list[str]) -> None:
         (recorder.default_schema, recorder.in_transaction, recorder.transaction, recorder._transaction_counter,
-         names) = state
+         recorder.driver_state, names) = state
         learned[:] = list(names)
 
     @staticmethod
     def state(recorder: Recorder, learned: list[str]) -> tuple[Any, ...]:
         return (recorder.default_schema, recorder.in_transaction, recorder.transaction,
-                recorder._transaction_counter, tuple(learned))
+                recorder._transaction_counter, recorder.driver_state, tuple(learned))
 
     # -- writing ---------------------------------------------------------------------------------------------
     def store(self, index: int, rec: RecordedRevision, before: tuple[Any, ...], recorder: Recorder,

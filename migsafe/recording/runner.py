@@ -27,6 +27,7 @@ from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 
 from migsafe.cache import Cache
+from migsafe.envpy import Driver
 from migsafe.errors import Terminated
 from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
 from migsafe.recording import watch
@@ -63,7 +64,11 @@ class RecordingMigrationContext(MigrationContext):
         self._recorder.autocommit = True
         try:
             with super().autocommit_block():
-                yield
+                try:
+                    yield
+                finally:
+                    # Before Alembic's BEGIN at the block's end: the level it restores is never AUTOCOMMIT.
+                    self._recorder.end_autocommit_block()
         finally:
             self._recorder.autocommit = outer
 
@@ -82,12 +87,13 @@ def record_history(
     downgrades: bool = False,
     revision_timeout: float | None = None,
     cache: Cache | None = None,
+    driver: Driver | None = None,
 ) -> list[RecordedRevision]:
     """Record every revision in order. ``reported``: revision ids whose findings matter (None: all).
     ``downgrades``: then record each reported revision's ``downgrade()`` too, newest first, against the schema
     after the upgrades (a rollback runs from head downward), into ``rec.downgrade``. ``cache``: take unchanged
     revisions from it and store the ones recorded (see :mod:`migsafe.recording.reuse`); the downgrade pass is
-    always recorded."""
+    always recorded. ``driver``: the project's DBAPI driver, which decides what follows a bare COMMIT."""
     known = {f.revision for f in files}
     schema = Schema(complete=all(p in known for f in files for p in f.down_revisions + f.depends_on))
     reuse = None
@@ -98,9 +104,10 @@ def record_history(
         configuration = Fingerprints().of(str(config_file)) if config_file is not None else None
         reuse = CachedRecording(cache, digest(
             "record", transaction_per_migration, transactional_ddl, stub_imports, default_schema,
-            want_downgrade_evidence, [str(p) for p in sys_path], str(config_file), configuration, schema.complete),
+            want_downgrade_evidence, [str(p) for p in sys_path], str(config_file), configuration, schema.complete,
+            (driver or Driver()).name),
             files)
-    recorder = Recorder(schema, default_schema=default_schema)
+    recorder = Recorder(schema, default_schema=default_schema, driver=driver)
     buffer = io.StringIO()
     context = MigrationContext.configure(
         dialect_name="postgresql",
@@ -133,6 +140,8 @@ def record_history(
                 rec = RecordedRevision(file=file, reported=reported is None or file.revision in reported)
                 failure = _record_with_stubs(rec, context, recorder, transaction_per_migration, stub_imports,
                                              sys_path, learned)
+                if rec.error is not None:
+                    recorder.recover_bind()
                 if rec.error is not None and transaction_per_migration:
                     recorder.end_transaction()
                 return rec, failure
@@ -191,7 +200,10 @@ def _record_downgrades(results: list[RecordedRevision], context: MigrationContex
     left holds rows, running ``downgrade()`` of the reported revisions from the newest down."""
     from dataclasses import replace
 
+    from migsafe.recording.recorder import DriverState
+
     recorder.end_transaction()
+    recorder.driver_state = DriverState()
     recorder.default_schema = default_schema
     recorder.schema.tables = {name: replace(table, holds_data=True) for name, table in recorder.schema.tables.items()}
     outer = contextlib.nullcontext() if per_migration else context.begin_transaction()

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from migsafe.model import RecordedRevision, RevisionFile
-from migsafe.recording.recorder import Recorder
+from migsafe.recording.recorder import DriverState, Recorder
 from migsafe.recording.reuse import imported_since
 from migsafe.sql.parser import parse_sql
 
@@ -66,11 +66,12 @@ class State:
     transaction: int | None
     counter: int
     learned: tuple[str, ...]  # modules found missing so far (runner.record_history)
+    driver: DriverState = DriverState()  # what the driver and SQLAlchemy believe (recorder.DriverState)
 
     @classmethod
     def of(cls, recorder: Recorder, learned: list[str]) -> "State":
         return cls(recorder.default_schema, recorder.in_transaction, recorder.transaction,
-                   recorder._transaction_counter, tuple(learned))
+                   recorder._transaction_counter, tuple(learned), recorder.driver_state)
 
 
 @dataclass
@@ -198,8 +199,8 @@ class Tail:
             return None
         shift = recorder._transaction_counter - speculation.start.counter
         start = speculation.start
-        if (start.default_schema, start.in_transaction, self._map(start.transaction, shift)) != (
-                recorder.default_schema, recorder.in_transaction, recorder.transaction):
+        if (start.default_schema, start.in_transaction, self._map(start.transaction, shift), start.driver) != (
+                recorder.default_schema, recorder.in_transaction, recorder.transaction, recorder.driver_state):
             return None
         if speculation.stand_ins and start.learned != tuple(learned):
             return None
@@ -219,6 +220,7 @@ class Tail:
             return None
         end = speculation.end
         recorder.default_schema, recorder.in_transaction = end.default_schema, end.in_transaction
+        recorder.driver_state = end.driver
         recorder.transaction = self._map(end.transaction, shift)
         recorder._transaction_counter = end.counter + shift
         if speculation.stand_ins:

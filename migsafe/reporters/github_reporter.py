@@ -64,5 +64,5 @@ def render(report: Report, *, color: bool = False) -> str:
                              file=relative_path(note.path, root) if note.path else None,
                              line=note.line if note.path else None, title=title))
     lines.append(f"migsafe: {report.summary_line()}")
-    lines.append(f"migsafe: assumed PostgreSQL {report.pg_version}, {report.assumed}")
+    lines.append(f"migsafe: assumed {report.assumptions_line}")
     return "\n".join(lines) + "\n"

@@ -22,6 +22,9 @@ def as_dict(report: Report) -> dict[str, Any]:
             "transaction_model_description": report.transaction_description,
             "deploy": report.deploy,
             "deploy_description": report.deploy_description,
+            "driver": report.driver.name,
+            "driver_source": report.driver.source,
+            "driver_description": report.driver.description,
         },
         "findings": [
             {

@@ -99,5 +99,5 @@ def render(report: Report, *, color: bool = False) -> str:
             where = link(n.path, n.line, root, base)
             lines.append(f"- {where + ' ' if where else ''}({n.kind}) {cell(n.message)}")
         lines += ["", "</details>", ""]
-    lines.append(f"_Assumed PostgreSQL {report.pg_version}, {report.assumed}._")
+    lines.append(f"_Assumed {report.assumptions_line}._")
     return "\n".join(lines) + "\n"

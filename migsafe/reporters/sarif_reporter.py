@@ -111,6 +111,8 @@ def as_dict(report: Report) -> dict[str, Any]:
                     "transaction_model_description": report.transaction_description,
                     "deploy": report.deploy,
                     "deploy_description": report.deploy_description,
+                    "driver": report.driver.name,
+                    "driver_description": report.driver.description,
                 },
                 "revisions_reviewed": report.revisions_reviewed,
             },

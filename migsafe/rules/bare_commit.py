@@ -7,13 +7,28 @@ the COMMIT leaves a half-applied revision that Alembic thinks was never run, and
 part that was applied. A ROLLBACK is worse: it silently undoes the revision's work so far, and Alembic still
 records the revision as applied.
 
+psycopg2's ``connection.set_isolation_level(0)`` inside the transaction is that ROLLBACK too: psycopg2 sends it
+before it switches to autocommit (the recorder records it as a ROLLBACK through the connection).
+
+A COMMIT or ROLLBACK sent as SQL before the revision did any work in that transaction ends nothing of the
+revision's (with one transaction per revision it is empty; with one for the whole upgrade, the earlier
+revisions are committed with their alembic_version updates, as ``autocommit_block()`` would): not reported.
+Nor is a COMMIT right before ``autocommit_block()``: the block commits the same work on entry.
+``conn.commit()`` there is reported for another reason: SQLAlchemy 2 begins a transaction of its own on the
+next statement, which Alembic's commit does not end, so in the last revision of a run what follows and the
+version update are rolled back when env.py's ``connect()`` block closes (checked on PostgreSQL 15 with the
+env.py Alembic generates) -- unless env.py commits the connection itself after ``run_migrations()``.
+
 The recorder marks every statement run while no transaction is open (inside
-``op.get_context().autocommit_block()``, or after an earlier bare COMMIT) with ``in_transaction == False``; a
-COMMIT there ends nothing and is not reported.
+``op.get_context().autocommit_block()``, after an earlier bare COMMIT with psycopg2, or once the connection
+was switched to autocommit) with ``in_transaction == False``; a COMMIT there ends nothing and is not reported.
 """
 
 from __future__ import annotations
 
+import ast
+import functools
+from pathlib import Path
 from typing import Iterator
 
 from migsafe.model import Statement
@@ -33,14 +48,25 @@ RULE = Rule(
 # Transaction statements that end the open transaction (END is COMMIT, ABORT is ROLLBACK).
 _ENDS = {"commit": "commits", "rollback": "rolls back", "prepare": "prepares (ends)"}
 
+_ISOLATION_FIX = (
+    "Switch the isolation level only where no transaction is open: use `with op.get_context().autocommit_block():` "
+    "for what must run outside a transaction, instead of set_isolation_level().")
+
+_AUTOBEGIN_FIX = (
+    "Remove the commit(): `with op.get_context().autocommit_block():` ends Alembic's transaction itself and "
+    "begins the next one properly. If the commit must stay, make env.py commit after the migrations "
+    "(`context.run_migrations()` then `connection.commit()`).")
+
 _ROLLBACK_FIX = (
     "Remove the ROLLBACK: to undo part of the work on failure use a SAVEPOINT (`with op.get_bind().begin_nested():`), "
     "and let an exception abort the migration so Alembic rolls back the whole revision and does not record it."
 )
 
 
-def _how(statement_source: str) -> str:
-    return {"bind": " through the connection (op.get_bind())", "execute": " with op.execute"}.get(statement_source, "")
+def _how(statement: Statement) -> str:
+    if statement.operation.name == "bind.set_isolation_level":
+        return " with set_isolation_level() (psycopg2 sends ROLLBACK before it changes the level)"
+    return {"bind": " through the connection (op.get_bind())", "execute": " with op.execute"}.get(statement.source, "")
 
 
 @RULE.check
@@ -49,19 +75,39 @@ def check(view: RevisionView) -> Iterator[Hit]:
     for position, statement in _ending_alembic_transactions(statements):
         kind = next(a.kind for a in statement.actions if isinstance(a, A.Transaction) and a.kind in _ENDS)
         after = sum(1 for s in statements[position + 1:] if not _is_transaction_control(s))
-        how = _how(statement.source)
+        if not _ends_work(view, position, statement, kind) or (
+                kind != "rollback" and _block_follows(statements, position)):
+            if statement.operation.name != "bind.commit" or _env_py_commits(view.env_py):
+                continue  # ends no work of this revision, or none that the autocommit block would not commit
+            later = (f"the {after} statement{'s' if after != 1 else ''} after it and " if after else "")
+            yield view.hit(statement,
+                           "commits through the connection (op.get_bind()): that commit alone loses nothing here "
+                           "(it ends no work of this revision, or only what the autocommit_block() right after it "
+                           "commits anyway), but SQLAlchemy then begins a transaction of its own on the next "
+                           "statement, and Alembic's commit at the end of the revision does not end it: when "
+                           f"this is the last revision of an `alembic upgrade`, {later}the alembic_version "
+                           "update are rolled back as the connection closes, and the upgrade still exits 0",
+                           key=("transaction", statement.index), fix=_AUTOBEGIN_FIX)
+            continue
+        how = _how(statement)
         follows = (f"the {after} statement{'s' if after != 1 else ''} after it run{'s' if after == 1 else ''} "
                    "outside Alembic's transaction, " if after else "")
         if kind == "rollback":
             message = (f"rolls back the migration's transaction{how} in the middle of upgrade(): everything "
                        "the revision did before it is silently undone, yet Alembic goes on and records the "
                        "revision as applied")
-            yield view.hit(statement, message, key=("transaction", statement.index), fix=_ROLLBACK_FIX)
+            fix = _ISOLATION_FIX if statement.operation.name == "bind.set_isolation_level" else _ROLLBACK_FIX
+            yield view.hit(statement, message, key=("transaction", statement.index), fix=fix)
         else:
             message = (f"{_ENDS[kind]} the migration's transaction{how} in the middle of upgrade(): "
                        f"the statements before it are permanent at once, {follows}and alembic_version is only "
                        "updated at the end, so a failure after this point leaves the database half-migrated "
                        "with the revision unrecorded, and re-running the upgrade fails on what was applied")
+            if statement.operation.name == "bind.commit" and not _env_py_commits(view.env_py):
+                message += ("; and SQLAlchemy then begins a transaction of its own for what follows (the "
+                            "alembic_version update included) that Alembic's commit does not end: when this is the "
+                            "last revision of an `alembic upgrade`, that is rolled back as the connection closes, "
+                            "while the upgrade exits 0")
             yield view.hit(statement, message, key=("transaction", statement.index))
 
 
@@ -83,8 +129,45 @@ def _ending_alembic_transactions(statements: list[Statement]) -> Iterator[tuple[
         if statement.in_transaction and statement.transaction not in own and kinds & set(_ENDS):
             yield position, statement
         if ("begin" in kinds and not statement.in_transaction) or \
-                (statement.source == "bind" and "commit" in kinds):
+                (statement.source in ("bind", "execute") and "commit" in kinds):
+            # psycopg 3 opens a new transaction after a COMMIT sent as SQL (psycopg2 opens none).
             opens_own = True
+
+
+def _ends_work(view: RevisionView, position: int, statement: Statement, kind: str) -> bool:
+    """Whether work is lost or made permanent too early. A ROLLBACK undoes whatever its transaction did, earlier
+    revisions' work included; a COMMIT harms only this revision's work before it (with one transaction for the
+    whole upgrade, the earlier revisions are committed together with their alembic_version updates)."""
+    if kind == "rollback":
+        return any(_is_work(s) for s in view.earlier_in_transaction(statement))
+    return any(s.transaction == statement.transaction and _is_work(s) for s in view.statements[:position])
+
+
+def _block_follows(statements: list[Statement], position: int) -> bool:
+    """Whether the next work after the COMMIT runs in ``autocommit_block()``, which commits on entry anyway."""
+    for later in statements[position + 1:]:
+        if _is_work(later):
+            return later.in_autocommit_block
+    return False
+
+
+def _is_work(statement: Statement) -> bool:
+    """Anything but transaction control and session settings: what a COMMIT would make permanent."""
+    return any(not isinstance(a, (A.Transaction, A.SetVariable)) for a in statement.actions) or not statement.actions
+
+
+@functools.lru_cache(maxsize=8)
+def _env_py_commits(path: Path | None) -> bool:
+    """Whether env.py calls ``.commit()`` itself (``connection.commit()``, ``context.get_bind().commit()``):
+    then the transaction SQLAlchemy begins after a revision's ``conn.commit()`` is committed at the end."""
+    if path is None:
+        return False
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return False
+    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit"
+               for node in ast.walk(tree))
 
 
 def _is_transaction_control(statement: object) -> bool:

@@ -86,6 +86,18 @@ def _shares_query_string(view: RevisionView, statement: Statement) -> bool:
                and other.source == statement.source for other in view.statements)
 
 
+def _which_transaction(view: RevisionView, statement: Statement) -> str:
+    """The migration's transaction, or the one opened after a COMMIT earlier in the revision (psycopg 3 opens
+    one after ``op.execute("COMMIT")``, SQLAlchemy after ``conn.commit()``): the user thought they had left it."""
+    position = next(i for i, other in enumerate(view.statements) if other is statement)
+    for earlier in reversed(view.statements[:position]):
+        ended = any(isinstance(a, A.Transaction) and a.kind == "commit" for a in earlier.actions)
+        if ended and earlier.in_transaction and earlier.transaction != statement.transaction:
+            opener = "SQLAlchemy" if earlier.source == "bind" else "the driver"
+            return f"the transaction {opener} opened after the COMMIT on line {earlier.line}"
+    return "the migration's transaction"
+
+
 @RULE.check
 def check(view: RevisionView) -> Iterator[Hit]:
     for statement in view.statements:
@@ -94,7 +106,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
             if statement.in_transaction:
                 yield view.hit(
                     statement,
-                    f"{summary} runs inside the migration's transaction: PostgreSQL refuses it "
+                    f"{summary} runs inside {_which_transaction(view, statement)}: PostgreSQL refuses it "
                     f"(\"{command} cannot run inside a transaction block\") and the migration fails",
                     key=key,
                 )

@@ -16,6 +16,7 @@ depends_on = None
 
 
 def upgrade():
+    op.execute("CREATE TABLE log_archive (id integer PRIMARY KEY)")
     op.execute("END")  # expect: bare-commit
     op.execute("CREATE INDEX CONCURRENTLY ix_logs_created_at ON logs (created_at)")
 

@@ -17,6 +17,7 @@ depends_on = None
 
 def upgrade():
     conn = op.get_bind()
+    conn.execute(sa.text("CREATE TABLE order_holds (id integer PRIMARY KEY)"))
     conn.execute(sa.text("COMMIT"))  # expect: bare-commit
     conn.execute(sa.text("ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'on_hold'"))
 

@@ -43,6 +43,8 @@ op.create_index("ix_users_nickname", "users", ["nickname"], postgresql_concurren
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "conn.commit()"))]
     assert "through the connection" in _findings(report)[0].message
+    # Checked on PostgreSQL 15 with SQLAlchemy 2 and the env.py Alembic generates.
+    assert "the alembic_version update included" in _findings(report)[0].message
 
 
 def test_op_get_bind_commit(review_history):
@@ -66,6 +68,7 @@ op.execute("END")
 def test_commit_then_begin_is_reported_once_on_the_commit(review_history):
     # The "get around 'cannot run inside a transaction block'" dance: only the COMMIT ends Alembic's transaction.
     body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
 op.execute("COMMIT")
 op.execute("CREATE INDEX CONCURRENTLY ix_users_status ON users (status)")
 op.execute("BEGIN")
@@ -77,6 +80,7 @@ op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
 
 def test_commit_inside_one_sql_string(review_history):
     body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
 op.execute("COMMIT; CREATE INDEX CONCURRENTLY ix_users_status ON users (status); BEGIN")
 '''
     report = review_history(USERS_TABLE, body)
@@ -85,6 +89,7 @@ op.execute("COMMIT; CREATE INDEX CONCURRENTLY ix_users_status ON users (status);
 
 def test_second_commit_has_nothing_left_to_end(review_history):
     body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
 op.execute("COMMIT")
 op.execute("COMMIT")
 '''
@@ -137,7 +142,10 @@ op.execute("RELEASE SAVEPOINT before_backfill")
 
 
 def test_commit_in_a_single_transaction_upgrade(review_history):
-    body = 'op.execute("COMMIT")'
+    body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
+op.execute("COMMIT")
+'''
     report = review_history(USERS_TABLE, body, transaction_per_migration=False)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "COMMIT"))]
 
@@ -145,6 +153,7 @@ def test_commit_in_a_single_transaction_upgrade(review_history):
 def test_commit_of_a_transaction_the_revision_opened_itself(review_history):
     # COMMIT; ...; BEGIN; ...; COMMIT: the second COMMIT ends the revision's own transaction, not Alembic's.
     body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
 op.execute("COMMIT")
 op.execute("CREATE INDEX CONCURRENTLY ix_users_status ON users (status)")
 op.execute("BEGIN")
@@ -176,3 +185,179 @@ conn.commit()
 '''
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "conn.commit()"))]
+
+
+def test_set_isolation_level_inside_the_transaction_is_a_rollback(review_history):
+    # psycopg2 sends ROLLBACK before it switches (seen in the server's log): the UPDATE is lost, and Alembic
+    # still records the revision; what follows autocommits.
+    body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
+op.get_bind().connection.set_isolation_level(0)
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "set_isolation_level"))]
+    [finding] = _findings(report)
+    assert "rolls back" in finding.message and "set_isolation_level()" in finding.message
+    assert "autocommit_block" in finding.fix
+    assert rule_hits(report, "concurrent-index-in-transaction") == []
+
+
+def test_set_isolation_level_before_any_statement_of_the_revision_loses_nothing(review_history):
+    # One transaction per revision: psycopg2 has sent no BEGIN for this revision yet, so it sends no ROLLBACK.
+    body = '''
+op.get_bind().connection.set_isolation_level(0)
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "concurrent-index-in-transaction") == []
+
+
+def test_set_isolation_level_in_a_single_transaction_upgrade_throws_away_the_earlier_revisions(review_history):
+    body = '''
+op.get_bind().connection.set_isolation_level(0)
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body, transaction_per_migration=False)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "set_isolation_level"))]
+
+
+def test_set_isolation_level_after_a_commit_rolls_nothing_back(review_history):
+    body = '''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
+op.get_bind().commit()
+op.get_bind().connection.set_isolation_level(0)
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "commit()"))]
+    assert "commits" in _findings(report)[0].message
+
+
+# -- a COMMIT before the revision did any work ---------------------------------------------------------------
+
+def test_a_commit_before_any_work_of_the_revision_ends_nothing_of_it(review_history):
+    # The common "COMMIT, then CREATE INDEX CONCURRENTLY" revision: its transaction is empty (one per revision),
+    # or holds earlier revisions with their alembic_version updates (one for the whole upgrade). What follows
+    # runs as in an autocommit block.
+    body = '''
+op.execute("COMMIT")
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    for per_migration in (True, False):
+        report = review_history(USERS_TABLE, body, transaction_per_migration=per_migration)
+        assert rule_hits(report, RULE) == []
+        assert rule_hits(report, "concurrent-index-in-transaction") == []
+
+
+def test_a_session_setting_before_the_commit_is_no_work(review_history):
+    body = '''
+op.execute("SET statement_timeout = 0")
+op.execute("COMMIT")
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_a_rollback_before_any_work_of_the_revision_still_undoes_the_earlier_revisions(review_history):
+    body = 'op.execute("ROLLBACK")'
+    assert rule_hits(review_history(USERS_TABLE, body), RULE) == []
+    report = review_history(USERS_TABLE, body, transaction_per_migration=False)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "ROLLBACK"))]
+
+
+def test_a_connection_commit_before_any_work_leaves_sqlalchemys_next_transaction_uncommitted(review_history):
+    # SQLAlchemy 2 begins a transaction on the next statement that Alembic's commit does not end: with the
+    # env.py Alembic generates, the last revision's index and version update are rolled back on close.
+    body = '''
+op.get_bind().commit()
+with op.get_context().autocommit_block():
+    op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "commit()"))]
+    [finding] = _findings(report)
+    assert "it ends no work of this revision" in finding.message
+    assert "alembic_version update are rolled back as the connection closes" in finding.message
+    assert "connection.commit()" in finding.fix
+
+
+def test_no_finding_when_env_py_commits_after_the_migrations(tmp_path):
+    from conftest import write_history
+
+    from migsafe.engine import ReviewOptions, review
+
+    body = '''
+op.get_bind().commit()
+with op.get_context().autocommit_block():
+    op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    write_history(tmp_path / "migrations" / "versions", [USERS_TABLE, body])
+    (tmp_path / "migrations" / "env.py").write_text('''
+from alembic import context
+from sqlalchemy import create_engine
+
+with create_engine(context.config.get_main_option("sqlalchemy.url")).connect() as connection:
+    context.configure(connection=connection, transaction_per_migration=True)
+    with context.begin_transaction():
+        context.run_migrations()
+        context.get_bind().commit()
+''', encoding="utf-8")
+    report = review(ReviewOptions(paths=[tmp_path / "migrations"], cwd=tmp_path))
+    assert rule_hits(report, RULE) == []
+
+
+def test_a_commit_right_before_an_autocommit_block_is_what_the_block_does(review_history):
+    # autocommit_block() commits Alembic's transaction on entry: a COMMIT just before it commits the same work.
+    body = '''
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+op.execute("COMMIT")
+with op.get_context().autocommit_block():
+    op.create_index("ix_users_nickname", "users", ["nickname"], postgresql_concurrently=True)
+'''
+    assert rule_hits(review_history(USERS_TABLE, body), RULE) == []
+    # Work between the COMMIT and the block is still split from Alembic's transaction.
+    between = '''
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+op.execute("COMMIT")
+op.execute("UPDATE users SET nickname = name")
+with op.get_context().autocommit_block():
+    op.create_index("ix_users_nickname", "users", ["nickname"], postgresql_concurrently=True)
+'''
+    assert rule_hits(review_history(USERS_TABLE, between), RULE) == [("r2", body_line(between, '"COMMIT"'))]
+    # conn.commit() there: SQLAlchemy's next transaction is left to the connection's close.
+    bind = body.replace('op.execute("COMMIT")', "op.get_bind().commit()")
+    report = review_history(USERS_TABLE, bind)
+    assert rule_hits(report, RULE) == [("r2", body_line(bind, "commit()"))]
+    assert "autocommit_block() right after it" in _findings(report)[0].message
+
+
+def test_an_orm_session_in_alembics_transaction_commits_nothing_after_an_earlier_session_rollback(review_history):
+    # SQLAlchemy 2: a Session bound to a connection already in a transaction only joins it; its commit()
+    # commits nothing (checked on PostgreSQL 15). An earlier revision's session.rollback() ended the stand-in's
+    # transaction, and the next revision's session then looked as if it committed Alembic's.
+    models = '''
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+
+class User(Base):
+    __tablename__ = "users"
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(50))
+'''
+    reads_then_rolls_back = models + '''
+session = Session(bind=op.get_bind())
+names = [user.name for user in session.query(User)]
+session.rollback()
+'''
+    adds = models + '''
+session = Session(bind=op.get_bind())
+session.add(User(name="system"))
+session.commit()
+'''
+    report = review_history(USERS_TABLE, reads_then_rolls_back, adds)
+    assert [(revision, line) for revision, line in rule_hits(report, RULE) if revision == "r3"] == []

@@ -188,3 +188,122 @@ with op.get_context().autocommit_block():
     report = review_history(PARTITIONED, body)
     assert rule_hits(report, RULE) == []
     assert not [f for f in report.findings if f.rule == "detach-partition-not-concurrent"]
+
+
+# -- the revision switches the connection to autocommit itself ------------------------------------------------
+# Checked on PostgreSQL 15 with SQLAlchemy 2, psycopg2 and psycopg 3 through `alembic upgrade`.
+
+def test_dbapi_autocommit_after_a_commit_runs_the_index_build_outside_a_transaction(review_history):
+    body = '''
+conn = op.get_bind()
+conn.commit()
+conn.connection.dbapi_connection.autocommit = True
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+op.execute("DROP INDEX CONCURRENTLY IF EXISTS ix_users_old")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_the_autocommit_switch_lasts_into_the_next_revisions(review_history):
+    # Alembic's begin() for the next revision sends nothing to a connection in autocommit mode.
+    switch = '''
+op.get_bind().commit()
+op.get_bind().connection.connection.autocommit = True
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    later = 'op.create_index("ix_users_status", "users", ["status"], postgresql_concurrently=True)'
+    for per_migration in (True, False):
+        report = review_history(USERS_TABLE, switch, later, transaction_per_migration=per_migration)
+        assert rule_hits(report, RULE) == []
+
+
+def test_execution_options_autocommit_after_a_commit(review_history):
+    body = '''
+bind = op.get_bind()
+bind.commit()
+bind.execution_options(isolation_level="AUTOCOMMIT")
+op.execute("CREATE INDEX CONCURRENTLY ix_users_name ON users (name)")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_set_isolation_level_zero_after_a_commit(review_history):
+    body = '''
+connection = op.get_bind()
+connection.commit()
+connection.connection.set_isolation_level(0)
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+
+
+def test_switching_autocommit_off_again_brings_the_transaction_back(review_history):
+    body = '''
+raw = op.get_bind().connection.dbapi_connection
+op.get_bind().commit()
+raw.autocommit = True
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+raw.autocommit = False
+op.create_index("ix_users_status", "users", ["status"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "ix_users_status"))]
+
+
+def test_an_autocommit_block_ends_the_switch(review_history):
+    # Alembic restores the isolation level it read when the block began (SQLAlchemy reads it from the server:
+    # never AUTOCOMMIT), and begins a transaction again.
+    body = '''
+op.get_bind().commit()
+op.get_bind().connection.dbapi_connection.autocommit = True
+with op.get_context().autocommit_block():
+    op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+op.create_index("ix_users_status", "users", ["status"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "ix_users_status"))]
+
+
+def test_setting_the_attribute_on_sqlalchemys_pool_proxy_changes_nothing(review_history):
+    # `conn.connection` is SQLAlchemy's proxy: assigning to it does not reach the driver.
+    body = '''
+op.get_bind().commit()
+op.get_bind().connection.autocommit = True
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "ix_users_name"))]
+
+
+def test_switching_to_autocommit_inside_alembics_transaction_fails_the_revision(review_history):
+    cases = {
+        'op.get_bind().connection.dbapi_connection.autocommit = True':
+            "ProgrammingError: set_session cannot be used inside a transaction",
+        'op.get_bind().execution_options(isolation_level="AUTOCOMMIT")':
+            "InvalidRequestError: This connection has already initialized a SQLAlchemy Transaction()",
+    }
+    for switch, error in cases.items():
+        body = f'''
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
+{switch}
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+        report = review_history(USERS_TABLE, body)
+        [problem] = report.errors
+        assert problem.message.startswith(error)
+        assert problem.line == body_line(body, switch)
+
+
+def test_the_message_names_the_transaction_sqlalchemy_began_after_a_commit(review_history):
+    body = '''
+op.get_bind().commit()
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "ix_users_name"))]
+    [finding] = _findings(report)
+    assert f"inside the transaction SQLAlchemy opened after the COMMIT on line {body_line(body, 'commit()')}" \
+        in finding.message
