@@ -325,11 +325,11 @@ def test_the_deploy_model_decides_which_new_revisions_ship_together(changed_repo
     repo, versions = changed_repo
     together = review(ReviewOptions(paths=[versions], cwd=repo, select=[RULES], changed_since="main"))
     assert together.deploy == "changed-together"
-    assert together.assumed.endswith("; the 3 new revisions deployed together, from --changed-since")
+    assert "; the 3 new revisions deployed together, from --changed-since; driver " in together.assumed
     # A team that deploys every revision on its own: orders, created by r3, holds rows when r4 runs.
     (repo / "pyproject.toml").write_text('[tool.migsafe]\ndeploy = "each-revision"\n', encoding="utf-8")
     alone = review(ReviewOptions(paths=[versions], cwd=repo, select=[RULES], changed_since="main"))
-    assert alone.assumed.endswith("; each revision deployed on its own, from [tool.migsafe]")
+    assert "; each revision deployed on its own, from [tool.migsafe]; driver " in alone.assumed
     assert sorted(f.line for f in alone.findings if f.rule == "index-not-concurrent") == [
         body_line(ORDERS_INDEX, "ix_orders"), body_line(ORDERS_INDEX + "\n" + INDEX, "ix_users_email")]
 

@@ -1,4 +1,4 @@
-from conftest import USERS_TABLE, body_line, rule_hits
+from conftest import USERS_TABLE, body_line, review_deployed_together, rule_hits
 
 RULE = "bare-commit"
 
@@ -214,13 +214,25 @@ op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True
     assert rule_hits(report, "concurrent-index-in-transaction") == []
 
 
-def test_set_isolation_level_in_a_single_transaction_upgrade_throws_away_the_earlier_revisions(review_history):
+def test_set_isolation_level_in_a_single_transaction_upgrade_throws_away_the_earlier_revisions(tmp_path):
+    # r1 and r2 ship in one `alembic upgrade`: the ROLLBACK throws away r1's work too.
+    body = '''
+op.get_bind().connection.set_isolation_level(0)
+op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
+'''
+    report = review_deployed_together(tmp_path, [USERS_TABLE, body], together=[1, 2],
+                                      transaction_per_migration=False)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "set_isolation_level"))]
+
+
+def test_set_isolation_level_first_in_its_own_deploy_throws_nothing_away(review_history):
+    # Deployed on its own, r2 starts the upgrade's transaction: nothing ran in it yet.
     body = '''
 op.get_bind().connection.set_isolation_level(0)
 op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)
 '''
     report = review_history(USERS_TABLE, body, transaction_per_migration=False)
-    assert rule_hits(report, RULE) == [("r2", body_line(body, "set_isolation_level"))]
+    assert rule_hits(report, RULE) == []
 
 
 def test_set_isolation_level_after_a_commit_rolls_nothing_back(review_history):
@@ -261,10 +273,13 @@ op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True
     assert rule_hits(report, RULE) == []
 
 
-def test_a_rollback_before_any_work_of_the_revision_still_undoes_the_earlier_revisions(review_history):
+def test_a_rollback_before_any_work_of_the_revision_still_undoes_the_earlier_revisions(review_history, tmp_path):
     body = 'op.execute("ROLLBACK")'
     assert rule_hits(review_history(USERS_TABLE, body), RULE) == []
-    report = review_history(USERS_TABLE, body, transaction_per_migration=False)
+    # Deployed on its own, nothing ran before it in the upgrade's transaction; shipped with r1, r1's work goes.
+    assert rule_hits(review_history(USERS_TABLE, body, transaction_per_migration=False), RULE) == []
+    report = review_deployed_together(tmp_path / "together", [USERS_TABLE, body], together=[1, 2],
+                                      transaction_per_migration=False)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "ROLLBACK"))]
 
 
