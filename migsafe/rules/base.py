@@ -178,6 +178,18 @@ class RevisionView:
                 if other.transaction == statement.transaction:
                     yield other
 
+    def holds_access_exclusive(self, statement: Statement, table: A.QName) -> Statement | None:
+        """The earlier statement of this transaction (see :meth:`earlier_in_transaction`) that already took
+        ACCESS EXCLUSIVE on ``table``, if any: until commit every other session waits for the table anyway, so
+        a later statement's ACCESS EXCLUSIVE on it adds no wait of its own."""
+        from migsafe.sql.locks import statement_locks
+
+        for other in self.earlier_in_transaction(statement):
+            if any(lock.table == table and not lock.unknown_table and lock.mode == "AccessExclusiveLock"
+                   for lock in statement_locks(other)):
+                return other
+        return None
+
     def where(self, statement: Statement) -> str:
         """Where a statement of this revision's transaction is, for a message: ``line N`` in this revision,
         else ``FILE:N (revision R)`` in the other revision of the deploy that ran it."""

@@ -29,6 +29,10 @@ def check(view: RevisionView) -> Iterator[Hit]:
         table = view.index_table(statement, action.name) or _named_table(statement, action)
         if table is not None and view.is_new_table(statement, table):
             continue
+        if table is not None and view.holds_access_exclusive(statement, table) is not None:
+            # An earlier statement of the transaction already locks the table against everyone until commit:
+            # this drop adds no wait, and CONCURRENTLY would shorten nothing (that statement is the finding).
+            continue
         where = f"table {table}" if table is not None else "its table"
         yield view.hit(
             statement,

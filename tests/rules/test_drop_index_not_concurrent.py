@@ -131,3 +131,51 @@ with op.get_context().autocommit_block():
 def test_dropping_a_table_is_not_dropping_an_index(review_history):
     report = review_history(USERS_WITH_INDEX, 'op.drop_table("users")')
     assert rule_hits(report, RULE) == []
+
+
+# -- the table is already locked against everyone by an earlier statement of the transaction ---------------------
+USERS_WITH_TWO_INDEXES = USERS_WITH_INDEX + '\nop.create_index("ix_users_name", "users", ["name"])'
+
+
+def test_drop_after_an_add_column_on_the_same_table_adds_no_wait(review_history):
+    # ADD COLUMN holds ACCESS EXCLUSIVE on users until commit: the drop waits for nothing new, and CONCURRENTLY
+    # would shorten nothing (the ADD COLUMN's lock is what to look at).
+    body = '''
+op.add_column("users", sa.Column("nickname", sa.Text(), nullable=True))
+op.drop_index("ix_users_email", table_name="users")
+'''
+    assert rule_hits(review_history(USERS_WITH_INDEX, body), RULE) == []
+
+
+def test_second_drop_on_the_same_table_is_not_reported_the_first_is(review_history):
+    body = '''
+op.drop_index("ix_users_email", table_name="users")
+op.drop_index("ix_users_name", table_name="users")
+'''
+    assert rule_hits(review_history(USERS_WITH_TWO_INDEXES, body), RULE) == [("r2", body_line(body, "ix_users_email"))]
+
+
+def test_a_weaker_earlier_lock_leaves_the_drop_reported(review_history):
+    # CREATE INDEX takes SHARE: the drop raises it to ACCESS EXCLUSIVE, a new wait for readers.
+    body = '''
+op.create_index("ix_users_status", "users", ["status"])
+op.drop_index("ix_users_email", table_name="users")
+'''
+    assert rule_hits(review_history(USERS_WITH_INDEX, body), RULE) == [("r2", body_line(body, "drop_index"))]
+
+
+def test_a_lock_of_an_earlier_revision_deployed_apart_is_not_held(review_history):
+    # With one transaction per upgrade, r2 and r3 are still separate deploys: r2's lock was released long ago.
+    body = 'op.drop_index("ix_users_email", table_name="users")'
+    report = review_history(USERS_WITH_INDEX, 'op.add_column("users", sa.Column("x", sa.Text()))', body,
+                            transaction_per_migration=False)
+    assert rule_hits(report, RULE) == [("r3", body_line(body, "drop_index"))]
+
+
+def test_a_lock_on_another_table_changes_nothing(review_history):
+    body = '''
+op.create_table("audit", sa.Column("id", sa.Integer(), primary_key=True))
+op.add_column("audit", sa.Column("note", sa.Text()))
+op.drop_index("ix_users_email", table_name="users")
+'''
+    assert rule_hits(review_history(USERS_WITH_INDEX, body), RULE) == [("r2", body_line(body, "drop_index"))]
