@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from migsafe.rules.base import Hit, RevisionView, Rule
-from migsafe.rules.drop_table import column_added_in_this_deploy
+from migsafe.rules.drop_table import column_added_in_this_deploy, column_name_restored
 from migsafe.sql import actions as A
 
 RULE = Rule(
@@ -21,6 +21,8 @@ RULE = Rule(
 def check(view: RevisionView) -> Iterator[Hit]:
     for statement, action in view.actions(A.DropColumn):
         if column_added_in_this_deploy(view, statement, action.table, action.column):
+            continue
+        if column_name_restored(view, statement, action.table, action.column, added_counts=False):
             continue
         if statement.operation.batch_recreate:
             continue

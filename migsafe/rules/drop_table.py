@@ -51,6 +51,31 @@ def column_added_in_this_deploy(view: RevisionView, statement: Statement, table:
     return view.made_in_this_deploy(found.added_in) or view.made_in_this_deploy(found.named_in)
 
 
+def column_name_restored(view: RevisionView, statement: Statement, table: A.QName, column: str,
+                         added_counts: bool = True) -> bool:
+    """True when a later statement of the same revision and transaction gives ``table`` a column named
+    ``column`` again (the swap autogenerate cannot write but people do: drop ``c``, rename ``c_new`` to ``c``;
+    or rename ``c`` to ``c_old``, add ``c``). Other sessions never see the moment in between: at commit running
+    code finds the name it uses (a changed type is another rule's business). ``added_counts``: whether a new
+    ``ADD COLUMN c`` counts; after a drop it does not, since it starts empty (the values are gone)."""
+    if statement.transaction is None:
+        return False  # autocommit: every statement is visible on its own, the gap included
+    after = False
+    for other in view.revision.statements:
+        if other is statement:
+            after = True
+            continue
+        if not after or other.transaction != statement.transaction:
+            continue
+        for action in other.actions:
+            if added_counts and isinstance(action, A.AddColumn) and action.table == table \
+                    and action.column.name == column:
+                return True
+            if isinstance(action, A.RenameColumn) and action.table == table and action.new_name == column:
+                return True
+    return False
+
+
 @RULE.check
 def check(view: RevisionView) -> Iterator[Hit]:
     for statement, action in view.actions(A.DropTable):

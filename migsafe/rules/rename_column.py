@@ -6,7 +6,7 @@ from typing import Iterator
 
 from migsafe.model import RecordedOperation, Statement
 from migsafe.rules.base import Hit, RevisionView, Rule
-from migsafe.rules.drop_table import column_added_in_this_deploy
+from migsafe.rules.drop_table import column_added_in_this_deploy, column_name_restored
 from migsafe.sql import actions as A
 
 RULE = Rule(
@@ -28,6 +28,8 @@ def _message(table: A.QName, old: str, new: str) -> str:
 def check(view: RevisionView) -> Iterator[Hit]:
     for statement, action in view.actions(A.RenameColumn):
         if column_added_in_this_deploy(view, statement, action.table, action.column):
+            continue
+        if column_name_restored(view, statement, action.table, action.column):
             continue
         yield view.hit(statement, _message(action.table, action.column, action.new_name),
                        key=("column", action.table, action.column))

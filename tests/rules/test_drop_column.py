@@ -88,8 +88,10 @@ def test_column_added_by_an_earlier_deploy_is_in_use(review_history):
     assert rule_hits(report, RULE) == [("r3", body_line(drop, "drop_column"))]
 
 
-def test_column_renamed_earlier_in_the_revision_is_reported_by_the_rename(review_history):
-    # The swap: old values move to a scratch name, a new column takes the old name, the scratch one goes.
+def test_column_renamed_earlier_in_the_revision_and_its_name_re_added_is_a_swap(review_history):
+    # The swap: old values move to a scratch name, a new column takes the old name, the scratch one goes. At
+    # commit a column "status" exists again: running code never meets "column does not exist", so neither the
+    # drop of the scratch column nor the rename is reported.
     body = '''
 op.alter_column("users", "status", new_column_name="status_text")
 op.add_column("users", sa.Column("status", sa.Integer(), nullable=True))
@@ -98,4 +100,36 @@ op.drop_column("users", "status_text")
 '''
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == []
-    assert rule_hits(report, "rename-column") == [("r2", body_line(body, "new_column_name"))]
+    assert rule_hits(report, "rename-column") == []
+
+
+# -- a swap inside one revision: the name exists again at commit ----------------------------------------------------
+def test_drop_then_renaming_the_filled_copy_back_is_a_swap(review_history):
+    body = '''
+op.add_column("users", sa.Column("email_new", sa.String(200), nullable=True))
+op.execute("UPDATE users SET email_new = email")
+op.drop_column("users", "email")
+op.alter_column("users", "email_new", new_column_name="email")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "rename-column") == []  # email_new was added in this revision too
+
+
+def test_drop_then_adding_a_new_empty_column_of_the_name_still_loses_the_values(review_history):
+    body = '''
+op.drop_column("users", "email")
+op.add_column("users", sa.Column("email", sa.Text(), nullable=True))
+'''
+    assert rule_hits(review_history(USERS_TABLE, body), RULE) == [("r2", body_line(body, "drop_column"))]
+
+
+def test_a_swap_in_autocommit_is_seen_half_done(review_history):
+    # Outside a transaction every statement commits on its own: running code meets the missing column.
+    body = '''
+op.add_column("users", sa.Column("email_new", sa.String(200), nullable=True))
+with op.get_context().autocommit_block():
+    op.drop_column("users", "email")
+    op.alter_column("users", "email_new", new_column_name="email")
+'''
+    assert rule_hits(review_history(USERS_TABLE, body), RULE) == [("r2", body_line(body, "drop_column"))]

@@ -135,33 +135,42 @@ def test_dropping_a_table_is_not_dropping_an_index(review_history):
 
 # -- the table is already locked against everyone by an earlier statement of the transaction ---------------------
 USERS_WITH_TWO_INDEXES = USERS_WITH_INDEX + '\nop.create_index("ix_users_name", "users", ["name"])'
+ALREADY_HELD = "already holds ACCESS EXCLUSIVE on since line"
 
 
-def test_drop_after_an_add_column_on_the_same_table_adds_no_wait(review_history):
-    # ADD COLUMN holds ACCESS EXCLUSIVE on users until commit: the drop waits for nothing new, and CONCURRENTLY
-    # would shorten nothing (the ADD COLUMN's lock is what to look at).
+def test_drop_after_an_add_column_on_the_same_table_says_the_lock_is_already_held(review_history):
+    # ADD COLUMN holds ACCESS EXCLUSIVE on users until commit: the drop waits for nothing new. Still reported
+    # (CONCURRENTLY outside the transaction would take the drop out of that lock), with the message saying so.
     body = '''
 op.add_column("users", sa.Column("nickname", sa.Text(), nullable=True))
 op.drop_index("ix_users_email", table_name="users")
 '''
-    assert rule_hits(review_history(USERS_WITH_INDEX, body), RULE) == []
+    report = review_history(USERS_WITH_INDEX, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "drop_index"))]
+    [finding] = _findings(report)
+    assert f"{ALREADY_HELD} {body_line(body, 'add_column')}" in finding.message
+    assert "waits behind the drop" not in finding.message
 
 
-def test_second_drop_on_the_same_table_is_not_reported_the_first_is(review_history):
+def test_second_drop_on_the_same_table_cites_the_first(review_history):
     body = '''
 op.drop_index("ix_users_email", table_name="users")
 op.drop_index("ix_users_name", table_name="users")
 '''
-    assert rule_hits(review_history(USERS_WITH_TWO_INDEXES, body), RULE) == [("r2", body_line(body, "ix_users_email"))]
+    report = review_history(USERS_WITH_TWO_INDEXES, body)
+    first, second = _findings(report)
+    assert ALREADY_HELD not in first.message and "waits behind the drop" in first.message
+    assert f"{ALREADY_HELD} {body_line(body, 'ix_users_email')}" in second.message
 
 
-def test_a_weaker_earlier_lock_leaves_the_drop_reported(review_history):
+def test_a_weaker_earlier_lock_leaves_the_drop_its_own_wait(review_history):
     # CREATE INDEX takes SHARE: the drop raises it to ACCESS EXCLUSIVE, a new wait for readers.
     body = '''
 op.create_index("ix_users_status", "users", ["status"])
 op.drop_index("ix_users_email", table_name="users")
 '''
-    assert rule_hits(review_history(USERS_WITH_INDEX, body), RULE) == [("r2", body_line(body, "drop_index"))]
+    [finding] = _findings(review_history(USERS_WITH_INDEX, body))
+    assert ALREADY_HELD not in finding.message
 
 
 def test_a_lock_of_an_earlier_revision_deployed_apart_is_not_held(review_history):
@@ -169,7 +178,8 @@ def test_a_lock_of_an_earlier_revision_deployed_apart_is_not_held(review_history
     body = 'op.drop_index("ix_users_email", table_name="users")'
     report = review_history(USERS_WITH_INDEX, 'op.add_column("users", sa.Column("x", sa.Text()))', body,
                             transaction_per_migration=False)
-    assert rule_hits(report, RULE) == [("r3", body_line(body, "drop_index"))]
+    [finding] = _findings(report)
+    assert ALREADY_HELD not in finding.message
 
 
 def test_a_lock_on_another_table_changes_nothing(review_history):
@@ -178,4 +188,5 @@ op.create_table("audit", sa.Column("id", sa.Integer(), primary_key=True))
 op.add_column("audit", sa.Column("note", sa.Text()))
 op.drop_index("ix_users_email", table_name="users")
 '''
-    assert rule_hits(review_history(USERS_WITH_INDEX, body), RULE) == [("r2", body_line(body, "drop_index"))]
+    [finding] = _findings(review_history(USERS_WITH_INDEX, body))
+    assert ALREADY_HELD not in finding.message

@@ -129,3 +129,18 @@ op.alter_column("users", "name_tmp", new_column_name="full_name")
 '''
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, '"name_tmp")'))]
+
+
+def test_rename_away_and_re_add_under_the_old_name_is_a_swap(review_history):
+    body = '''
+op.alter_column("users", "status", new_column_name="status_old")
+op.add_column("users", sa.Column("status", sa.String(40), nullable=True))
+op.execute("UPDATE users SET status = status_old")
+'''
+    assert rule_hits(review_history(USERS_TABLE, body), RULE) == []
+
+
+def test_rename_away_with_the_old_name_re_added_only_in_the_next_revision_breaks_code(review_history):
+    body = 'op.alter_column("users", "status", new_column_name="status_old")'
+    report = review_history(USERS_TABLE, body, 'op.add_column("users", sa.Column("status", sa.String(40)))')
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "alter_column"))]
