@@ -98,6 +98,8 @@ def _column_renames(view: RevisionView) -> Iterator[Hit]:
             new = _only_partner(old, table_added, table_dropped)
             if new is None or _data_kept(view, old.statement, table, old.name, new.name):
                 continue
+            if _links_differ(view, old.statement, table, old.name, new.name):
+                continue
             yield _column_hit(view, old, new)
 
 
@@ -128,6 +130,27 @@ def _data_kept(view: RevisionView, drop: Statement, table: A.QName, old: str, ne
                 or _empties(statement, table, cascades_from):
             return True
     return False
+
+
+def _links_differ(view: RevisionView, drop: Statement, table: A.QName, old: str, new: str) -> bool:
+    """True when the two columns are links of different kinds, which a rename keeps: the new column gets a
+    foreign key to another table than the old one had, or one the old column did not have (the schema model
+    knows its constraints), or the table the old column referenced is dropped in the same revision. A
+    redesign replacing one relationship with another, not a rename."""
+    # The table as the revision found it: a foreign key on the old column is often dropped just before it.
+    known = next((statement.tables_before[table] for statement in view.statements
+                  if table in statement.tables_before), None) or drop.tables_before.get(table)
+    old_targets = {c.references for c in known.constraints
+                   if c.kind == "foreign_key" and old in c.columns} if known is not None else set()
+    new_targets = {action.constraint.references for _, action in _user_actions(view, A.AddConstraint)
+                   if action.table == table and action.constraint.kind == "foreign_key"
+                   and new in action.constraint.columns}
+    dropped_tables = {action.table for _, action in _user_actions(view, A.DropTable)}
+    if old_targets & dropped_tables:
+        return True
+    if new_targets and old_targets and not (new_targets & old_targets):
+        return True
+    return bool(new_targets) and not old_targets and known is not None and known.created_in is not None
 
 
 def _referenced(view: RevisionView, statement: Statement, table: A.QName) -> frozenset[A.QName]:

@@ -587,3 +587,51 @@ op.drop_column("users", "name")  # migsafe: ignore[hidden-rename] data not neede
     assert rule_hits(report, RULE) == []
     assert rule_hits(report, "drop-column") == []
     assert not [n for n in report.notes if n.kind == "unused-ignore"]
+
+
+# -- the two columns are different kinds of link: a redesign ------------------------------------------------------
+ORGS_AND_TEAMS = '''
+op.create_table("orgs", sa.Column("id", sa.Integer(), primary_key=True))
+op.create_table("teams", sa.Column("id", sa.Integer(), primary_key=True))
+op.add_column("users", sa.Column("org_id", sa.Integer(), sa.ForeignKey("orgs.id", name="fk_users_org")))
+'''
+
+
+def test_new_column_linking_another_table_than_the_old_one_is_a_redesign(review_history):
+    body = '''
+op.drop_column("users", "org_id")
+op.add_column("users", sa.Column("team_id", sa.Integer(), nullable=True))
+op.create_foreign_key("fk_users_team", "users", "teams", ["team_id"], ["id"])
+'''
+    report = review_history(USERS_TABLE + ORGS_AND_TEAMS, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-column") == [("r2", body_line(body, "drop_column"))]
+
+
+def test_old_columns_target_table_dropped_in_the_revision_is_a_redesign(review_history):
+    body = '''
+op.drop_constraint("fk_users_org", "users", type_="foreignkey")
+op.drop_column("users", "org_id")
+op.drop_table("orgs")
+op.add_column("users", sa.Column("tenant_id", sa.Integer(), nullable=True))
+'''
+    assert rule_hits(review_history(USERS_TABLE + ORGS_AND_TEAMS, body), RULE) == []
+
+
+def test_new_foreign_key_where_the_known_old_column_had_none_is_a_redesign(review_history):
+    body = '''
+op.drop_column("users", "name")
+op.add_column("users", sa.Column("parent_name", sa.String(50), nullable=True))
+op.create_foreign_key("fk_users_parent", "users", "users", ["parent_name"], ["email"])
+'''
+    assert rule_hits(review_history(USERS_TABLE, body), RULE) == []
+
+
+def test_same_link_under_a_new_name_is_still_a_rename(review_history):
+    body = '''
+op.drop_column("users", "org_id")
+op.add_column("users", sa.Column("organization_id", sa.Integer(), nullable=True))
+op.create_foreign_key("fk_users_organization", "users", "orgs", ["organization_id"], ["id"])
+'''
+    report = review_history(USERS_TABLE + ORGS_AND_TEAMS, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "drop_column"))]
