@@ -71,6 +71,10 @@ class Recorder(OperationTracker):
         self.speculative = False
         self.model_reads = 0
         self.autocommit = False  # inside ``autocommit_block()``
+        # Reads answered as if rows existed (see answer_rows): on while ``answering``, the lines answered so far.
+        self.answering = False
+        self.answered: list[tuple[int, bool]] = []  # (line, whether a read rather than a write's row count)
+        self._bind_line: int | None = None
 
     def start_revision(self, revision: RecordedRevision, upgrade_code: Any, linemap: LineMap) -> None:
         super().start_revision(revision, upgrade_code, linemap)
@@ -133,10 +137,25 @@ class Recorder(OperationTracker):
         self.model_reads += 1
         return self.schema
 
+    def answer_rows(self, sql: str) -> bool:
+        """Whether the stand-in connection answers this read (an UPDATE/DELETE: its row count) as if rows
+        existed: the first time each line of the revision reads, and never again in this recording. Code
+        guarded by query results then runs once (a ``while count > 0`` loop body, an ``if ...first():``
+        branch, a ``for row in ...`` body), and every loop whose guard reads at a line ends on its second pass.
+        SQLAlchemy's own catalog checks are answered from nothing, as before (a row there means "exists")."""
+        line = self._bind_line
+        if not self.answering or self.revision is None or not self.capturing or line is None:
+            return False
+        if any(seen == line for seen, _ in self.answered) or catalog_query(driver_sql_to_postgres(sql)):
+            return False
+        self.answered.append((line, sql.lstrip().upper().startswith(("SELECT", "WITH"))))
+        return True
+
     def _on_bind_sql(self, sql: str, kind: str, parameters: Any = None) -> None:
         if self.revision is None:
             return
         rec = self._stack[-1][0] if self._stack else self.new_operation("bind.execute")
+        self._bind_line = rec.line
         if kind == "commit":
             rec = self._stack[-1][0] if self._stack else rec
             rec.name = rec.name if self._stack else "bind.commit"

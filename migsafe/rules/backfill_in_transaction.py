@@ -12,12 +12,15 @@ no rows and nobody else can see it), and statements outside a transaction (insid
 ``op.get_context().autocommit_block()``: each commits on its own). A back-fill hidden in a ``DO $$ ... $$``
 block is found by parsing its PL/pgSQL body (dynamic ``EXECUTE`` strings are not followed).
 
-Offline review sees no rows, so a Python loop over query results never runs. When ``upgrade()`` reads rows of
-a live table through the connection and has a ``for`` loop that writes (``execute``, ``add``, ``merge``,
-``flush``, an attribute assignment on the loop variable), the read is reported as the start of a row-by-row
-back-fill.
+Offline there are no rows; the recording answers each line's first read as if rows existed (see
+:mod:`migsafe.recording.bind`), so a Python loop over query results runs once and its writes are recorded and
+reported like any other. When they were not recorded (the placeholder rows broke the loop, and the revision was
+recorded again with no rows) and ``upgrade()`` reads rows of a live table through the connection and has a
+``for`` loop that writes (``execute``, ``add``, ``merge``, ``flush``, an attribute assignment on the loop
+variable), the read is reported as the start of a row-by-row back-fill.
 
-One finding per table per transaction, on its first back-fill statement. Severity: warning, raised to error
+One finding per table per transaction, on its first recorded back-fill statement (on the read only when the
+writes were not recorded). Severity: warning, raised to error
 when the back-fill is unbatched (UPDATE or DELETE without WHERE: every row in one statement) or when the
 same transaction takes a strong lock (SHARE and up) on a live table, which then blocks traffic for the whole
 back-fill. With one transaction per ``alembic upgrade``, the transaction spans the revisions of one deploy
@@ -64,6 +67,7 @@ class _Backfill:
     table: A.QName
     description: str
     unbatched: bool
+    inferred: bool = False  # a read followed by a writing loop, whose writes may not have been recorded
 
 
 @RULE.check
@@ -78,6 +82,8 @@ def check(view: RevisionView) -> Iterator[Hit]:
                 groups.setdefault((statement.transaction, backfill.table), []).append(backfill)
     # One finding per table per transaction, on the first back-fill; unbatched if any of them is.
     for group in groups.values():
+        # The writes themselves, when the loop ran, rather than the read that feeds them.
+        group = [b for b in group if not b.inferred] or group
         first = group[0]
         if not first.unbatched and any(b.unbatched for b in group[1:]):
             first = replace(first, unbatched=True, description=first.description + ", and a later statement "
@@ -108,8 +114,9 @@ def _backfills(view: RevisionView, statement: Statement, loops: list[int]) -> It
         where = "" if line == statement.line else f" in the loop at line {line}"
         yield _Backfill(statement, table,
                         f"reads the rows of table {table} through the connection and writes them back{where}, one "
-                        "by one (offline review sees no rows, so those writes were not recorded)",
-                        unbatched=False)
+                        "by one (those writes were not recorded: the loop did not run on the rows the review "
+                        "answered)",
+                        unbatched=False, inferred=True)
 
 
 def _hit(view: RevisionView, backfill: _Backfill) -> Hit:
