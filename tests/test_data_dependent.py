@@ -120,3 +120,49 @@ op.add_column("users", sa.Column("mood", sa.Enum("a", "b", name="mood", create_t
     report = review_bodies(tmp_path, USERS_TABLE, body)
     assert not report.errors
     assert not _notes(report, "data-dependent")
+
+
+def test_orm_loops_setting_attributes_are_flushed_and_each_table_is_a_backfill(tmp_path):
+    # The first loop's changes are flushed by the second query (autoflush), at the second query's line: the
+    # read there is still answered, so the second loop runs too.
+    body = '''
+from sqlalchemy import orm
+
+Base = orm.declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = sa.Column(sa.Integer, primary_key=True)
+    status = sa.Column(sa.String)
+
+class Team(Base):
+    __tablename__ = "teams"
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.Text)
+
+session = orm.Session(bind=op.get_bind())
+for user in session.query(User).filter(User.status == None):
+    user.status = "active"
+for team in session.query(Team).filter(Team.name == None):
+    team.name = "default"
+session.commit()
+'''
+    report = review_bodies(tmp_path, USERS_TABLE + TEAMS_TABLE, body)
+    assert not report.errors and not _notes(report, "partial-stop")
+    hits = rule_hits(report, "backfill-in-transaction")
+    assert hits == [("r2", body_line(body, "for team")), ("r2", body_line(body, "session.commit"))]
+    messages = [f.message for f in report.findings if f.rule == "backfill-in-transaction"]
+    assert "updates rows of table users" in messages[0] and "updates rows of table teams" in messages[1]
+
+
+def test_a_loop_that_ran_is_not_also_reported_as_a_read_whose_writes_were_missed(tmp_path):
+    body = '''
+conn = op.get_bind()
+for user_id, email in conn.execute(sa.text("SELECT id, email FROM users")):
+    team = conn.execute(sa.text("SELECT id FROM teams WHERE name = :e"), {"e": email}).fetchone()
+    if team:
+        conn.execute(sa.text("UPDATE teams SET name = :n WHERE id = :i"), {"n": str(user_id), "i": team[0]})
+'''
+    report = review_bodies(tmp_path, USERS_TABLE + TEAMS_TABLE, body)
+    assert not report.errors
+    assert rule_hits(report, "backfill-in-transaction") == [("r2", body_line(body, "UPDATE teams"))]

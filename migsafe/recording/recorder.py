@@ -139,16 +139,18 @@ class Recorder(OperationTracker):
 
     def answer_rows(self, sql: str) -> bool:
         """Whether the stand-in connection answers this read (an UPDATE/DELETE: its row count) as if rows
-        existed: the first time each line of the revision reads, and never again in this recording. Code
+        existed: the first time each line of the revision reads (or writes), and never again in this recording. Code
         guarded by query results then runs once (a ``while count > 0`` loop body, an ``if ...first():``
         branch, a ``for row in ...`` body), and every loop whose guard reads at a line ends on its second pass.
         SQLAlchemy's own catalog checks are answered from nothing, as before (a row there means "exists")."""
         line = self._bind_line
         if not self.answering or self.revision is None or not self.capturing or line is None:
             return False
-        if any(seen == line for seen, _ in self.answered) or catalog_query(driver_sql_to_postgres(sql)):
+        # Reads and writes are counted apart: an ORM autoflush's UPDATE runs at the line of the next query.
+        read = sql.lstrip().upper().startswith(("SELECT", "WITH"))
+        if (line, read) in self.answered or catalog_query(driver_sql_to_postgres(sql)):
             return False
-        self.answered.append((line, sql.lstrip().upper().startswith(("SELECT", "WITH"))))
+        self.answered.append((line, read))
         return True
 
     def _on_bind_sql(self, sql: str, kind: str, parameters: Any = None) -> None:

@@ -391,7 +391,8 @@ def _record_answering_rows(rec: RecordedRevision, context: MigrationContext, rec
     if not answered:
         return failure
     if failure is None or isinstance(failure, Refused):
-        _say_answered(rec, answered)
+        if any(read for _, read in answered):
+            _say_answered(rec, answered)  # row counts alone (plain UPDATEs) are what a real database answers
         return failure
     line, message = _where_stopped(rec, failure)
     recorder.recover_bind()

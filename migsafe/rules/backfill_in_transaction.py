@@ -91,7 +91,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
         yield _hit(view, first)
 
 
-def _backfills(view: RevisionView, statement: Statement, loops: list[int]) -> Iterator[_Backfill]:
+def _backfills(view: RevisionView, statement: Statement, loops: list[tuple[int, int]]) -> Iterator[_Backfill]:
     for action, node in statement_parts(statement):
         if isinstance(action, A.DataChange) and action.kind in _KINDS:
             if table_is_new(view, statement, action.table):
@@ -176,8 +176,9 @@ def _strong_lock(view: RevisionView, statement: Statement,
 
 # -- Python loops over query results ---------------------------------------------------------------------------
 
-def _write_loops(view: RevisionView) -> list[int]:
-    """First lines of the ``for`` loops in ``upgrade()`` whose body writes through a connection or session."""
+def _write_loops(view: RevisionView) -> list[tuple[int, int]]:
+    """First and last lines of the ``for`` loops in ``upgrade()`` whose body writes through a connection or
+    session."""
     try:
         tree = pyast.parse("\n".join(view.revision.source_lines))
     except (SyntaxError, ValueError):
@@ -186,7 +187,7 @@ def _write_loops(view: RevisionView) -> list[int]:
                     and n.name == "upgrade"), None)
     if upgrade is None:
         return []
-    return sorted(node.lineno for node in pyast.walk(upgrade)
+    return sorted((node.lineno, node.end_lineno or node.lineno) for node in pyast.walk(upgrade)
                   if isinstance(node, (pyast.For, pyast.AsyncFor)) and _writes(node))
 
 
@@ -206,9 +207,11 @@ def _writes(loop: pyast.For | pyast.AsyncFor) -> bool:
     return False
 
 
-def _loop_over_rows(view: RevisionView, statement: Statement, loops: list[int]) -> tuple[A.QName, int] | None:
+def _loop_over_rows(view: RevisionView, statement: Statement,
+                    loops: list[tuple[int, int]]) -> tuple[A.QName, int] | None:
     """(table, loop line) when ``statement`` reads rows of a live table through the connection and a writing
-    loop starts at or after its line."""
+    loop starts at or after its line, and the loop's body never ran (no statement recorded inside it): when it
+    ran, its writes were recorded and are judged as themselves."""
     if statement.source != "bind" or not isinstance(statement.node, ast.SelectStmt) or not loops:
         return None
     if catalog_query(statement.sql):
@@ -216,8 +219,11 @@ def _loop_over_rows(view: RevisionView, statement: Statement, loops: list[int]) 
     shape = result_shape(statement.sql)
     if shape is not None and shape[1] is not None:
         return None  # count(*) and friends: one row whatever the data, a guard rather than a loop's source
-    line = next((loop for loop in loops if loop >= statement.line), None)
-    if line is None:
+    loop = next(((first, last) for first, last in loops if first >= statement.line), None)
+    if loop is None:
+        return None
+    line, last = loop
+    if any(line < other.line <= last for other in view.statements):
         return None
     for table in select_sources(statement.node, statement.default_schema):
         if not table_is_new(view, statement, table):
