@@ -114,8 +114,8 @@ def _backfills(view: RevisionView, statement: Statement, loops: list[tuple[int, 
         where = "" if line == statement.line else f" in the loop at line {line}"
         yield _Backfill(statement, table,
                         f"reads the rows of table {table} through the connection and writes them back{where}, one "
-                        "by one (those writes were not recorded: the loop did not run on the rows the review "
-                        "answered)",
+                        "by one (the loop's writes were not recorded: it did not write on the made-up row the "
+                        "review answered)",
                         unbatched=False, inferred=True)
 
 
