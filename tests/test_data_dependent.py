@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import USERS_TABLE, body_line, review_bodies, rule_hits
+from conftest import USERS_TABLE, body_line, review_bodies, rule_hits, write_history
+from migsafe.recording.runner import record_history
+from migsafe.revisions import list_revision_files, load_history
 
 
 TEAMS_TABLE = 'op.create_table("teams", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.Text()))\n'
@@ -166,3 +168,18 @@ for user_id, email in conn.execute(sa.text("SELECT id, email FROM users")):
     report = review_bodies(tmp_path, USERS_TABLE + TEAMS_TABLE, body)
     assert not report.errors
     assert rule_hits(report, "backfill-in-transaction") == [("r2", body_line(body, "UPDATE teams"))]
+
+
+def test_a_failure_whatever_the_reads_answer_is_not_blamed_on_the_answered_rows(tmp_path):
+    body = '''
+conn = op.get_bind()
+for row in conn.execute(sa.text("SELECT id FROM users")):
+    pass
+raise NotImplementedError("this revision must be run by hand")
+'''
+    versions = tmp_path / "versions"
+    write_history(versions, [USERS_TABLE, body])
+    files = load_history(list_revision_files([versions])).files
+    rec = record_history(files, sys_path=[tmp_path], config_file=None)[1]
+    assert rec.error is not None and rec.error.line == body_line(body, "raise")
+    assert not any("made the revision fail" in n.message for n in rec.notes)

@@ -398,6 +398,8 @@ def _record_answering_rows(rec: RecordedRevision, context: MigrationContext, rec
     recorder.recover_bind()
     _start_over(rec, recorder, checkpoint)
     failure = _record_with_stubs(rec, context, recorder, per_migration, allow_stubs, sys_path, learned)
+    if failure is not None and _where_stopped(rec, failure) == (line, message):
+        return failure  # it fails there whatever the reads answer: the answered rows are not the cause
     rec.notes[:] = [n for n in rec.notes if n.kind != "data-dependent"]
     rec.notes.append(Note(kind="data-dependent",
                           message=f"answering {_lines(answered)} as if rows existed made the revision "
