@@ -7,7 +7,8 @@ from migsafe.recording.runner import record_history
 from migsafe.revisions import list_revision_files, load_history
 
 
-TEAMS_TABLE = 'op.create_table("teams", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.Text()))\n'
+TEAMS_TABLE = ('op.create_table("teams", sa.Column("id", sa.Integer(), primary_key=True), '
+               'sa.Column("name", sa.Text()))\n')
 
 
 def _notes(report, kind):
@@ -183,3 +184,19 @@ raise NotImplementedError("this revision must be run by hand")
     rec = record_history(files, sys_path=[tmp_path], config_file=None)[1]
     assert rec.error is not None and rec.error.line == body_line(body, "raise")
     assert not any("made the revision fail" in n.message for n in rec.notes)
+
+
+def test_text_reads_of_a_known_table_get_its_columns_with_values_of_their_types(tmp_path):
+    # text() carries no column types: the schema model gives the columns of SELECT * and their types.
+    body = '''
+conn = op.get_bind()
+for row in conn.execute(sa.text("SELECT * FROM events ORDER BY created_at")).fetchall():
+    day = row.created_at.strftime("%Y-%m-%d")
+    conn.execute(sa.text("UPDATE events SET kind = :k WHERE id = :i"), {"k": row.kind.lower() + day, "i": row.id + 0})
+'''
+    events = ('op.create_table("events", sa.Column("id", sa.Integer(), primary_key=True), '
+              'sa.Column("kind", sa.String(20)), sa.Column("created_at", sa.DateTime()))\n')
+    report = review_bodies(tmp_path, events, body)
+    assert not report.errors
+    assert not any("made the revision fail" in n.message for n in report.notes)
+    assert rule_hits(report, "backfill-in-transaction") == [("r2", body_line(body, "UPDATE events"))]

@@ -42,6 +42,10 @@ class DriverControl(Protocol):
         """Whether this read (or UPDATE/DELETE's row count) is answered as if rows existed."""
         ...
 
+    def answered_columns(self, sql: str) -> list[tuple[str, Any]] | None:
+        """For an answered read SQLAlchemy knows no columns of (``text()``): their names and values."""
+        ...
+
 
 class _NoControl:
     """Without a recorder (tests of the stand-in alone): the switches are remembered and change nothing."""
@@ -64,6 +68,45 @@ class _NoControl:
 
     def answer_rows(self, sql: str) -> bool:
         return False
+
+    def answered_columns(self, sql: str) -> list[tuple[str, Any]] | None:
+        return None
+
+
+def placeholder_for_sql_type(sql_type: Any) -> Any:
+    """A value a column of this PostgreSQL type (``migsafe.sql.actions.SqlType``) could hold, as psycopg2
+    hands it over; 1 when the type is unknown."""
+    import datetime
+    import decimal
+
+    if sql_type is None or getattr(sql_type, "array", False):
+        return [] if sql_type is not None else 1
+    name = str(getattr(sql_type, "name", "")).lower()
+    if name in ("int2", "int4", "int8", "smallint", "integer", "bigint", "serial", "bigserial", "oid"):
+        return 1
+    if name in ("varchar", "text", "bpchar", "char", "citext", "name"):
+        return "1"
+    if name in ("bool", "boolean"):
+        return True
+    if name in ("timestamp", "timestamptz"):
+        return datetime.datetime(2000, 1, 1)
+    if name == "date":
+        return datetime.date(2000, 1, 1)
+    if name in ("time", "timetz"):
+        return datetime.time(0, 0)
+    if name == "interval":
+        return datetime.timedelta(0)
+    if name in ("numeric", "decimal"):
+        return decimal.Decimal(1)
+    if name in ("float4", "float8", "real", "double precision"):
+        return 1.0
+    if name in ("json", "jsonb"):
+        return {}
+    if name == "uuid":
+        return "00000000-0000-0000-0000-000000000001"
+    if name == "bytea":
+        return b"1"
+    return 1
 
 
 def placeholder(type_: Any) -> Any:
@@ -142,8 +185,16 @@ class _Cursor:
             description = [("?column?", None, None, None, None, None, None)]
         self.description = description
         if answer and reads and description and not self._rows:
-            kinds = types_ if types_ is not None and len(types_) == len(description) else [None] * len(description)
-            self._rows = [tuple(placeholder(kind) for kind in kinds)]
+            known = self.connection.control.answered_columns(sql) if types_ is None else None
+            if known:
+                # text(): the model knows the table's columns (SELECT * included) and their types.
+                description = [(name, None, None, None, None, None, None) for name, _ in known]
+                self.description = description
+                self._rows = [tuple(value for _, value in known)]
+            else:
+                kinds = types_ if types_ is not None and len(types_) == len(description) \
+                    else [None] * len(description)
+                self._rows = [tuple(placeholder(kind) for kind in kinds)]
         # An ORM flush needs the primary key an INSERT ... RETURNING produced; hand back a placeholder row.
         if description and head.startswith("INSERT") and " RETURNING " in head:
             self._rows = [tuple(1 for _ in description)]

@@ -153,6 +153,43 @@ class Recorder(OperationTracker):
         self.answered.append((line, read))
         return True
 
+    def answered_columns(self, sql: str) -> list[tuple[str, Any]] | None:
+        """Names and placeholder values of the columns a plain ``SELECT`` from one table returns, from the
+        schema model (``text("SELECT * FROM t")`` has no SQLAlchemy types): a ``created_at`` column gets a
+        datetime, a ``month`` varchar a string. None when the statement is not that simple."""
+        from pglast import ast as pg
+
+        from migsafe.recording.bind import placeholder_for_sql_type
+        from migsafe.sql.analysis import parse_sql
+
+        try:
+            [raw] = parse_sql(driver_sql_to_postgres(sql))
+        except Exception:  # noqa: BLE001 - not one statement pglast reads: no columns to offer
+            return None
+        select = raw.stmt
+        if not isinstance(select, pg.SelectStmt) or not select.targetList or not select.fromClause \
+                or len(select.fromClause) != 1 or not isinstance(select.fromClause[0], pg.RangeVar):
+            return None
+        relation = select.fromClause[0]
+        name = A.QName(relation.schemaname or self.default_schema, relation.relname)
+        table = self.schema.tables.get(name)
+        columns: list[tuple[str, Any]] = []
+        for target in select.targetList:
+            value = target.val
+            fields = value.fields if isinstance(value, pg.ColumnRef) else None
+            if fields and isinstance(fields[-1], pg.A_Star):
+                if table is None:
+                    return None
+                columns.extend((column.name, placeholder_for_sql_type(column.type))
+                               for column in table.columns.values())
+            elif fields and isinstance(fields[-1], pg.String):
+                column = table.columns.get(fields[-1].sval) if table is not None else None
+                columns.append((target.name or fields[-1].sval,
+                                placeholder_for_sql_type(column.type if column is not None else None)))
+            else:
+                return None
+        return columns
+
     def _on_bind_sql(self, sql: str, kind: str, parameters: Any = None) -> None:
         if self.revision is None:
             return
