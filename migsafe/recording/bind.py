@@ -6,6 +6,12 @@ on the PostgreSQL dialect instead, backed by a DBAPI that records every statemen
 ORM sessions, ``text()`` and ``exec_driver_sql`` all work; every statement reaches the recorder in order with
 the Alembic operations.
 
+Offline there is no data, so code guarded by query results (``while conn.execute(count).scalar() > 0:``,
+``if conn.execute(select).first():``, ``for row in conn.execute(...)``) would never run and its back-fill and
+COMMIT would never be seen. The control decides, read by read, whether to answer one row of placeholder values
+instead (:meth:`DriverControl.answer_rows`): the recorder answers the first read at each line of the revision
+and none after, so every guarded body runs once and every loop ends.
+
 The connection's mode switches (``dbapi_connection.autocommit``, psycopg2's ``set_isolation_level``,
 ``execution_options(isolation_level=...)``) reach a :class:`DriverControl` (the recorder), which knows the
 transaction state and raises what the real driver or SQLAlchemy would raise.
@@ -32,6 +38,14 @@ class DriverControl(Protocol):
 
     def set_connection_isolation_level(self, level: str) -> None: ...
 
+    def answer_rows(self, sql: str) -> bool:
+        """Whether this read (or UPDATE/DELETE's row count) is answered as if rows existed."""
+        ...
+
+    def answered_columns(self, sql: str) -> list[tuple[str, Any]] | None:
+        """For an answered read SQLAlchemy knows no columns of (``text()``): their names and values."""
+        ...
+
 
 class _NoControl:
     """Without a recorder (tests of the stand-in alone): the switches are remembered and change nothing."""
@@ -52,6 +66,79 @@ class _NoControl:
     def set_connection_isolation_level(self, level: str) -> None:
         self.set_autocommit(level.upper() == "AUTOCOMMIT")
 
+    def answer_rows(self, sql: str) -> bool:
+        return False
+
+    def answered_columns(self, sql: str) -> list[tuple[str, Any]] | None:
+        return None
+
+
+def placeholder_for_sql_type(sql_type: Any) -> Any:
+    """A value a column of this PostgreSQL type (``migsafe.sql.actions.SqlType``) could hold, as psycopg2
+    hands it over; 1 when the type is unknown."""
+    import datetime
+    import decimal
+
+    if sql_type is None or getattr(sql_type, "array", False):
+        return [] if sql_type is not None else 1
+    name = str(getattr(sql_type, "name", "")).lower()
+    if name in ("int2", "int4", "int8", "smallint", "integer", "bigint", "serial", "bigserial", "oid"):
+        return 1
+    if name in ("varchar", "text", "bpchar", "char", "citext", "name"):
+        return "1"
+    if name in ("bool", "boolean"):
+        return True
+    if name in ("timestamp", "timestamptz"):
+        return datetime.datetime(2000, 1, 1)
+    if name == "date":
+        return datetime.date(2000, 1, 1)
+    if name in ("time", "timetz"):
+        return datetime.time(0, 0)
+    if name == "interval":
+        return datetime.timedelta(0)
+    if name in ("numeric", "decimal"):
+        return decimal.Decimal(1)
+    if name in ("float4", "float8", "real", "double precision"):
+        return 1.0
+    if name in ("json", "jsonb"):
+        return {}
+    if name == "uuid":
+        return "00000000-0000-0000-0000-000000000001"
+    if name == "bytea":
+        return b"1"
+    return 1
+
+
+def placeholder(type_: Any) -> Any:
+    """A value a column of this SQLAlchemy type could hold, as the driver hands it over (the type's result
+    processor still runs): code reading an answered row gets something of the right kind (``row.id + 1``,
+    ``row.created.year``, an Enum member), not None. Unknown types get 1 (truthy, a number, a usable id)."""
+    import datetime
+    import decimal
+
+    enums = getattr(type_, "enums", None)
+    if enums:
+        return enums[0]
+    try:
+        python_type = type_.python_type if type_ is not None else None
+    except (NotImplementedError, AttributeError):
+        python_type = None
+    if python_type is None:
+        return 1
+    values: dict[type, Any] = {
+        bool: True, int: 1, float: 1.0, decimal.Decimal: decimal.Decimal(1), str: "1", bytes: b"1",
+        dict: {}, list: [], datetime.datetime: datetime.datetime(2000, 1, 1), datetime.date: datetime.date(2000, 1, 1),
+        datetime.time: datetime.time(0, 0), datetime.timedelta: datetime.timedelta(0),
+    }
+    try:
+        if python_type in values:
+            return values[python_type]
+        if python_type.__name__ == "UUID":
+            return "00000000-0000-0000-0000-000000000001"
+    except Exception:  # noqa: BLE001 - a stand-in type answers anything: take the default
+        pass
+    return 1
+
 
 class _Cursor:
     arraysize = 1
@@ -63,6 +150,7 @@ class _Cursor:
         self.rowcount = 0
         self._rows: list[tuple[Any, ...]] = []
         self.next_description: list[tuple[Any, ...]] | None = None
+        self.next_types: list[Any] | None = None
 
     def execute(self, sql: str, params: Any = None) -> None:
         self.connection.sink(sql, "execute", params)
@@ -77,24 +165,42 @@ class _Cursor:
         from migsafe.sql.analysis import driver_sql_to_postgres, result_shape
 
         description, self.next_description = self.next_description, None
+        types_, self.next_types = self.next_types, None
         head = sql.lstrip().upper()
         self._rows = []
+        reads = head.startswith(("SELECT", "WITH"))
+        answer = (reads or head.startswith(("UPDATE", "DELETE"))) and self.connection.control.answer_rows(sql)
         shape = result_shape(driver_sql_to_postgres(sql)) if head.startswith("SELECT") else None
         if shape is not None:
             names, row = shape
             if description is None:
                 description = [(name, None, None, None, None, None, None) for name in names]
             if row is not None and len(row) == len(description):
-                # count(*) and friends answer one row on any database, even an empty one.
-                self._rows = [row]
+                # count(*) and friends answer one row on any database, even an empty one; answered as if
+                # rows existed, a count is 1 and an unknown value a placeholder.
+                self._rows = [tuple(1 if answer and (value is None or (value == 0 and " FROM " in head)) else value
+                                    for value in row)]
         elif description is None and (head.startswith(("SELECT", "WITH", "SHOW", "VALUES", "TABLE"))
                                       or " RETURNING " in head):
             description = [("?column?", None, None, None, None, None, None)]
         self.description = description
+        if answer and reads and description and not self._rows:
+            known = self.connection.control.answered_columns(sql) if types_ is None else None
+            if known:
+                # text(): the model knows the table's columns (SELECT * included) and their types.
+                description = [(name, None, None, None, None, None, None) for name, _ in known]
+                self.description = description
+                self._rows = [tuple(value for _, value in known)]
+            else:
+                kinds = types_ if types_ is not None and len(types_) == len(description) \
+                    else [None] * len(description)
+                self._rows = [tuple(placeholder(kind) for kind in kinds)]
         # An ORM flush needs the primary key an INSERT ... RETURNING produced; hand back a placeholder row.
         if description and head.startswith("INSERT") and " RETURNING " in head:
             self._rows = [tuple(1 for _ in description)]
         self.rowcount = len(self._rows)
+        if answer and not reads:
+            self.rowcount = 1  # a batched UPDATE ... WHERE id IN (... LIMIT n) loop goes on while rows change
 
     def fetchone(self) -> tuple[Any, ...] | None:
         return self._rows.pop(0) if self._rows else None
@@ -222,6 +328,7 @@ def recording_connection(sink: SqlSink, schema_source: Callable[[], Any] | None 
         columns = getattr(compiled, "_result_columns", None) if compiled is not None else None
         if columns:
             cursor.next_description = [(c[1], None, None, None, None, None, None) for c in columns]
+            cursor.next_types = [c[3] for c in columns]
 
     connection = engine.connect()
     connection.begin()

@@ -71,6 +71,10 @@ class Recorder(OperationTracker):
         self.speculative = False
         self.model_reads = 0
         self.autocommit = False  # inside ``autocommit_block()``
+        # Reads answered as if rows existed (see answer_rows): on while ``answering``, the lines answered so far.
+        self.answering = False
+        self.answered: list[tuple[int, bool]] = []  # (line, whether a read rather than a write's row count)
+        self._bind_line: int | None = None
 
     def start_revision(self, revision: RecordedRevision, upgrade_code: Any, linemap: LineMap) -> None:
         super().start_revision(revision, upgrade_code, linemap)
@@ -133,10 +137,64 @@ class Recorder(OperationTracker):
         self.model_reads += 1
         return self.schema
 
+    def answer_rows(self, sql: str) -> bool:
+        """Whether the stand-in connection answers this read (an UPDATE/DELETE: its row count) as if rows
+        existed: the first time each line of the revision reads (or writes), and never again in this recording. Code
+        guarded by query results then runs once (a ``while count > 0`` loop body, an ``if ...first():``
+        branch, a ``for row in ...`` body), and every loop whose guard reads at a line ends on its second pass.
+        SQLAlchemy's own catalog checks are answered from nothing, as before (a row there means "exists")."""
+        line = self._bind_line
+        if not self.answering or self.revision is None or not self.capturing or line is None:
+            return False
+        # Reads and writes are counted apart: an ORM autoflush's UPDATE runs at the line of the next query.
+        read = sql.lstrip().upper().startswith(("SELECT", "WITH"))
+        if (line, read) in self.answered or catalog_query(driver_sql_to_postgres(sql)):
+            return False
+        self.answered.append((line, read))
+        return True
+
+    def answered_columns(self, sql: str) -> list[tuple[str, Any]] | None:
+        """Names and placeholder values of the columns a plain ``SELECT`` from one table returns, from the
+        schema model (``text("SELECT * FROM t")`` has no SQLAlchemy types): a ``created_at`` column gets a
+        datetime, a ``month`` varchar a string. None when the statement is not that simple."""
+        from pglast import ast as pg
+
+        from migsafe.recording.bind import placeholder_for_sql_type
+        from migsafe.sql.analysis import parse_sql
+
+        try:
+            [raw] = parse_sql(driver_sql_to_postgres(sql))
+        except Exception:  # noqa: BLE001 - not one statement pglast reads: no columns to offer
+            return None
+        select = raw.stmt
+        if not isinstance(select, pg.SelectStmt) or not select.targetList or not select.fromClause \
+                or len(select.fromClause) != 1 or not isinstance(select.fromClause[0], pg.RangeVar):
+            return None
+        relation = select.fromClause[0]
+        name = A.QName(relation.schemaname or self.default_schema, relation.relname)
+        table = self.schema.tables.get(name)
+        columns: list[tuple[str, Any]] = []
+        for target in select.targetList:
+            value = target.val
+            fields = value.fields if isinstance(value, pg.ColumnRef) else None
+            if fields and isinstance(fields[-1], pg.A_Star):
+                if table is None:
+                    return None
+                columns.extend((column.name, placeholder_for_sql_type(column.type))
+                               for column in table.columns.values())
+            elif fields and isinstance(fields[-1], pg.String):
+                column = table.columns.get(fields[-1].sval) if table is not None else None
+                columns.append((target.name or fields[-1].sval,
+                                placeholder_for_sql_type(column.type if column is not None else None)))
+            else:
+                return None
+        return columns
+
     def _on_bind_sql(self, sql: str, kind: str, parameters: Any = None) -> None:
         if self.revision is None:
             return
         rec = self._stack[-1][0] if self._stack else self.new_operation("bind.execute")
+        self._bind_line = rec.line
         if kind == "commit":
             rec = self._stack[-1][0] if self._stack else rec
             rec.name = rec.name if self._stack else "bind.commit"

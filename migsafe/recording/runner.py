@@ -138,8 +138,8 @@ def record_history(
                     gc.collect(1)
                 file = files[index]
                 rec = RecordedRevision(file=file, reported=reported is None or file.revision in reported)
-                failure = _record_with_stubs(rec, context, recorder, transaction_per_migration, stub_imports,
-                                             sys_path, learned)
+                failure = _record_answering_rows(rec, context, recorder, transaction_per_migration, stub_imports,
+                                                 sys_path, learned)
                 if rec.error is not None:
                     recorder.recover_bind()
                 if rec.error is not None and transaction_per_migration:
@@ -374,6 +374,71 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
     return failure
 
 
+def _record_answering_rows(rec: RecordedRevision, context: MigrationContext, recorder: Recorder,
+                           per_migration: bool, allow_stubs: bool, sys_path: list[Path],
+                           learned: list[str] | None = None) -> BaseException | None:
+    """Record the revision with its reads answered as if rows existed (see ``Recorder.answer_rows``), so the
+    back-fill and COMMIT a query-guarded loop or branch holds are reviewed. Placeholder rows can make code fail
+    that works on real data (``json.loads`` of a placeholder): then the revision is recorded again as before,
+    every query finding nothing, and a note says so; answering rows never costs a revision its review."""
+    checkpoint = recorder.checkpoint()
+    recorder.answering, recorder.answered = True, []
+    try:
+        failure = _record_with_stubs(rec, context, recorder, per_migration, allow_stubs, sys_path, learned)
+    finally:
+        recorder.answering = False
+    answered, recorder.answered = recorder.answered, []
+    if not answered:
+        return failure
+    if failure is None or isinstance(failure, Refused):
+        if any(read for _, read in answered):
+            _say_answered(rec, answered)  # row counts alone (plain UPDATEs) are what a real database answers
+        return failure
+    line, message = _where_stopped(rec, failure)
+    recorder.recover_bind()
+    _start_over(rec, recorder, checkpoint)
+    failure = _record_with_stubs(rec, context, recorder, per_migration, allow_stubs, sys_path, learned)
+    if failure is not None and _where_stopped(rec, failure) == (line, message):
+        return failure  # it fails there whatever the reads answer: the answered rows are not the cause
+    rec.notes[:] = [n for n in rec.notes if n.kind != "data-dependent"]
+    rec.notes.append(Note(kind="data-dependent",
+                          message=f"answering {_lines(answered)} as if rows existed made the revision "
+                                  f"fail at line {line} ({message}); it was reviewed as if every query found no rows, "
+                                  "so code that depends on the data was not exercised",
+                          path=rec.path, line=answered[0][0], revision=rec.revision))
+    return failure
+
+
+def _lines(answered: list[tuple[int, bool]]) -> str:
+    """"the reads at lines 3, 7 (and the row counts of the writes at line 5)"."""
+    def at(lines: list[int]) -> str:
+        return ("line " if len(lines) == 1 else "lines ") + ", ".join(str(n) for n in sorted(set(lines)))
+
+    reads = [line for line, read in answered if read]
+    writes = [line for line, read in answered if not read]
+    if not reads:
+        return f"the row counts of the writes at {at(writes)}"
+    return f"the reads at {at(reads)}" + (f" (and the row counts of the writes at {at(writes)})" if writes else "")
+
+
+def _say_answered(rec: RecordedRevision, answered: list[tuple[int, bool]]) -> None:
+    """Replace the recorder's "sees no rows" note: say which reads were answered so, and what that means."""
+    rec.notes[:] = [n for n in rec.notes if n.kind != "data-dependent"]
+    rec.notes.append(Note(kind="data-dependent",
+                          message=f"reads query results through op.get_bind(); offline there are no rows, so "
+                                  f"{_lines(answered)} were answered with one row of placeholder values "
+                                  "the first time each line ran and none after: code guarded by them was reviewed "
+                                  "once (a loop body one pass), whatever the real data holds",
+                          path=rec.path, line=answered[0][0], revision=rec.revision))
+
+
+def _where_stopped(rec: RecordedRevision, failure: BaseException) -> tuple[int | None, str]:
+    if rec.error is not None:
+        return rec.error.line, rec.error.message
+    stop = next((n for n in rec.notes if n.kind == "partial-stop"), None)
+    return (stop.line if stop is not None else None), f"{type(failure).__name__}: {failure}"
+
+
 def _start_over(rec: RecordedRevision, recorder: Recorder, checkpoint: tuple[Any, ...]) -> None:
     recorder.restore(checkpoint)
     rec.statements.clear()
@@ -435,14 +500,16 @@ def _stopped_on_stand_in(rec: RecordedRevision, failure: BaseException, recorder
                           path=rec.path, line=line, revision=rec.revision))
 
 
-_DATA_ERRORS = (TypeError, AttributeError, IndexError, KeyError, ValueError, StopIteration, ZeroDivisionError)
+# Failures that say the revision's code or environment is broken, not that a query found nothing.
+_CODE_ERRORS = (ImportError, NameError, SyntaxError, NotImplementedError, RecursionError, MemoryError)
 
 
 def _failed_on_missing_data(rec: RecordedRevision, failure: BaseException) -> bool:
     """Whether the revision most likely failed on query results that an offline review cannot have: it had
-    read rows through ``op.get_bind()`` (all empty here) before failing, with the kind of error code makes
-    of a missing row (``fetchone()[0]`` on None, ``"%d" % None``)."""
-    if not isinstance(failure, _DATA_ERRORS) or rec.error is None:
+    read rows through ``op.get_bind()`` (empty here) before failing, with an exception code makes of a missing
+    row (``fetchone()[0]`` on None, ``"%d" % None``) or raises itself when a query found nothing
+    (``raise RuntimeError("default group not found")``, ``.one()``'s NoResultFound): any ordinary exception."""
+    if not isinstance(failure, Exception) or isinstance(failure, _CODE_ERRORS) or rec.error is None:
         return False
     return any(note.kind == "data-dependent" and (note.line or 0) <= (rec.error.line or 0) for note in rec.notes)
 

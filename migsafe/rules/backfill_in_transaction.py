@@ -12,12 +12,15 @@ no rows and nobody else can see it), and statements outside a transaction (insid
 ``op.get_context().autocommit_block()``: each commits on its own). A back-fill hidden in a ``DO $$ ... $$``
 block is found by parsing its PL/pgSQL body (dynamic ``EXECUTE`` strings are not followed).
 
-Offline review sees no rows, so a Python loop over query results never runs. When ``upgrade()`` reads rows of
-a live table through the connection and has a ``for`` loop that writes (``execute``, ``add``, ``merge``,
-``flush``, an attribute assignment on the loop variable), the read is reported as the start of a row-by-row
-back-fill.
+Offline there are no rows; the recording answers each line's first read as if rows existed (see
+:mod:`migsafe.recording.bind`), so a Python loop over query results runs once and its writes are recorded and
+reported like any other. When they were not recorded (the placeholder rows broke the loop, and the revision was
+recorded again with no rows) and ``upgrade()`` reads rows of a live table through the connection and has a
+``for`` loop that writes (``execute``, ``add``, ``merge``, ``flush``, an attribute assignment on the loop
+variable), the read is reported as the start of a row-by-row back-fill.
 
-One finding per table per transaction, on its first back-fill statement. Severity: warning, raised to error
+One finding per table per transaction, on its first recorded back-fill statement (on the read only when the
+writes were not recorded). Severity: warning, raised to error
 when the back-fill is unbatched (UPDATE or DELETE without WHERE: every row in one statement) or when the
 same transaction takes a strong lock (SHARE and up) on a live table, which then blocks traffic for the whole
 back-fill. With one transaction per ``alembic upgrade``, the transaction spans the revisions of one deploy
@@ -64,6 +67,7 @@ class _Backfill:
     table: A.QName
     description: str
     unbatched: bool
+    inferred: bool = False  # a read followed by a writing loop, whose writes may not have been recorded
 
 
 @RULE.check
@@ -78,6 +82,8 @@ def check(view: RevisionView) -> Iterator[Hit]:
                 groups.setdefault((statement.transaction, backfill.table), []).append(backfill)
     # One finding per table per transaction, on the first back-fill; unbatched if any of them is.
     for group in groups.values():
+        # The writes themselves, when the loop ran, rather than the read that feeds them.
+        group = [b for b in group if not b.inferred] or group
         first = group[0]
         if not first.unbatched and any(b.unbatched for b in group[1:]):
             first = replace(first, unbatched=True, description=first.description + ", and a later statement "
@@ -85,7 +91,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
         yield _hit(view, first)
 
 
-def _backfills(view: RevisionView, statement: Statement, loops: list[int]) -> Iterator[_Backfill]:
+def _backfills(view: RevisionView, statement: Statement, loops: list[tuple[int, int]]) -> Iterator[_Backfill]:
     for action, node in statement_parts(statement):
         if isinstance(action, A.DataChange) and action.kind in _KINDS:
             if table_is_new(view, statement, action.table):
@@ -108,8 +114,9 @@ def _backfills(view: RevisionView, statement: Statement, loops: list[int]) -> It
         where = "" if line == statement.line else f" in the loop at line {line}"
         yield _Backfill(statement, table,
                         f"reads the rows of table {table} through the connection and writes them back{where}, one "
-                        "by one (offline review sees no rows, so those writes were not recorded)",
-                        unbatched=False)
+                        "by one (the loop's writes were not recorded: it did not write on the made-up row the "
+                        "review answered)",
+                        unbatched=False, inferred=True)
 
 
 def _hit(view: RevisionView, backfill: _Backfill) -> Hit:
@@ -169,8 +176,9 @@ def _strong_lock(view: RevisionView, statement: Statement,
 
 # -- Python loops over query results ---------------------------------------------------------------------------
 
-def _write_loops(view: RevisionView) -> list[int]:
-    """First lines of the ``for`` loops in ``upgrade()`` whose body writes through a connection or session."""
+def _write_loops(view: RevisionView) -> list[tuple[int, int]]:
+    """First and last lines of the ``for`` loops in ``upgrade()`` whose body writes through a connection or
+    session."""
     try:
         tree = pyast.parse("\n".join(view.revision.source_lines))
     except (SyntaxError, ValueError):
@@ -179,7 +187,7 @@ def _write_loops(view: RevisionView) -> list[int]:
                     and n.name == "upgrade"), None)
     if upgrade is None:
         return []
-    return sorted(node.lineno for node in pyast.walk(upgrade)
+    return sorted((node.lineno, node.end_lineno or node.lineno) for node in pyast.walk(upgrade)
                   if isinstance(node, (pyast.For, pyast.AsyncFor)) and _writes(node))
 
 
@@ -199,9 +207,11 @@ def _writes(loop: pyast.For | pyast.AsyncFor) -> bool:
     return False
 
 
-def _loop_over_rows(view: RevisionView, statement: Statement, loops: list[int]) -> tuple[A.QName, int] | None:
+def _loop_over_rows(view: RevisionView, statement: Statement,
+                    loops: list[tuple[int, int]]) -> tuple[A.QName, int] | None:
     """(table, loop line) when ``statement`` reads rows of a live table through the connection and a writing
-    loop starts at or after its line."""
+    loop starts at or after its line, and the loop's body never ran (no statement recorded inside it): when it
+    ran, its writes were recorded and are judged as themselves."""
     if statement.source != "bind" or not isinstance(statement.node, ast.SelectStmt) or not loops:
         return None
     if catalog_query(statement.sql):
@@ -209,8 +219,11 @@ def _loop_over_rows(view: RevisionView, statement: Statement, loops: list[int]) 
     shape = result_shape(statement.sql)
     if shape is not None and shape[1] is not None:
         return None  # count(*) and friends: one row whatever the data, a guard rather than a loop's source
-    line = next((loop for loop in loops if loop >= statement.line), None)
-    if line is None:
+    loop = next(((first, last) for first, last in loops if first >= statement.line), None)
+    if loop is None:
+        return None
+    line, last = loop
+    if any(line < other.line <= last for other in view.statements):
         return None
     for table in select_sources(statement.node, statement.default_schema):
         if not table_is_new(view, statement, table):

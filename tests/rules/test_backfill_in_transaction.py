@@ -210,9 +210,26 @@ rows = conn.execute(sa.text("SELECT id, email FROM users")).fetchall()
 for row in rows:
     conn.execute(sa.text("UPDATE users SET email = lower(:e) WHERE id = :i"), {"e": row.email, "i": row.id})
 '''
+    # The review answers the read with a row, so the loop runs once and its UPDATE is the back-fill reported.
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "UPDATE users"))]
+    assert "updates rows of table users" in _findings(report)[0].message
+
+
+def test_loop_over_rows_whose_writes_were_not_recorded_is_reported_on_the_read(review_history):
+    # The placeholder row breaks the loop (its value is no JSON): the revision is recorded with no rows, the
+    # loop never runs, and the read that feeds it is reported instead.
+    body = '''
+import json
+conn = op.get_bind()
+rows = conn.execute(sa.text("SELECT id, email FROM users")).fetchall()
+for row in rows:
+    conn.execute(sa.text("UPDATE users SET email = :e WHERE id = :i"), {"e": json.loads(row.email)["e"], "i": row.id})
+'''
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "SELECT id"))]
     assert f"in the loop at line {body_line(body, 'for row')}" in _findings(report)[0].message
+    assert "writes were not recorded" in _findings(report)[0].message
 
 
 def test_orm_loop(review_history):
