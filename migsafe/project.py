@@ -248,7 +248,10 @@ def _project_from_config(config: Any, config_file: Path, base: Path) -> Project:
     missing = [v for v in versions if not v.is_dir()]
     if missing:
         problem = "is not a directory" if missing[0].exists() else "does not exist"
-        raise UsageError(f"{config_file}: versions directory {missing[0]} {problem}")
+        package = _unresolved_package(script_location if not version_locations else "", missing[0])
+        hint = (f" (package {package!r} is not importable here and no directory of that name is beside or above "
+                "the configuration: pass the versions directory instead)" if package else "")
+        raise UsageError(f"{config_file}: versions directory {missing[0]} {problem}{hint}")
     # The application is run from the project root: above migrations/ (Flask-Migrate), else beside the ini.
     sys_path = prepended or ([base.parent.parent, base.parent] if in_script_dir else [base])
     env_py = script_dir / "env.py"
@@ -266,6 +269,12 @@ def _resolve_location(location: str, base: Path, sys_path: list[Path] | None = N
             return (found / sub.replace(":", "/")).resolve()
     path = Path(location).expanduser()
     return (path if path.is_absolute() else base / path).resolve()
+
+
+def _unresolved_package(location: str, missing: Path) -> str | None:
+    """The package of a ``package:path`` location that could not be found (its path was taken literally)."""
+    package, colon, _ = location.strip().partition(":")
+    return package if colon and len(package) > 1 and location.strip() in str(missing) else None
 
 
 def _package_directory(package: str, search: list[Path]) -> Path | None:

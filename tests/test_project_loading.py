@@ -356,3 +356,10 @@ def test_a_subfolder_of_alternative_chains_takes_env_py_from_the_script_director
     report = review(ReviewOptions(paths=[script_dir / "versions" / "sqlite"], cwd=tmp_path))
     assert (report.transaction_model, report.transaction_model_source) == ("none", "env.py")
     assert _rules(report) == [("drop-column", "d2")]
+
+
+def test_a_package_script_location_that_cannot_be_found_says_what_to_pass(tmp_path):
+    ini = _ini(tmp_path, script_location="absent_pkg_xyz:db/migrations")
+    with pytest.raises(UsageError, match="package 'absent_pkg_xyz' is not importable here .* pass the versions "
+                                         "directory instead"):
+        review(ReviewOptions(paths=[ini], cwd=tmp_path))
