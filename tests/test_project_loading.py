@@ -363,3 +363,32 @@ def test_a_package_script_location_that_cannot_be_found_says_what_to_pass(tmp_pa
     with pytest.raises(UsageError, match="package 'absent_pkg_xyz' is not importable here .* pass the versions "
                                          "directory instead"):
         review(ReviewOptions(paths=[ini], cwd=tmp_path))
+
+
+OPTIONS_ENV_PY = """
+from alembic import context
+
+shared_options = dict(target_metadata=None, transaction_per_migration={flag})
+
+def run_offline():
+    opts = {{}}
+    opts.update(shared_options)
+    opts["literal_binds"] = True
+    context.configure(url="postgresql://", **opts)
+
+def run_online():
+    context.configure(connection=None, **{online})
+"""
+
+
+@pytest.mark.parametrize("flag, online, expected", [
+    ("True", "shared_options", ("per-migration", "env.py")),
+    ("False", "shared_options", ("single", "env.py")),
+    ("True", "build_options()", ("per-migration", "default")),  # options we cannot read: nothing is assumed
+])
+def test_env_py_options_passed_as_a_dict_are_read(tmp_path, flag, online, expected):
+    versions = tmp_path / "alembic" / "versions"
+    write_history(versions, [USERS_TABLE, DROP])
+    (tmp_path / "alembic" / "env.py").write_text(OPTIONS_ENV_PY.format(flag=flag, online=online), encoding="utf-8")
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert (report.transaction_model, report.transaction_model_source) == expected
