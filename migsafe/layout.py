@@ -22,6 +22,8 @@ _POSTGRES_NAMES = frozenset({"postgresql", "postgres", "pg"})
 _DIALECT_NAMES = _POSTGRES_NAMES | frozenset({"sqlite", "mysql", "mariadb", "mssql", "sqlserver", "oracle", "psql",
                                               "cockroachdb", "duckdb", "redshift", "snowflake"})
 
+_DEPTH = 1  # how far below a subfolder revisions are looked for (versions/<release>/<branch>/*.py)
+
 
 @dataclass
 class Layout:
@@ -45,13 +47,17 @@ def has_revision_subfolders(directory: Path) -> bool:
 
 
 def read_subfolders(versions: Path) -> Layout | None:
-    """How to read ``versions`` with its subfolders; None when no subfolder holds a revision."""
+    """How to read ``versions`` with its subfolders; None when no subfolder holds a revision, or when its own
+    top holds Python but no revision (a package or a project root, not a versions directory)."""
+    top = _revisions(versions, depth=0)
+    if not top and _other_python(versions):
+        return None
     groups = {sub.name: revisions for sub in _subfolders(versions) if (revisions := _revisions(sub))}
     if not groups:
         return None
     names = sorted(groups)
     count = sum(len(r) for r in groups.values())
-    reason = _alternatives(groups, top=_revisions(versions, recursive=False))
+    reason = _alternatives(groups, top=top)
     if reason is None:
         return Layout(chosen=versions, note=Note(kind="layout", path=versions, message=(
             f"read {count} revision file{'s' if count != 1 else ''} in subfolders ({', '.join(names)}) too, as "
@@ -85,15 +91,31 @@ def _alternatives(groups: dict[str, list[RevisionFile]], top: list[RevisionFile]
 
 
 def _subfolders(directory: Path) -> list[Path]:
+    """Subdirectories that may hold revisions: not links (Alembic does not follow them), caches or hidden
+    directories (a virtual environment, .git)."""
     try:
         return sorted(p for p in directory.iterdir()
-                      if p.is_dir() and not p.is_symlink() and p.name != "__pycache__")
+                      if p.is_dir() and not p.is_symlink() and p.name != "__pycache__" and not p.name.startswith("."))
     except OSError:
         return []
 
 
-def _revisions(directory: Path, recursive: bool = True) -> list[RevisionFile]:
+def _revisions(directory: Path, depth: int = _DEPTH) -> list[RevisionFile]:
+    """The revisions in ``directory`` and its subfolders down to ``depth`` levels: release folders nest two
+    deep (``2024.1/expand``); a search bounded so that a project root costs little."""
     from migsafe.revisions import read_header  # revisions orders histories; only its header reader is needed
 
-    found = (read_header(path) for path in list_versions([directory], recursive=recursive).paths)
-    return [header for header in found if isinstance(header, RevisionFile)]
+    found = [header for path in list_versions([directory]).paths
+             if isinstance(header := read_header(path), RevisionFile)]
+    if depth > 0:
+        for sub in _subfolders(directory):
+            found += _revisions(sub, depth - 1)
+    return found
+
+
+def _other_python(directory: Path) -> bool:
+    """Whether ``directory`` holds a Python script that is not a revision (env.py aside)."""
+    from migsafe.revisions import read_header
+
+    return any(path.name != "env.py" and read_header(path) is None
+               for path in list_versions([directory]).paths)

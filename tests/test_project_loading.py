@@ -392,3 +392,21 @@ def test_env_py_options_passed_as_a_dict_are_read(tmp_path, flag, online, expect
     (tmp_path / "alembic" / "env.py").write_text(OPTIONS_ENV_PY.format(flag=flag, online=online), encoding="utf-8")
     report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
     assert (report.transaction_model, report.transaction_model_source) == expected
+
+
+def test_a_project_root_is_not_read_as_a_versions_directory(tmp_path):
+    # No configuration, Python of its own at the top: revisions somewhere below are not this directory's.
+    root = tmp_path / "repo"
+    write_history(root / "app" / "migrations", [USERS_TABLE, DROP])
+    (root / "setup.py").write_text("from setuptools import setup\nsetup()\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="nothing to review"):
+        review(ReviewOptions(paths=[root], cwd=tmp_path))
+
+
+def test_a_helper_module_beside_revisions_does_not_hide_the_subfolders(tmp_path):
+    versions = tmp_path / "versions"
+    _write(versions, "001.py", USERS_TABLE, "base1", None)
+    (versions / "helpers.py").write_text("def batch_size():\n    return 1000\n", encoding="utf-8")
+    _write(versions / "rel1", "c1.py", DROP, "c1", "base1")
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert _rules(report) == [("drop-column", "c1")]
