@@ -68,10 +68,10 @@ def read_subfolders(versions: Path) -> Layout | None:
         raise UsageError(f"{versions}: subfolders {listed} hold alternative migration chains ({reason}) and none "
                          f"is evidently PostgreSQL's; pass the one to review, e.g. migsafe review "
                          f"{versions / names[0]}")
-    others = ", ".join(str(versions / n) for n in names if n != postgres[0])
+    others = [n for n in names if n != postgres[0]]
     return Layout(chosen=versions / postgres[0], note=Note(kind="layout", path=versions, message=(
         f"subfolders {listed} hold alternative migration chains ({reason}); reviewed {postgres[0]}, PostgreSQL's "
-        f"(pass {others} to review another)")))
+        f"(pass the {' or '.join(others)} subfolder to review another)")))
 
 
 def _alternatives(groups: dict[str, list[RevisionFile]], top: list[RevisionFile]) -> str | None:
