@@ -140,6 +140,7 @@ def plan(options: ReviewOptions) -> Plan:
         fail_on=settings.fail_on,
         cwd=options.cwd,
     )
+    report.notes.extend(project.notes)
     report.errors.extend(listing.unreadable)
     for skipped in listing.skipped:
         # Named, not resolved: the entry may be a link that cannot be resolved, which reporters would follow.

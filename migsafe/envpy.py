@@ -32,21 +32,59 @@ def read_env_py(path: Path | None) -> EnvSettings:
     per_migration: bool | None = None
     transactional: bool | None = None
     configure_calls = 0
+    options = _option_dicts(tree)
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "configure"):
             continue
-        configure_calls += 1
+        keywords: list[tuple[str | None, ast.expr]] = []
+        unknown = False
         for keyword in node.keywords:
-            if isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, bool):
-                if keyword.arg == "transaction_per_migration":
-                    per_migration = per_migration or keyword.value.value
-                elif keyword.arg == "transactional_ddl":
-                    transactional = keyword.value.value if transactional is None else transactional
+            if keyword.arg is not None:
+                keywords.append((keyword.arg, keyword.value))
+            elif isinstance(keyword.value, ast.Name) and keyword.value.id in options:
+                # context.configure(**config_opts), with config_opts = dict(transaction_per_migration=True, ...)
+                keywords.extend(options[keyword.value.id])
+            else:
+                unknown = True  # options we cannot read: this call says nothing about the default
+        configure_calls += 0 if unknown else 1
+        for name, value in keywords:
+            if isinstance(value, ast.Constant) and isinstance(value.value, bool):
+                if name == "transaction_per_migration":
+                    per_migration = per_migration or value.value
+                elif name == "transactional_ddl":
+                    transactional = value.value if transactional is None else transactional
     if per_migration is None and configure_calls:
         per_migration = False  # configure() without the keyword: Alembic's default, one transaction overall
     # lock_timeout in env.py is read by the missing-lock-timeout rule, which parses it properly.
     return EnvSettings(transaction_per_migration=per_migration, transactional_ddl=transactional)
+
+
+def _option_dicts(tree: ast.Module) -> dict[str, list[tuple[str | None, ast.expr]]]:
+    """Names bound once to ``dict(key=value, ...)`` or ``{"key": value, ...}``: env.py files that keep their
+    configure() options in a dict (JupyterHub's ``common_config_opts``) and pass them as ``**name``."""
+    found: dict[str, list[tuple[str | None, ast.expr]]] = {}
+    assigned: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+            continue
+        name, value = node.targets[0].id, node.value
+        assigned[name] = assigned.get(name, 0) + 1
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" \
+                and not value.args:
+            found[name] = [(k.arg, k.value) for k in value.keywords if k.arg is not None]
+        elif isinstance(value, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str)
+                                                 for k in value.keys):
+            found[name] = [(k.value, v) for k, v in zip(value.keys, value.values)]  # type: ignore[union-attr]
+    for node in ast.walk(tree):  # a dict changed after it is built (opts.update(...), opts["k"] = v) is not read
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr in _MUTATORS:
+            assigned[node.value.id] = 2
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):
+            assigned[node.value.id] = 2
+    return {name: items for name, items in found.items() if assigned[name] == 1}
+
+
+_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear"})
 
 
 # What the driver does with a bare COMMIT sent as SQL, by the driver name in the SQLAlchemy URL

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from migsafe.errors import MigsafeError, UsageError
+from migsafe.layout import env_py_beside, has_revision_subfolders, read_subfolders
 from migsafe.listing import is_script_name
+from migsafe.model import Note
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Project:
     recursive: bool = False
     only_files: set[Path] | None = None  # review only these files (the rest is context)
     env_py: Path | None = None
+    notes: list[Note] = field(default_factory=list)  # how the layout was read (subfolders, a chosen chain)
 
 
 def locate(paths: list[Path], cwd: Path) -> Project:
@@ -95,6 +98,8 @@ def _from_directory(directory: Path, explicit: bool) -> Project | None:
         return _from_versions_dir(directory)
     if (directory / "versions").is_dir():
         return _from_versions_dir(directory / "versions")
+    if has_revision_subfolders(directory):
+        return _from_versions_dir(directory)  # only subfolders (versions/{postgresql,sqlite}): read them
     return None
 
 
@@ -121,7 +126,26 @@ def _from_versions_dir(versions: Path) -> Project:
     # No configuration says where the application lives: try the directories a project usually has above
     # its versions directory (migrations/versions -> the project root; a script directory -> itself).
     candidates = [versions.parent.parent, versions.parent] if versions.name == "versions" else [versions.parent]
-    return Project(root=versions, versions_dirs=[versions], sys_path=candidates)
+    return _with_subfolders(Project(root=versions, versions_dirs=[versions], sys_path=candidates,
+                                    env_py=env_py_beside(versions)))
+
+
+def _with_subfolders(project: Project) -> Project:
+    """Without recursive_version_locations, Alembic reads only the top of each versions directory, but env.py
+    may add its subfolders in code (Neutron's release folders) or pick one of them (Prefect's
+    ``versions/postgresql``): read them as recursive_version_locations would, or, when they are alternative
+    chains, the PostgreSQL one, and say so. Nothing in a subfolder is skipped without a word."""
+    if project.recursive:
+        return project
+    chosen: list[Path] = []
+    for versions in project.versions_dirs:
+        layout = read_subfolders(versions)
+        if layout is not None:
+            project.notes.append(layout.note)
+            project.recursive = True
+        chosen.append(versions if layout is None else layout.chosen)
+    project.versions_dirs = chosen
+    return project
 
 
 def _from_revision_files(files: list[Path]) -> Project:
@@ -215,30 +239,57 @@ def _project_from_config(config: Any, config_file: Path, base: Path) -> Project:
             raise UsageError(f"{config_file}: no script_location in the Alembic configuration")
         # Flask-Migrate keeps alembic.ini inside the migrations directory and sets script_location in code.
         script_location, in_script_dir = str(base), True
-    script_dir = _resolve_location(script_location, base)
+    prepended = [_resolve_location(p, base) for p in prepend]
+    script_dir = _resolve_location(script_location, base, prepended)
     if version_locations:
-        versions = [_resolve_location(v, base) for v in version_locations]
+        versions = [_resolve_location(v, base, prepended) for v in version_locations]
     else:
         versions = [script_dir / "versions"]
     missing = [v for v in versions if not v.is_dir()]
     if missing:
         problem = "is not a directory" if missing[0].exists() else "does not exist"
-        raise UsageError(f"{config_file}: versions directory {missing[0]} {problem}")
+        package = _unresolved_package(script_location if not version_locations else "", missing[0])
+        hint = (f" (package {package!r} is not importable here and no directory of that name is beside or above "
+                "the configuration: pass the versions directory instead)" if package else "")
+        raise UsageError(f"{config_file}: versions directory {missing[0]} {problem}{hint}")
     # The application is run from the project root: above migrations/ (Flask-Migrate), else beside the ini.
-    sys_path = [_resolve_location(p, base) for p in prepend] or ([base.parent.parent, base.parent] if in_script_dir
-                                                                 else [base])
+    sys_path = prepended or ([base.parent.parent, base.parent] if in_script_dir else [base])
     env_py = script_dir / "env.py"
-    return Project(root=base, versions_dirs=versions, sys_path=sys_path, config_file=config_file,
-                   recursive=recursive, env_py=env_py if env_py.is_file() else None)
+    return _with_subfolders(Project(root=base, versions_dirs=versions, sys_path=sys_path, config_file=config_file,
+                                    recursive=recursive, env_py=env_py if env_py.is_file() else None))
 
 
-def _resolve_location(location: str, base: Path) -> Path:
+def _resolve_location(location: str, base: Path, sys_path: list[Path] | None = None) -> Path:
     location = location.strip()
     if ":" in location and not Path(location).is_absolute() and len(location.split(":")[0]) > 1:
         # "package:path" form, as Alembic accepts for script_location.
         package, _, sub = location.partition(":")
-        spec = importlib.util.find_spec(package)
-        if spec is not None and spec.submodule_search_locations:
-            return (Path(list(spec.submodule_search_locations)[0]) / sub).resolve()
+        found = _package_directory(package, [*(sys_path or []), base, *base.parents])
+        if found is not None:
+            return (found / sub.replace(":", "/")).resolve()
     path = Path(location).expanduser()
     return (path if path.is_absolute() else base / path).resolve()
+
+
+def _unresolved_package(location: str, missing: Path) -> str | None:
+    """The package of a ``package:path`` location that could not be found (its path was taken literally)."""
+    package, colon, _ = location.strip().partition(":")
+    return package if colon and len(package) > 1 and location.strip() in str(missing) else None
+
+
+def _package_directory(package: str, search: list[Path]) -> Path | None:
+    """Where ``package`` lives: imported as the application would, else (the review runs without the
+    application installed) found as a directory on the project's sys.path, beside the configuration or above it
+    (``src/app/alembic.ini`` naming ``app:migrations``)."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):  # a dotted name whose parent is not importable, or a bad name
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0])
+    relative = Path(*package.split("."))
+    for directory in search:
+        if (directory / relative / "__init__.py").is_file() or (directory / relative).is_dir() and any(
+                directory.glob(f"{relative.as_posix()}/*.py")):
+            return directory / relative
+    return None

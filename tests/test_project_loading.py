@@ -225,3 +225,188 @@ def test_an_ini_without_script_location_elsewhere_is_still_an_error(tmp_path):
     (tmp_path / "alembic.ini").write_text("[alembic]\n", encoding="utf-8")
     with pytest.raises(UsageError, match="no script_location"):
         review(ReviewOptions(paths=[tmp_path / "alembic.ini"], cwd=tmp_path))
+
+
+# Layouts: a versions directory whose revisions sit in subfolders that env.py adds or picks in code.
+
+def _write(directory: Path, name: str, body: str, revision: str, down: str | None) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / name).write_text(revision_source(body, revision, down), encoding="utf-8")
+
+
+def _layout_notes(report) -> list[str]:
+    return [n.message for n in report.notes if n.kind == "layout"]
+
+
+def test_release_subfolders_of_a_bare_versions_directory_are_reviewed_and_said(tmp_path):
+    # An initial revision at the top, then release folders with expand/contract branches (as env.py adds them).
+    versions = tmp_path / "alembic_migrations" / "versions"
+    _write(versions, "initial.py", USERS_TABLE, "base1", None)
+    _write(versions / "rel1" / "expand", "e1.py", 'op.add_column("users", sa.Column("nick", sa.Text()))',
+           "e1", "base1")
+    _write(versions / "rel1" / "contract", "c1.py", DROP, "c1", "base1")
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert report.revisions_reviewed == 3
+    assert ("drop-column", "c1") in _rules(report)
+    assert _layout_notes(report) == ["read 2 revision files in subfolders (rel1) too, as Alembic's "
+                                     "recursive_version_locations does"]
+
+
+def test_subfolders_are_read_too_when_the_ini_does_not_make_alembic_recurse(tmp_path):
+    root = tmp_path / "project"
+    versions = root / "migrations" / "versions"
+    _write(versions, "initial.py", USERS_TABLE, "base1", None)
+    _write(versions / "rel1", "c1.py", DROP, "c1", "base1")
+    _ini(root)
+    report = review(ReviewOptions(paths=[root / "alembic.ini"], cwd=tmp_path))
+    assert _rules(report) == [("drop-column", "c1")]
+    assert len(_layout_notes(report)) == 1
+
+
+def _dialect_chains(versions: Path, names: tuple[str, str], shared_ids: bool = True) -> None:
+    """The same history written twice, once per database; only the second chain drops a column."""
+    first, second = names
+    suffix = "" if shared_ids else "b"
+    _write(versions / first, "001.py", USERS_TABLE, "d1", None)
+    _write(versions / first, "002.py", 'op.add_column("users", sa.Column("nick", sa.Text()))', "d2", "d1")
+    _write(versions / second, "001.py", USERS_TABLE, "d1" + suffix, None)
+    _write(versions / second, "002.py", DROP, "d2" + suffix, "d1" + suffix)
+
+
+@pytest.mark.parametrize("shared_ids", [True, False])
+def test_alternative_dialect_chains_review_the_postgresql_one(tmp_path, shared_ids):
+    versions = tmp_path / "_migrations" / "versions"
+    _dialect_chains(versions, ("postgresql", "sqlite"), shared_ids)
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert report.revisions_reviewed == 2
+    assert _rules(report) == []  # the drop is in the sqlite chain only
+    (note,) = _layout_notes(report)
+    why = "postgresql and sqlite share revision ids" if shared_ids else "each has its own base"
+    assert note.startswith("subfolders postgresql, sqlite hold alternative migration chains (" + why)
+    assert note.endswith("reviewed postgresql, PostgreSQL's (pass the sqlite subfolder to review another)")
+
+
+def test_the_script_directory_of_alternative_chains_means_the_postgresql_one(tmp_path):
+    script_dir = tmp_path / "_migrations"
+    _dialect_chains(script_dir / "versions", ("sqlite", "pg"))
+    (script_dir / "env.py").write_text("from alembic import context\n", encoding="utf-8")
+    report = review(ReviewOptions(paths=[script_dir], cwd=tmp_path))
+    assert _rules(report) == [("drop-column", "d2")]
+
+
+def test_alternative_chains_without_a_postgresql_one_is_a_usage_error_naming_them(tmp_path):
+    versions = tmp_path / "versions"
+    _dialect_chains(versions, ("mysql", "sqlite"))
+    with pytest.raises(UsageError) as caught:
+        review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    message = str(caught.value)
+    assert "subfolders mysql, sqlite hold alternative migration chains" in message
+    assert f"migsafe review {versions / 'mysql'}" in message and "\n" not in message
+
+
+def test_separate_histories_in_subfolders_are_all_reviewed(tmp_path):
+    # Two applications' chains side by side, each with its own base: parts of one upgrade, not alternatives.
+    directory = tmp_path / "alembic"
+    _write(directory / "versions_app", "001.py", USERS_TABLE, "a1", None)
+    _write(directory / "versions_app", "002.py", DROP, "a2", "a1")
+    _write(directory / "versions_tools", "001.py", 'op.create_table("tools", sa.Column("id", sa.Integer()))',
+           "t1", None)
+    report = review(ReviewOptions(paths=[directory], cwd=tmp_path))
+    assert report.revisions_reviewed == 3
+    assert _rules(report) == [("drop-column", "a2")]
+    assert _layout_notes(report) == ["read 3 revision files in subfolders (versions_app, versions_tools) too, as "
+                                     "Alembic's recursive_version_locations does"]
+
+
+def test_a_directory_without_revisions_anywhere_is_still_a_usage_error(tmp_path):
+    (tmp_path / "empty" / "sub").mkdir(parents=True)
+    (tmp_path / "empty" / "sub" / "helper.py").write_text("x = 1\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="no revision scripts"):
+        review(ReviewOptions(paths=[tmp_path / "empty"], cwd=tmp_path))
+
+
+def test_package_script_location_falls_back_to_the_package_directory_when_not_importable(tmp_path):
+    # src/appx/alembic.ini says `appx:db/migrations`; appx is not installed where migsafe runs.
+    package = tmp_path / "src" / "appx_not_installed"
+    write_history(package / "db" / "migrations" / "versions", [USERS_TABLE, DROP])
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    ini = _ini(package, script_location="appx_not_installed:db/migrations")
+    report = review(ReviewOptions(paths=[ini], cwd=tmp_path))
+    assert _rules(report) == [("drop-column", "r2")]
+
+
+def test_a_bare_versions_directory_takes_the_transaction_model_from_the_env_py_beside_it(tmp_path):
+    versions = tmp_path / "migrations" / "versions"
+    write_history(versions, [USERS_TABLE, DROP])
+    (tmp_path / "migrations" / "env.py").write_text(textwrap.dedent("""\
+        from alembic import context
+
+        def run_migrations_online():
+            context.configure(connection=None, transaction_per_migration=False)
+        """), encoding="utf-8")
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert (report.transaction_model, report.transaction_model_source) == ("single", "env.py")
+
+
+def test_a_subfolder_of_alternative_chains_takes_env_py_from_the_script_directory(tmp_path):
+    script_dir = tmp_path / "_migrations"
+    _dialect_chains(script_dir / "versions", ("postgresql", "sqlite"))
+    (script_dir / "env.py").write_text("from alembic import context\ncontext.configure(transactional_ddl=False)\n",
+                                       encoding="utf-8")
+    report = review(ReviewOptions(paths=[script_dir / "versions" / "sqlite"], cwd=tmp_path))
+    assert (report.transaction_model, report.transaction_model_source) == ("none", "env.py")
+    assert _rules(report) == [("drop-column", "d2")]
+
+
+def test_a_package_script_location_that_cannot_be_found_says_what_to_pass(tmp_path):
+    ini = _ini(tmp_path, script_location="absent_pkg_xyz:db/migrations")
+    with pytest.raises(UsageError, match="package 'absent_pkg_xyz' is not importable here .* pass the versions "
+                                         "directory instead"):
+        review(ReviewOptions(paths=[ini], cwd=tmp_path))
+
+
+OPTIONS_ENV_PY = """
+from alembic import context
+
+shared_options = dict(target_metadata=None, transaction_per_migration={flag})
+
+def run_offline():
+    opts = {{}}
+    opts.update(shared_options)
+    opts["literal_binds"] = True
+    context.configure(url="postgresql://", **opts)
+
+def run_online():
+    context.configure(connection=None, **{online})
+"""
+
+
+@pytest.mark.parametrize("flag, online, expected", [
+    ("True", "shared_options", ("per-migration", "env.py")),
+    ("False", "shared_options", ("single", "env.py")),
+    ("True", "build_options()", ("per-migration", "default")),  # options we cannot read: nothing is assumed
+])
+def test_env_py_options_passed_as_a_dict_are_read(tmp_path, flag, online, expected):
+    versions = tmp_path / "alembic" / "versions"
+    write_history(versions, [USERS_TABLE, DROP])
+    (tmp_path / "alembic" / "env.py").write_text(OPTIONS_ENV_PY.format(flag=flag, online=online), encoding="utf-8")
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert (report.transaction_model, report.transaction_model_source) == expected
+
+
+def test_a_project_root_is_not_read_as_a_versions_directory(tmp_path):
+    # No configuration, Python of its own at the top: revisions somewhere below are not this directory's.
+    root = tmp_path / "repo"
+    write_history(root / "app" / "migrations", [USERS_TABLE, DROP])
+    (root / "setup.py").write_text("from setuptools import setup\nsetup()\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="nothing to review"):
+        review(ReviewOptions(paths=[root], cwd=tmp_path))
+
+
+def test_a_helper_module_beside_revisions_does_not_hide_the_subfolders(tmp_path):
+    versions = tmp_path / "versions"
+    _write(versions, "001.py", USERS_TABLE, "base1", None)
+    (versions / "helpers.py").write_text("def batch_size():\n    return 1000\n", encoding="utf-8")
+    _write(versions / "rel1", "c1.py", DROP, "c1", "base1")
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert _rules(report) == [("drop-column", "c1")]
