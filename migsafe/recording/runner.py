@@ -21,7 +21,7 @@ import time
 import traceback
 import warnings
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
@@ -138,8 +138,10 @@ def record_history(
                     gc.collect(1)
                 file = files[index]
                 rec = RecordedRevision(file=file, reported=reported is None or file.revision in reported)
-                failure = _record_with_stubs(rec, context, recorder, transaction_per_migration, stub_imports,
-                                             sys_path, learned)
+                failure = _record_online_else_offline(
+                    rec, environment, recorder,
+                    lambda: _record_with_stubs(rec, context, recorder, transaction_per_migration, stub_imports,
+                                               sys_path, learned))
                 if rec.error is not None:
                     recorder.recover_bind()
                 if rec.error is not None and transaction_per_migration:
@@ -228,6 +230,38 @@ def _record_downgrades(results: list[RecordedRevision], context: MigrationContex
             rec.downgrade = down
 
 
+def _record_online_else_offline(rec: RecordedRevision, environment: EnvironmentContext, recorder: Recorder,
+                                attempt: Callable[[], BaseException | None]) -> BaseException | None:
+    """Record the revision as an online upgrade runs it; when it asked ``is_offline_mode()`` and then failed
+    (its online branch needs what the recording connection lacks: ``mogrify``, ``copy_expert``, server-side
+    cursors...), record it again answering offline, as it was reviewed before, and say so. A revision that
+    fails both ways keeps the offline failure."""
+    answer = environment.is_offline_mode
+    if not isinstance(answer, OfflineAnswer):
+        return attempt()
+    checkpoint = recorder.checkpoint()
+    answer.asked = False
+    failure = attempt()
+    if rec.error is None or not answer.asked:
+        return failure
+    online = rec.error
+    recorder.recover_bind()
+    _start_over(rec, recorder, checkpoint)
+    answer.offline = True
+    try:
+        failure = attempt()
+    finally:
+        answer.offline = False
+    if rec.error is None:
+        rec.notes.append(Note(kind="partial-offline",
+                              message=f"partial review: the online branch (context.is_offline_mode() is False) "
+                                      f"failed on migsafe's recording connection at line {online.line} "
+                                      f"({online.message}); recorded as under `alembic upgrade --sql` instead, "
+                                      "so what only runs online was not checked",
+                              path=rec.path, line=online.line, revision=rec.revision))
+    return failure
+
+
 _COLLECT_EVERY = 100  # revisions between collections of the young generations while recording
 
 
@@ -274,8 +308,29 @@ def _stdout_descriptor_silenced() -> Iterator[None]:
         os.close(devnull)
 
 
+class OfflineAnswer:
+    """``context.is_offline_mode()`` while recording: it answers as under an online ``alembic upgrade`` (False):
+    migsafe records what an online upgrade executes, through its recording connection, and revisions that
+    refuse offline mode or skip their data migration there must show what they really run. Only the answer
+    changes: the migration context stays in ``as_sql`` mode, which ``autocommit_block()`` and Alembic's
+    operations rely on. ``offline`` switches the answer back for the retry of a revision whose online branch
+    fails on the recording connection; ``asked`` says whether a revision asked. (An instance attribute of the
+    EnvironmentContext: Alembic's module proxy is keyed by the class, so no subclass.)"""
+
+    def __init__(self) -> None:
+        self.offline = False
+        self.asked = False
+
+    def __call__(self) -> bool:
+        self.asked = True
+        return self.offline
+
+
 def alembic_environment(config_file: Path | None, context: MigrationContext,
                         as_sql: bool = True) -> EnvironmentContext:
+    """The ``alembic.context`` revisions see; ``op.get_context().config`` is its Config, as under Alembic.
+    ``as_sql``: recording (is_offline_mode() answers as online, see OfflineAnswer) rather than
+    replay against a real server."""
     from alembic.config import Config
 
     if config_file is not None and config_file.suffix == ".ini":
@@ -285,7 +340,10 @@ def alembic_environment(config_file: Path | None, context: MigrationContext,
     else:
         config = Config()
     environment = EnvironmentContext(config, None, as_sql=as_sql)
+    if as_sql:
+        environment.is_offline_mode = OfflineAnswer()  # type: ignore[method-assign]
     environment._migration_context = context  # type: ignore[attr-defined]
+    context.environment_context = environment
     return environment
 
 

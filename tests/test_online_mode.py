@@ -1,0 +1,86 @@
+"""Revisions that branch on ``context.is_offline_mode()`` are recorded as an online ``alembic upgrade`` runs
+them, through the recording connection; when that branch fails there, as offline, marked partial."""
+
+from __future__ import annotations
+
+from conftest import USERS_TABLE, body_line, write_history
+from migsafe.recording.runner import record_history
+from migsafe.revisions import list_revision_files, load_history
+
+
+def record(tmp_path, *bodies: str):
+    versions = tmp_path / "versions"
+    write_history(versions, bodies)
+    history = load_history(list_revision_files([versions]))
+    return record_history(history.files, sys_path=[tmp_path], config_file=None)
+
+
+REFUSES_OFFLINE = '''
+from alembic import context
+if context.is_offline_mode():
+    raise RuntimeError("This upgrade is only possible in online mode")
+conn = op.get_bind()
+for (user_id,) in conn.execute(sa.text("SELECT id FROM users")).fetchall():
+    pass
+op.create_index("ix_users_name", "users", ["name"])
+'''
+
+
+def test_a_revision_that_refuses_offline_mode_is_recorded_online(tmp_path):
+    rec = record(tmp_path, USERS_TABLE, REFUSES_OFFLINE)[1]
+    assert rec.error is None, rec.error
+    assert [s.sql.split()[0] for s in rec.statements] == ["SELECT", "CREATE"]
+    assert not [n for n in rec.notes if n.kind == "partial-offline"]
+
+
+SKIPS_DATA_OFFLINE = '''
+from alembic import context
+op.add_column("users", sa.Column("status", sa.Text()))
+if not context.is_offline_mode():
+    op.execute("UPDATE users SET status = 'active'")
+'''
+
+
+def test_the_data_migration_of_the_online_branch_is_recorded(tmp_path):
+    rec = record(tmp_path, USERS_TABLE, SKIPS_DATA_OFFLINE)[1]
+    assert [s.sql.split()[0] for s in rec.statements] == ["ALTER", "UPDATE"]
+
+
+ONLINE_NEEDS_THE_DRIVER = '''
+from alembic import context
+op.add_column("users", sa.Column("status", sa.Text()))
+if not context.is_offline_mode():
+    cursor = op.get_bind().connection.cursor()
+    cursor.copy_expert("COPY users TO STDOUT", None)
+'''
+
+
+def test_an_online_branch_that_fails_on_the_recording_connection_is_recorded_offline_and_partial(tmp_path):
+    rec = record(tmp_path, USERS_TABLE, ONLINE_NEEDS_THE_DRIVER)[1]
+    assert rec.error is None, rec.error
+    assert [s.sql.split()[0] for s in rec.statements] == ["ALTER"]
+    [note] = [n for n in rec.notes if n.kind == "partial-offline"]
+    assert note.line == body_line(ONLINE_NEEDS_THE_DRIVER, "copy_expert")
+    assert "copy_expert" in note.message
+
+
+def test_a_revision_failing_both_ways_keeps_its_offline_failure(tmp_path):
+    body = '''
+from alembic import context
+if context.is_offline_mode():
+    raise ValueError("offline failure")
+raise ValueError("online failure")
+'''
+    rec = record(tmp_path, USERS_TABLE, body)[1]
+    assert rec.error is not None and "offline failure" in rec.error.message
+
+
+def test_the_migration_context_gives_the_project_config(tmp_path):
+    body = '''
+config = op.get_context().config
+assert config is not None
+op.execute("SELECT %d" % (config.get_main_option("sqlalchemy.url") is None))
+'''
+    rec = record(tmp_path, USERS_TABLE, body)[1]
+    assert rec.error is None, rec.error
+    assert [s.sql for s in rec.statements] == ["SELECT 1"]
