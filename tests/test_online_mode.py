@@ -84,3 +84,25 @@ op.execute("SELECT %d" % (config.get_main_option("sqlalchemy.url") is None))
     rec = record(tmp_path, USERS_TABLE, body)[1]
     assert rec.error is None, rec.error
     assert [s.sql for s in rec.statements] == ["SELECT 1"]
+
+
+VERSION_BRANCH = '''
+bind = op.get_bind()
+if bind.dialect.server_version_info >= (11,):
+    op.add_column("users", sa.Column("score", sa.Integer(), server_default="0"))
+else:
+    op.add_column("users", sa.Column("score", sa.Integer()))
+'''
+
+
+def test_the_server_version_online_branches_compare_is_the_target_version(tmp_path):
+    def added(pg_version):
+        directory = tmp_path / "pg".join(map(str, pg_version))
+        write_history(directory, [USERS_TABLE, VERSION_BRANCH])
+        files = load_history(list_revision_files([directory])).files
+        rec = record_history(files, sys_path=[tmp_path], config_file=None, pg_version=pg_version)[1]
+        assert rec.error is None, rec.error
+        return [s.sql for s in rec.statements]
+
+    assert added((15, 0)) == ["ALTER TABLE users ADD COLUMN score INTEGER DEFAULT '0'"]
+    assert added((10, 0)) == ["ALTER TABLE users ADD COLUMN score INTEGER"]

@@ -57,6 +57,7 @@ class Recorder(OperationTracker):
         super().__init__()
         self.driver = driver or Driver()
         self.driver_state = DriverState()
+        self.server_version: tuple[int, ...] | None = None  # the bind's server_version_info (--pg-version)
         self.schema = schema
         self.default_schema = default_schema
         self.in_transaction = False
@@ -106,7 +107,8 @@ class Recorder(OperationTracker):
             from migsafe.recording.bind import recording_connection
 
             self._bind = recording_connection(self._on_bind_sql, self._model_for_execution,
-                                              lambda: self.default_schema, driver=self)
+                                              lambda: self.default_schema, driver=self,
+                                              server_version=self.server_version)
         return self._bind
 
     def _begin_on_bind(self) -> None:

@@ -88,12 +88,14 @@ def record_history(
     revision_timeout: float | None = None,
     cache: Cache | None = None,
     driver: Driver | None = None,
+    pg_version: tuple[int, ...] = (15, 0),
 ) -> list[RecordedRevision]:
     """Record every revision in order. ``reported``: revision ids whose findings matter (None: all).
     ``downgrades``: then record each reported revision's ``downgrade()`` too, newest first, against the schema
     after the upgrades (a rollback runs from head downward), into ``rec.downgrade``. ``cache``: take unchanged
     revisions from it and store the ones recorded (see :mod:`migsafe.recording.reuse`); the downgrade pass is
-    always recorded. ``driver``: the project's DBAPI driver, which decides what follows a bare COMMIT."""
+    always recorded. ``driver``: the project's DBAPI driver, which decides what follows a bare COMMIT.
+    ``pg_version``: the server version the recording connection reports (online branches compare it)."""
     known = {f.revision for f in files}
     schema = Schema(complete=all(p in known for f in files for p in f.down_revisions + f.depends_on))
     reuse = None
@@ -105,9 +107,10 @@ def record_history(
         reuse = CachedRecording(cache, digest(
             "record", transaction_per_migration, transactional_ddl, stub_imports, default_schema,
             want_downgrade_evidence, [str(p) for p in sys_path], str(config_file), configuration, schema.complete,
-            (driver or Driver()).name),
+            (driver or Driver()).name, list(pg_version)),
             files)
     recorder = Recorder(schema, default_schema=default_schema, driver=driver)
+    recorder.server_version = pg_version
     buffer = io.StringIO()
     context = MigrationContext.configure(
         dialect_name="postgresql",
