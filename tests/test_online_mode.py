@@ -106,3 +106,33 @@ def test_the_server_version_online_branches_compare_is_the_target_version(tmp_pa
 
     assert added((15, 0)) == ["ALTER TABLE users ADD COLUMN score INTEGER DEFAULT '0'"]
     assert added((10, 0)) == ["ALTER TABLE users ADD COLUMN score INTEGER"]
+
+
+def test_a_missing_environment_variable_read_at_import_gets_a_placeholder_and_a_note(tmp_path, monkeypatch):
+    monkeypatch.delenv("MIGSAFE_TEST_APP_SCHEMA", raising=False)
+    versions = tmp_path / "versions"
+    [first, second] = write_history(versions, [USERS_TABLE, '''
+op.execute("UPDATE users SET name = 'x'")
+if os.environ.get("MIGSAFE_TEST_APP_SCHEMA") is None and "MIGSAFE_TEST_APP_SCHEMA" not in os.environ:
+    op.execute("SELECT 1")
+'''])
+    source = second.read_text()
+    second.write_text(source.replace("import sqlalchemy as sa\n",
+                                     'import sqlalchemy as sa\nimport os\nSCHEMA = os.environ["MIGSAFE_TEST_APP_SCHEMA"]\n',
+                                     1))
+    files = load_history(list_revision_files([versions])).files
+    rec = record_history(files, sys_path=[tmp_path], config_file=None)[1]
+    assert rec.error is None, rec.error
+    # get() and `in` still see it missing.
+    assert [s.sql for s in rec.statements] == ["UPDATE users SET name = 'x'", "SELECT 1"]
+    [note] = [n for n in rec.notes if n.kind == "partial-environment"]
+    assert "MIGSAFE_TEST_APP_SCHEMA" in note.message
+    import os
+
+    assert "MIGSAFE_TEST_APP_SCHEMA" not in os.environ
+    try:
+        os.environ["MIGSAFE_TEST_APP_SCHEMA"]
+    except KeyError:
+        pass
+    else:
+        raise AssertionError("the placeholder outlived the review")

@@ -31,6 +31,7 @@ from migsafe.envpy import Driver
 from migsafe.errors import Terminated
 from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
 from migsafe.recording import watch
+from migsafe.recording.environ import MissingVariables, placeholders
 from migsafe.recording.operations import RecordingOperations
 from migsafe.recording.recorder import Recorder
 from migsafe.recording.source import LineMap
@@ -130,7 +131,9 @@ def record_history(
     environment = alembic_environment(config_file, context)
     results: list[RecordedRevision] = []
     learned: list[str] = []  # modules found missing so far: later revisions usually import the same ones
-    with isolated(sys_path, operations, environment), _stdout_descriptor_silenced(), young_collections_only():
+    missing = MissingVariables()
+    with isolated(sys_path, operations, environment), _stdout_descriptor_silenced(), young_collections_only(), \
+            placeholders(missing):
         outer = contextlib.nullcontext() if transaction_per_migration else context.begin_transaction()
         with outer:  # type: ignore[attr-defined]
             if reuse is not None:
@@ -141,10 +144,12 @@ def record_history(
                     gc.collect(1)
                 file = files[index]
                 rec = RecordedRevision(file=file, reported=reported is None or file.revision in reported)
+                missing.take()
                 failure = _record_online_else_offline(
                     rec, environment, recorder,
                     lambda: _record_with_stubs(rec, context, recorder, transaction_per_migration, stub_imports,
                                                sys_path, learned))
+                _note_missing_variables(rec, missing.take())
                 if rec.error is not None:
                     recorder.recover_bind()
                 if rec.error is not None and transaction_per_migration:
@@ -263,6 +268,17 @@ def _record_online_else_offline(rec: RecordedRevision, environment: EnvironmentC
                                       "so what only runs online was not checked",
                               path=rec.path, line=online.line, revision=rec.revision))
     return failure
+
+
+def _note_missing_variables(rec: RecordedRevision, names: list[str]) -> None:
+    """A revision that ran with placeholders for environment variables (migsafe.recording.environ) is a partial
+    review: what it did with their values may differ where they are set."""
+    if names and rec.error is None:
+        rec.notes.append(Note(kind="partial-environment",
+                              message="partial review: environment variable(s) not set here, read with a "
+                                      f"placeholder value: {', '.join(names)}; set them to review with the real "
+                                      "values",
+                              path=rec.path, line=rec.file.line, revision=rec.revision))
 
 
 _COLLECT_EVERY = 100  # revisions between collections of the young generations while recording
