@@ -136,3 +136,37 @@ if os.environ.get("MIGSAFE_TEST_APP_SCHEMA") is None and "MIGSAFE_TEST_APP_SCHEM
         pass
     else:
         raise AssertionError("the placeholder outlived the review")
+
+
+HELPER_BUILT_SCHEMA = '''
+from migsafe_test_missing_app.schema import create_initial_tables
+create_initial_tables(op.get_bind())
+'''
+
+REFLECTS_WIDGETS = '''
+widgets = sa.Table("widgets", sa.MetaData(), autoload_with=op.get_bind())
+op.add_column("widgets", sa.Column("colour", sa.Text()))
+'''
+
+
+def test_reflecting_a_table_an_application_helper_may_have_created_answers_exists_and_notes_it(tmp_path):
+    recorded = record_history(_files(tmp_path, [HELPER_BUILT_SCHEMA, REFLECTS_WIDGETS]), sys_path=[tmp_path],
+                              config_file=None)
+    first, second = recorded
+    assert first.error is None and first.stub_calls
+    assert second.error is None, second.error
+    assert [s.sql for s in second.statements] == ["ALTER TABLE widgets ADD COLUMN colour TEXT"]
+    [note] = [n for n in second.notes if n.kind == "partial-reflection"]
+    assert "widgets" in note.message and "r1" in note.message
+
+
+def test_without_stand_ins_a_table_nobody_created_is_still_missing(tmp_path):
+    recorded = record_history(_files(tmp_path, [USERS_TABLE, REFLECTS_WIDGETS]), sys_path=[tmp_path],
+                              config_file=None)
+    assert recorded[1].error is not None and "NoSuchTableError" in recorded[1].error.message
+
+
+def _files(tmp_path, bodies):
+    versions = tmp_path / "versions"
+    write_history(versions, bodies)
+    return load_history(list_revision_files([versions])).files

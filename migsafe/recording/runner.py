@@ -34,6 +34,7 @@ from migsafe.recording import watch
 from migsafe.recording.environ import MissingVariables, placeholders
 from migsafe.recording.operations import RecordingOperations
 from migsafe.recording.recorder import Recorder
+from migsafe.recording.reflection import StandInTables
 from migsafe.recording.source import LineMap
 from migsafe.recording.stubs import StubFinder, missing_module, table_name_for
 from migsafe.recording.tail import Tail, wanted as tail_wanted
@@ -112,6 +113,8 @@ def record_history(
             files)
     recorder = Recorder(schema, default_schema=default_schema, driver=driver)
     recorder.server_version = pg_version
+    stand_in_tables = StandInTables()
+    recorder.unknown_table = stand_in_tables
     buffer = io.StringIO()
     context = MigrationContext.configure(
         dialect_name="postgresql",
@@ -138,6 +141,8 @@ def record_history(
         with outer:  # type: ignore[attr-defined]
             if reuse is not None:
                 results.extend(reuse.resume(files, reported, recorder, learned))
+                for resumed in results:
+                    stand_in_tables.saw(resumed)
 
             def record(index: int) -> tuple[RecordedRevision, BaseException | None]:
                 if index % _COLLECT_EVERY == _COLLECT_EVERY - 1:
@@ -145,10 +150,14 @@ def record_history(
                 file = files[index]
                 rec = RecordedRevision(file=file, reported=reported is None or file.revision in reported)
                 missing.take()
-                failure = _record_online_else_offline(
-                    rec, environment, recorder,
-                    lambda: _record_with_stubs(rec, context, recorder, transaction_per_migration, stub_imports,
-                                               sys_path, learned))
+                stand_in_tables.current = rec
+                try:
+                    failure = _record_online_else_offline(
+                        rec, environment, recorder,
+                        lambda: _record_with_stubs(rec, context, recorder, transaction_per_migration,
+                                                   stub_imports, sys_path, learned))
+                finally:
+                    stand_in_tables.current = None
                 _note_missing_variables(rec, missing.take())
                 if rec.error is not None:
                     recorder.recover_bind()
@@ -174,6 +183,7 @@ def record_history(
                         cached = reuse.lookup(index, file, reported is None or file.revision in reported, recorder,
                                               learned)
                         if cached is not None:
+                            stand_in_tables.saw(cached)
                             results.append(cached)
                             continue
                         before = recorder.checkpoint()
@@ -193,6 +203,7 @@ def record_history(
                     add_downgrade_evidence(rec)
                     if reuse is not None:
                         reuse.store(index, rec, before, recorder, learned, failure)
+                    stand_in_tables.saw(rec)
                     results.append(rec)
             finally:
                 if tail is not None:
