@@ -254,7 +254,7 @@ def _record_online_else_offline(rec: RecordedRevision, environment: EnvironmentC
     """Record the revision as an online upgrade runs it; when it asked ``is_offline_mode()`` and then failed
     (its online branch needs what the recording connection lacks: ``mogrify``, ``copy_expert``, server-side
     cursors...), record it again answering offline, as it was reviewed before, and say so. A revision that
-    fails both ways keeps the offline failure."""
+    fails both ways is recorded online once more and keeps that failure."""
     answer = environment.is_offline_mode
     if not isinstance(answer, OfflineAnswer):
         return attempt()
@@ -271,13 +271,19 @@ def _record_online_else_offline(rec: RecordedRevision, environment: EnvironmentC
         failure = attempt()
     finally:
         answer.offline = False
-    if rec.error is None:
-        rec.notes.append(Note(kind="partial-offline",
-                              message=f"partial review: the online branch (context.is_offline_mode() is False) "
-                                      f"failed on migsafe's recording connection at line {online.line} "
-                                      f"({online.message}); recorded as under `alembic upgrade --sql` instead, "
-                                      "so what only runs online was not checked",
-                              path=rec.path, line=online.line, revision=rec.revision))
+    if rec.error is not None:
+        # Failing both ways: the online failure is the one to act on (offline, such revisions mostly refuse
+        # to run at all).
+        recorder.recover_bind()
+        _start_over(rec, recorder, checkpoint)
+        answer.asked = False
+        return attempt()
+    rec.notes.append(Note(kind="partial-offline",
+                          message=f"partial review: the online branch (context.is_offline_mode() is False) failed "
+                                  f"on migsafe's recording connection at line {online.line} ({online.message}); "
+                                  "recorded as under `alembic upgrade --sql` instead, so what only runs online "
+                                  "was not checked",
+                          path=rec.path, line=online.line, revision=rec.revision))
     return failure
 
 
