@@ -171,3 +171,36 @@ def _files(tmp_path, bodies):
     versions = tmp_path / "versions"
     write_history(versions, bodies)
     return load_history(list_revision_files([versions])).files
+
+
+OWN_ENGINE = '''
+from sqlalchemy import engine_from_config
+config = op.get_context().config
+engine = engine_from_config(config.get_section(config.config_ini_section), prefix="sqlalchemy.")
+with engine.connect() as connection:
+    connection.execute(sa.text("UPDATE users SET name = 'own engine'"))
+other = sa.create_engine("sqlite://")
+with other.connect() as connection:
+    connection.execute(sa.text("SELECT 'elsewhere'"))
+'''
+
+
+def test_an_engine_built_from_the_project_config_gets_the_recording_connection(tmp_path):
+    ini = tmp_path / "alembic.ini"
+    ini.write_text("[alembic]\nscript_location = versions\nsqlalchemy.url = postgresql://app:secret@db/app\n")
+    rec = record_history(_files(tmp_path, [USERS_TABLE, OWN_ENGINE]), sys_path=[tmp_path], config_file=ini)[1]
+    assert rec.error is None, rec.error
+    # The other database's engine is real (sqlite here) and nothing it runs is recorded.
+    assert [s.sql for s in rec.statements] == ["UPDATE users SET name = 'own engine'"]
+    assert rec.statements[0].line == body_line(OWN_ENGINE, "own engine")
+
+
+def test_an_engine_from_a_config_without_a_url_gets_the_recording_connection(tmp_path):
+    body = '''
+engine = sa.create_engine(op.get_context().config.get_main_option("sqlalchemy.url"))
+with engine.begin() as connection:
+    connection.execute(sa.text("UPDATE users SET name = 'no url'"))
+'''
+    rec = record_history(_files(tmp_path, [USERS_TABLE, body]), sys_path=[tmp_path], config_file=None)[1]
+    assert rec.error is None, rec.error
+    assert [s.sql for s in rec.statements] == ["UPDATE users SET name = 'no url'"]

@@ -31,6 +31,7 @@ from migsafe.envpy import Driver
 from migsafe.errors import Terminated
 from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
 from migsafe.recording import watch
+from migsafe.recording.engines import project_engines
 from migsafe.recording.environ import MissingVariables, placeholders
 from migsafe.recording.operations import RecordingOperations
 from migsafe.recording.recorder import Recorder
@@ -136,7 +137,8 @@ def record_history(
     learned: list[str] = []  # modules found missing so far: later revisions usually import the same ones
     missing = MissingVariables()
     with isolated(sys_path, operations, environment), _stdout_descriptor_silenced(), young_collections_only(), \
-            placeholders(missing):
+            placeholders(missing), project_engines(lambda: environment.config.get_main_option("sqlalchemy.url"),
+                                                   recorder.bind):
         outer = contextlib.nullcontext() if transaction_per_migration else context.begin_transaction()
         with outer:  # type: ignore[attr-defined]
             if reuse is not None:
