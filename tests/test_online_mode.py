@@ -204,3 +204,15 @@ with engine.begin() as connection:
     rec = record_history(_files(tmp_path, [USERS_TABLE, body]), sys_path=[tmp_path], config_file=None)[1]
     assert rec.error is None, rec.error
     assert [s.sql for s in rec.statements] == ["UPDATE users SET name = 'no url'"]
+
+
+def test_the_context_connection_is_the_recording_connection(tmp_path):
+    body = '''
+conn = op.get_context().connection
+meta = sa.MetaData(schema=conn.dialect.default_schema_name)
+users = sa.Table("users", meta, autoload_with=conn)
+conn.execute(users.update().values(name="x"))
+'''
+    rec = record_history(_files(tmp_path, [USERS_TABLE, body]), sys_path=[tmp_path], config_file=None)[1]
+    assert rec.error is None, rec.error
+    assert [s.sql.split()[:2] for s in rec.statements] == [["UPDATE", "users"]]

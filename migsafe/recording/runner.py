@@ -54,6 +54,17 @@ class RecordingMigrationContext(MigrationContext):
     def bind(self) -> Any:  # type: ignore[override]
         return self._recorder.bind()
 
+    @property
+    def connection(self) -> Any:  # type: ignore[override]
+        """Online, ``op.get_context().connection`` is the migration's connection: revisions reflect through it
+        (``sa.Table(..., autoload_with=op.get_context().connection)``). Alembic's own offline code reads it only
+        while the context is built, before this class is given to it."""
+        return self._recorder.bind()
+
+    @connection.setter
+    def connection(self, value: Any) -> None:
+        self.__dict__["connection"] = value
+
     def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> None:
         """``context.execute(sql)`` in a revision renders like ``op.execute(sql)`` and is recorded as one: without
         an operation, the recorder would take its COMMIT for Alembic's own transaction handling."""
