@@ -216,3 +216,17 @@ conn.execute(users.update().values(name="x"))
     rec = record_history(_files(tmp_path, [USERS_TABLE, body]), sys_path=[tmp_path], config_file=None)[1]
     assert rec.error is None, rec.error
     assert [s.sql.split()[:2] for s in rec.statements] == [["UPDATE", "users"]]
+
+
+def test_code_outside_the_revisions_still_gets_the_key_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("MIGSAFE_TEST_OPTIONAL", raising=False)
+    (tmp_path / "migsafe_test_app_settings.py").write_text(
+        'import os\ntry:\n    VALUE = os.environ["MIGSAFE_TEST_OPTIONAL"]\nexcept KeyError:\n    VALUE = "default"\n')
+    body = '''
+import migsafe_test_app_settings
+op.execute("SELECT '%s'" % migsafe_test_app_settings.VALUE)
+'''
+    rec = record_history(_files(tmp_path, [USERS_TABLE, body]), sys_path=[tmp_path], config_file=None)[1]
+    assert rec.error is None, rec.error
+    assert [s.sql for s in rec.statements] == ["SELECT 'default'"]
+    assert not [n for n in rec.notes if n.kind == "partial-environment"]

@@ -3,9 +3,9 @@
 Revision modules read their deployment's settings at import (``DB_SCHEMA = os.environ["APP_SCHEMA"]``); on
 the review machine the variable is usually missing and the ``KeyError`` would make the whole revision a
 load error, though nothing about its migration depends on the value. While revisions run, a subscript of
-``os.environ`` for a missing variable answers a placeholder and remembers the name, so the revision can be
-reviewed as partial with a note naming it. ``get()``, ``in`` and ``os.getenv`` still see the variable
-missing: code that asks whether it is set gets the true answer.
+``os.environ`` in a revision file for a missing variable answers a placeholder and remembers the name, so
+the revision can be reviewed as partial with a note naming it. ``get()``, ``in`` and ``os.getenv`` still
+see the variable missing: code that asks whether it is set gets the true answer.
 """
 
 from __future__ import annotations
@@ -42,8 +42,10 @@ _MAPPING_CALLERS = frozenset(function.__code__ for function in (
 
 
 @contextlib.contextmanager
-def placeholders(missing: MissingVariables) -> Iterator[None]:
-    """Answer ``os.environ[name]`` for a missing ``name`` with a placeholder inside the block; restored after."""
+def placeholders(missing: MissingVariables, revision_files: set[str]) -> Iterator[None]:
+    """Answer ``os.environ[name]`` for a missing ``name`` with a placeholder inside the block, where the
+    subscript is in one of ``revision_files``; restored after. Only there: library and application code
+    often reads optional settings as ``try: os.environ[name] except KeyError``."""
     environ_class = type(os.environ)
     original = environ_class.__getitem__
 
@@ -52,7 +54,8 @@ def placeholders(missing: MissingVariables) -> Iterator[None]:
             return original(self, key)
         except KeyError:
             # Mapping.get() and `in` are built on __getitem__ and rely on the KeyError.
-            if self is not os.environ or sys._getframe(1).f_code in _MAPPING_CALLERS:
+            caller = sys._getframe(1).f_code
+            if self is not os.environ or caller in _MAPPING_CALLERS or caller.co_filename not in revision_files:
                 raise
             missing.add(str(key))
             return PLACEHOLDER.format(key)

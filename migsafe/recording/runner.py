@@ -148,7 +148,7 @@ def record_history(
     learned: list[str] = []  # modules found missing so far: later revisions usually import the same ones
     missing = MissingVariables()
     with isolated(sys_path, operations, environment), _stdout_descriptor_silenced(), young_collections_only(), \
-            placeholders(missing), project_engines(lambda: environment.config.get_main_option("sqlalchemy.url"),
+            placeholders(missing, {str(f.path) for f in files}), project_engines(lambda: environment.config.get_main_option("sqlalchemy.url"),
                                                    recorder.bind):
         outer = contextlib.nullcontext() if transaction_per_migration else context.begin_transaction()
         with outer:  # type: ignore[attr-defined]
