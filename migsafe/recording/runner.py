@@ -147,9 +147,9 @@ def record_history(
     results: list[RecordedRevision] = []
     learned: list[str] = []  # modules found missing so far: later revisions usually import the same ones
     missing = MissingVariables()
+    project_url = lambda: environment.config.get_main_option("sqlalchemy.url")  # noqa: E731
     with isolated(sys_path, operations, environment), _stdout_descriptor_silenced(), young_collections_only(), \
-            placeholders(missing, {str(f.path) for f in files}), project_engines(lambda: environment.config.get_main_option("sqlalchemy.url"),
-                                                   recorder.bind):
+            placeholders(missing, {str(f.path) for f in files}), project_engines(project_url, recorder.bind):
         outer = contextlib.nullcontext() if transaction_per_migration else context.begin_transaction()
         with outer:  # type: ignore[attr-defined]
             if reuse is not None:
