@@ -217,6 +217,7 @@ def _review(options: ReviewOptions, work: Plan) -> Report:
         revision_timeout=settings.revision_timeout or None,
         cache=work.cache,
         driver=work.driver,
+        pg_version=(settings.pg_version.major, settings.pg_version.minor or 0),
     )
     report.revisions_loaded = len(recorded)
     work.recorded = recorded

@@ -303,7 +303,11 @@ class RecordingConnection(Connection):
 
 def recording_connection(sink: SqlSink, schema_source: Callable[[], Any] | None = None,
                          default_schema: Callable[[], str] = lambda: "public",
-                         driver: DriverControl | None = None) -> Connection:
+                         driver: DriverControl | None = None,
+                         server_version: tuple[int, ...] | None = None,
+                         unknown_table: Callable[[Any], bool] = lambda name: False) -> Connection:
+    """``server_version``: what ``dialect.server_version_info`` answers (online branches compare it, e.g.
+    ``if bind.dialect.server_version_info >= (11,)``); the review's ``--pg-version``."""
     control = driver if driver is not None else _NoControl()
     engine = create_engine(
         "postgresql+psycopg2://",
@@ -312,6 +316,8 @@ def recording_connection(sink: SqlSink, schema_source: Callable[[], Any] | None 
         poolclass=StaticPool,
         _initialize=False,  # no server to ask for its version: the dialect keeps its defaults
     )
+    if server_version is not None:
+        engine.dialect.server_version_info = server_version
     # SQLAlchemy offers no public hook for the Connection class; the subclass only adjusts commit/close.
     engine._connection_cls = RecordingConnection  # type: ignore[attr-defined]
     engine._migsafe_control = control  # type: ignore[attr-defined]
@@ -319,7 +325,8 @@ def recording_connection(sink: SqlSink, schema_source: Callable[[], Any] | None 
         from migsafe.recording.reflection import schema_model_inspector
 
         # sa.inspect() and autoload_with= build the dialect's `inspector` class: answer from the model.
-        engine.dialect.inspector = schema_model_inspector(schema_source, default_schema)  # type: ignore[attr-defined]
+        engine.dialect.inspector = schema_model_inspector(  # type: ignore[attr-defined]
+            schema_source, default_schema, unknown_table)
 
     @event.listens_for(engine, "before_cursor_execute")
     def _describe(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, Callable
 
 from migsafe.envpy import Driver
 
@@ -57,6 +57,8 @@ class Recorder(OperationTracker):
         super().__init__()
         self.driver = driver or Driver()
         self.driver_state = DriverState()
+        self.server_version: tuple[int, ...] | None = None  # the bind's server_version_info (--pg-version)
+        self.unknown_table: Callable[[Any], bool] = lambda name: False  # see reflection.StandInTables
         self.schema = schema
         self.default_schema = default_schema
         self.in_transaction = False
@@ -110,7 +112,9 @@ class Recorder(OperationTracker):
             from migsafe.recording.bind import recording_connection
 
             self._bind = recording_connection(self._on_bind_sql, self._model_for_execution,
-                                              lambda: self.default_schema, driver=self)
+                                              lambda: self.default_schema, driver=self,
+                                              server_version=self.server_version,
+                                              unknown_table=self.unknown_table)
         return self._bind
 
     def _begin_on_bind(self) -> None:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine.reflection import Inspector
 
+from migsafe.model import Note, RecordedRevision
 from migsafe.schema import Schema, Table
 from migsafe.sql.actions import QName, SqlType
 
@@ -57,10 +58,43 @@ def sqlalchemy_type(sqltype: SqlType | None) -> Any:
     return postgresql.ARRAY(base) if sqltype.array else base
 
 
+class StandInTables:
+    """Tables the schema model cannot know: an application helper that ran as a stand-in (its module was not
+    importable) may have created any table, so a later revision that reflects a table the model lacks
+    (``autoload_with=``, ``get_columns``) is answered "exists, columns unknown" once one has run, and that
+    revision gets a partial note; before, it is the revision's own error (``NoSuchTableError``), as on a
+    database without the table. ``has_table`` and the name lists still answer from the model."""
+
+    def __init__(self) -> None:
+        self.creator: tuple[str, int] | None = None  # (revision, line) of the first stand-in call
+        self.current: RecordedRevision | None = None
+
+    def saw(self, revision: RecordedRevision) -> None:
+        if self.creator is None and revision.stub_calls and revision.error is None:
+            self.creator = (revision.revision, revision.stub_calls[0][1])
+
+    def __call__(self, name: QName) -> bool:
+        if self.creator is None or self.current is None:
+            return False
+        rec = self.current
+        shown = name.name if name.schema == "public" else f"{name.schema}.{name.name}"
+        if not any(n.kind == "partial-reflection" and f"table {shown} " in n.message for n in rec.notes):
+            revision, line = self.creator
+            rec.notes.append(Note(
+                kind="partial-reflection",
+                message=f"partial review: reflected table {shown} is not in the schema model, but revision "
+                        f"{revision} ran application code as stand-ins (line {line}) that may have created it: "
+                        "answered as existing with unknown columns",
+                path=rec.path, line=rec.file.line, revision=rec.revision))
+        return True
+
+
 def schema_model_inspector(schema_source: Callable[[], Schema],
-                           default_schema: Callable[[], str] = lambda: "public") -> type[Inspector]:
+                           default_schema: Callable[[], str] = lambda: "public",
+                           unknown_table: Callable[[QName], bool] = lambda name: False) -> type[Inspector]:
     """An Inspector class bound to the recorder's (current) schema model; unqualified names are in the
-    session's ``default_schema()`` (the first schema of its search_path)."""
+    session's ``default_schema()`` (the first schema of its search_path). ``unknown_table``: whether a table
+    the model lacks is reflected as existing with unknown columns (see StandInTables)."""
 
     class SchemaModelInspector(Inspector):
         def _table(self, name: str, schema: str | None) -> Table | None:
@@ -75,6 +109,9 @@ def schema_model_inspector(schema_source: Callable[[], Schema],
         def _require(self, name: str, schema: str | None) -> Table:
             table = self._table(name, schema)
             if table is None:
+                qname = QName(schema or default_schema(), name)
+                if unknown_table(qname):
+                    return Table(name=qname)
                 raise sa.exc.NoSuchTableError(name)
             return table
 

@@ -21,7 +21,7 @@ import time
 import traceback
 import warnings
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
@@ -31,8 +31,11 @@ from migsafe.envpy import Driver
 from migsafe.errors import Terminated
 from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
 from migsafe.recording import watch
+from migsafe.recording.engines import project_engines
+from migsafe.recording.environ import MissingVariables, placeholders
 from migsafe.recording.operations import RecordingOperations
 from migsafe.recording.recorder import Recorder
+from migsafe.recording.reflection import StandInTables
 from migsafe.recording.source import LineMap
 from migsafe.recording.stubs import StubFinder, missing_module, table_name_for
 from migsafe.recording.tail import Tail, wanted as tail_wanted
@@ -50,6 +53,17 @@ class RecordingMigrationContext(MigrationContext):
     @property
     def bind(self) -> Any:  # type: ignore[override]
         return self._recorder.bind()
+
+    @property
+    def connection(self) -> Any:  # type: ignore[override]
+        """Online, ``op.get_context().connection`` is the migration's connection: revisions reflect through it
+        (``sa.Table(..., autoload_with=op.get_context().connection)``). Alembic's own offline code reads it only
+        while the context is built, before this class is given to it."""
+        return self._recorder.bind()
+
+    @connection.setter
+    def connection(self, value: Any) -> None:
+        self.__dict__["connection"] = value
 
     def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> None:
         """``context.execute(sql)`` in a revision renders like ``op.execute(sql)`` and is recorded as one: without
@@ -88,12 +102,14 @@ def record_history(
     revision_timeout: float | None = None,
     cache: Cache | None = None,
     driver: Driver | None = None,
+    pg_version: tuple[int, ...] = (15, 0),
 ) -> list[RecordedRevision]:
     """Record every revision in order. ``reported``: revision ids whose findings matter (None: all).
     ``downgrades``: then record each reported revision's ``downgrade()`` too, newest first, against the schema
     after the upgrades (a rollback runs from head downward), into ``rec.downgrade``. ``cache``: take unchanged
     revisions from it and store the ones recorded (see :mod:`migsafe.recording.reuse`); the downgrade pass is
-    always recorded. ``driver``: the project's DBAPI driver, which decides what follows a bare COMMIT."""
+    always recorded. ``driver``: the project's DBAPI driver, which decides what follows a bare COMMIT.
+    ``pg_version``: the server version the recording connection reports (online branches compare it)."""
     known = {f.revision for f in files}
     schema = Schema(complete=all(p in known for f in files for p in f.down_revisions + f.depends_on))
     reuse = None
@@ -105,9 +121,12 @@ def record_history(
         reuse = CachedRecording(cache, digest(
             "record", transaction_per_migration, transactional_ddl, stub_imports, default_schema,
             want_downgrade_evidence, [str(p) for p in sys_path], str(config_file), configuration, schema.complete,
-            (driver or Driver()).name),
+            (driver or Driver()).name, list(pg_version)),
             files)
     recorder = Recorder(schema, default_schema=default_schema, driver=driver)
+    recorder.server_version = pg_version
+    stand_in_tables = StandInTables()
+    recorder.unknown_table = stand_in_tables
     buffer = io.StringIO()
     context = MigrationContext.configure(
         dialect_name="postgresql",
@@ -127,19 +146,32 @@ def record_history(
     environment = alembic_environment(config_file, context)
     results: list[RecordedRevision] = []
     learned: list[str] = []  # modules found missing so far: later revisions usually import the same ones
-    with isolated(sys_path, operations, environment), _stdout_descriptor_silenced(), young_collections_only():
+    missing = MissingVariables()
+    project_url = lambda: environment.config.get_main_option("sqlalchemy.url")  # noqa: E731
+    with isolated(sys_path, operations, environment), _stdout_descriptor_silenced(), young_collections_only(), \
+            placeholders(missing, {str(f.path) for f in files}), project_engines(project_url, recorder.bind):
         outer = contextlib.nullcontext() if transaction_per_migration else context.begin_transaction()
         with outer:  # type: ignore[attr-defined]
             if reuse is not None:
                 results.extend(reuse.resume(files, reported, recorder, learned))
+                for resumed in results:
+                    stand_in_tables.saw(resumed)
 
             def record(index: int) -> tuple[RecordedRevision, BaseException | None]:
                 if index % _COLLECT_EVERY == _COLLECT_EVERY - 1:
                     gc.collect(1)
                 file = files[index]
                 rec = RecordedRevision(file=file, reported=reported is None or file.revision in reported)
-                failure = _record_answering_rows(rec, context, recorder, transaction_per_migration, stub_imports,
-                                                 sys_path, learned)
+                missing.take()
+                stand_in_tables.current = rec
+                try:
+                    failure = _record_online_else_offline(
+                        rec, environment, recorder,
+                        lambda: _record_answering_rows(rec, context, recorder, transaction_per_migration,
+                                                       stub_imports, sys_path, learned))
+                finally:
+                    stand_in_tables.current = None
+                _note_missing_variables(rec, missing.take())
                 if rec.error is not None:
                     recorder.recover_bind()
                 if rec.error is not None and transaction_per_migration:
@@ -164,6 +196,7 @@ def record_history(
                         cached = reuse.lookup(index, file, reported is None or file.revision in reported, recorder,
                                               learned)
                         if cached is not None:
+                            stand_in_tables.saw(cached)
                             results.append(cached)
                             continue
                         before = recorder.checkpoint()
@@ -183,6 +216,7 @@ def record_history(
                     add_downgrade_evidence(rec)
                     if reuse is not None:
                         reuse.store(index, rec, before, recorder, learned, failure)
+                    stand_in_tables.saw(rec)
                     results.append(rec)
             finally:
                 if tail is not None:
@@ -226,6 +260,55 @@ def _record_downgrades(results: list[RecordedRevision], context: MigrationContex
                 if per_migration:
                     recorder.end_transaction()
             rec.downgrade = down
+
+
+def _record_online_else_offline(rec: RecordedRevision, environment: EnvironmentContext, recorder: Recorder,
+                                attempt: Callable[[], BaseException | None]) -> BaseException | None:
+    """Record the revision as an online upgrade runs it; when it asked ``is_offline_mode()`` and then failed
+    (its online branch needs what the recording connection lacks: ``mogrify``, ``copy_expert``, server-side
+    cursors...), record it again answering offline, as it was reviewed before, and say so. A revision that
+    fails both ways is recorded online once more and keeps that failure."""
+    answer = environment.is_offline_mode
+    if not isinstance(answer, OfflineAnswer):
+        return attempt()
+    checkpoint = recorder.checkpoint()
+    answer.asked = False
+    failure = attempt()
+    if rec.error is None or not answer.asked:
+        return failure
+    online = rec.error
+    recorder.recover_bind()
+    _start_over(rec, recorder, checkpoint)
+    answer.offline = True
+    try:
+        failure = attempt()
+    finally:
+        answer.offline = False
+    if rec.error is not None:
+        # Failing both ways: the online failure is the one to act on (offline, such revisions mostly refuse
+        # to run at all).
+        recorder.recover_bind()
+        _start_over(rec, recorder, checkpoint)
+        answer.asked = False
+        return attempt()
+    rec.notes.append(Note(kind="partial-offline",
+                          message=f"partial review: the online branch (context.is_offline_mode() is False) failed "
+                                  f"on migsafe's recording connection at line {online.line} ({online.message}); "
+                                  "recorded as under `alembic upgrade --sql` instead, so what only runs online "
+                                  "was not checked",
+                          path=rec.path, line=online.line, revision=rec.revision))
+    return failure
+
+
+def _note_missing_variables(rec: RecordedRevision, names: list[str]) -> None:
+    """A revision that ran with placeholders for environment variables (migsafe.recording.environ) is a partial
+    review: what it did with their values may differ where they are set."""
+    if names and rec.error is None:
+        rec.notes.append(Note(kind="partial-environment",
+                              message="partial review: environment variable(s) not set here, read with a "
+                                      f"placeholder value: {', '.join(names)}; set them to review with the real "
+                                      "values",
+                              path=rec.path, line=rec.file.line, revision=rec.revision))
 
 
 _COLLECT_EVERY = 100  # revisions between collections of the young generations while recording
@@ -274,8 +357,29 @@ def _stdout_descriptor_silenced() -> Iterator[None]:
         os.close(devnull)
 
 
+class OfflineAnswer:
+    """``context.is_offline_mode()`` while recording: it answers as under an online ``alembic upgrade`` (False):
+    migsafe records what an online upgrade executes, through its recording connection, and revisions that
+    refuse offline mode or skip their data migration there must show what they really run. Only the answer
+    changes: the migration context stays in ``as_sql`` mode, which ``autocommit_block()`` and Alembic's
+    operations rely on. ``offline`` switches the answer back for the retry of a revision whose online branch
+    fails on the recording connection; ``asked`` says whether a revision asked. (An instance attribute of the
+    EnvironmentContext: Alembic's module proxy is keyed by the class, so no subclass.)"""
+
+    def __init__(self) -> None:
+        self.offline = False
+        self.asked = False
+
+    def __call__(self) -> bool:
+        self.asked = True
+        return self.offline
+
+
 def alembic_environment(config_file: Path | None, context: MigrationContext,
                         as_sql: bool = True) -> EnvironmentContext:
+    """The ``alembic.context`` revisions see; ``op.get_context().config`` is its Config, as under Alembic.
+    ``as_sql``: recording (is_offline_mode() answers as online, see OfflineAnswer) rather than
+    replay against a real server."""
     from alembic.config import Config
 
     if config_file is not None and config_file.suffix == ".ini":
@@ -285,7 +389,10 @@ def alembic_environment(config_file: Path | None, context: MigrationContext,
     else:
         config = Config()
     environment = EnvironmentContext(config, None, as_sql=as_sql)
+    if as_sql:
+        environment.is_offline_mode = OfflineAnswer()  # type: ignore[method-assign]
     environment._migration_context = context  # type: ignore[attr-defined]
+    context.environment_context = environment
     return environment
 
 

@@ -17,13 +17,14 @@ from replay.test_server import needs_postgres
 
 pytestmark = needs_postgres
 
-# Sleeps only on the server: the static review that replay runs first executes upgrade() offline too.
-PYTHON_SLEEP = "from alembic import context\nimport time\nif not context.is_offline_mode():\n    time.sleep(600)"
+# Sleeps only on the server: the static review that replay runs first executes upgrade() too (there,
+# is_offline_mode() answers as online, but the migration context stays as_sql).
+PYTHON_SLEEP = "from alembic import context\nimport time\nif not context.get_context().as_sql:\n    time.sleep(600)"
 SERVER_SLEEP = 'op.execute("SELECT pg_sleep(600)")'
 # Fails if anything of the revision before is still running on the server (its lock on users would be held too).
 NEXT = """
 from alembic import context
-if not context.is_offline_mode():
+if not context.get_context().as_sql:
     left = op.get_bind().execute(sa.text(
         "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%sleep(600)%' AND pid <> pg_backend_pid()")).scalar()
     assert left == 0, f"{left} statement(s) of the revision before still running"
