@@ -172,7 +172,8 @@ class RecordingConnection(Connection):
     def commit(self) -> None:
         if not self.in_transaction():
             self.begin()
-        super().commit()
+        # What 2.x's Connection.commit() does, spelled so SQLAlchemy 1.4's Connection (which has none) does it too.
+        self.get_transaction().commit()
         self.begin()
 
     def execution_options(self, **options: Any) -> Any:
@@ -186,9 +187,14 @@ class RecordingConnection(Connection):
     def execute(self, statement: Any, parameters: Any = None, **kwargs: Any) -> Any:
         if isinstance(statement, str):
             # SQLAlchemy 1.x accepted plain strings; revisions written then still do it. Run them as the
-            # driver-level SQL they were.
+            # driver-level SQL they were (under 2.x, a shimmed idiom: see recording.idioms).
+            from migsafe.recording import idioms
+
+            if idioms.MAJOR >= 2:
+                idioms.used("plain SQL string in Connection.execute()")
             return self.exec_driver_sql(statement, parameters or ())
-        return super().execute(statement, parameters, **kwargs)
+        # SQLAlchemy 1.4's Connection takes its parameters positionally (*multiparams), 2.x's as one argument.
+        return super().execute(statement, *(() if parameters is None else (parameters,)), **kwargs)
 
     def close(self) -> None:
         # A revision closing the migration's connection would break every later operation; nothing to record.
