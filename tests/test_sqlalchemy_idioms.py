@@ -125,3 +125,21 @@ from sqlalchemy.orm import MappedAsDataclass
     [error] = report.errors
     assert "MappedAsDataclass is SQLAlchemy 2.0 API" in error.message
     assert f"SQLAlchemy {sa.__version__} is installed" in error.message
+
+
+@only_2x
+def test_a_table_autoloaded_through_a_bound_metadata_is_reflected_from_the_schema_model(tmp_path):
+    body = '''
+conn = op.get_bind()
+metadata = sa.MetaData(bind=conn, schema=conn.dialect.default_schema_name)
+users = sa.Table("users", metadata, autoload=True)
+conn.execute(users.update().values(status="active"))
+'''
+    report = review_bodies(tmp_path, USERS_TABLE, body)
+    assert not report.errors, [e.message for e in report.errors]
+    [note] = idiom_notes(report)
+    assert "MetaData(bind=...)" in note.message and "Table(..., autoload=True)" in note.message
+    [finding] = [f for f in report.findings if f.rule == "backfill-in-transaction"]
+    assert "users" in finding.sql and finding.line == body_line(body, "conn.execute(users")
+    with pytest.raises(TypeError):
+        sa.Table("t", sa.MetaData(), autoload=True)

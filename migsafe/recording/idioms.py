@@ -68,6 +68,7 @@ def _patches_for_1x_idioms() -> list[Patch]:
     real_select, real_case = sa.select, sa.case
     real_metadata_init = sa.MetaData.__init__
     real_execute, real_session_execute = Connection.execute, Session.execute
+    real_table_new, real_reflect = sa.Table.__dict__["_new"].__func__, sa.MetaData.reflect
 
     def select(*entities: Any, **kwargs: Any) -> Any:
         if len(entities) == 1 and isinstance(entities[0], (list, tuple)):
@@ -88,6 +89,22 @@ def _patches_for_1x_idioms() -> list[Patch]:
         if bind is not None:
             used("MetaData(bind=...)")
             self.bind = bind
+
+    def table_new(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        # Table(name, metadata, autoload=True): reflected through the metadata's bind (MetaData(bind=...)).
+        if "autoload" in kwargs:
+            autoload = kwargs.pop("autoload")
+            bind = getattr(args[1], "bind", None) if len(args) > 1 else None
+            used("Table(..., autoload=True)")
+            if autoload and bind is not None and kwargs.get("autoload_with") is None:
+                kwargs["autoload_with"] = bind
+        return real_table_new(cls, *args, **kwargs)
+
+    def reflect(self: Any, bind: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if bind is None and getattr(self, "bind", None) is not None:
+            used("MetaData(bind=...).reflect()")
+            bind = self.bind
+        return real_reflect(self, bind, *args, **kwargs)
 
     def execute(self: Any, statement: Any, *multiparams: Any, **kwargs: Any) -> Any:
         options = kwargs.pop("execution_options", None)
@@ -116,6 +133,8 @@ def _patches_for_1x_idioms() -> list[Patch]:
         *[(module, "select", select) for module in (sa, sqlalchemy.sql, sqlalchemy.sql.expression)],
         *[(module, "case", case) for module in (sa, sqlalchemy.sql, sqlalchemy.sql.expression)],
         (sa.MetaData, "__init__", metadata_init),
+        (sa.MetaData, "reflect", reflect),
+        (sa.Table, "_new", classmethod(table_new)),
         (Connection, "execute", execute),
         (Session, "execute", session_execute),
     ]
