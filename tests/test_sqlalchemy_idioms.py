@@ -28,7 +28,7 @@ meta.bind.execute(users.update().values(status="active"))
     ('''
 users = sa.table("users", sa.column("id"), sa.column("status"))
 conn = op.get_bind()
-for row in conn.execute(sa.select([users.c.id]).where(users.c.status == None)):
+for row in conn.execute(sa.select([users.c.id], whereclause=users.c.status == None, from_obj=[users])):
     pass
 conn.execute(users.update().values(status="active"))
 ''', "select([...])", "conn.execute(users.update"),

@@ -60,6 +60,7 @@ Patch = tuple[Any, str, Any]
 
 def _patches_for_1x_idioms() -> list[Patch]:
     """Under SQLAlchemy 2.x: what 1.x revisions commonly call and 2.0 removed."""
+    import sqlalchemy.future
     import sqlalchemy.sql
     import sqlalchemy.sql.expression
     from sqlalchemy.engine import Connection
@@ -73,9 +74,15 @@ def _patches_for_1x_idioms() -> list[Patch]:
     def select(*entities: Any, **kwargs: Any) -> Any:
         if len(entities) == 1 and isinstance(entities[0], (list, tuple)):
             used("select([...])")
-            whereclause = kwargs.pop("whereclause", None)
-            statement = real_select(*entities[0], **kwargs)
-            return statement.where(whereclause) if whereclause is not None else statement
+            statement = real_select(*entities[0])
+            # 1.x keyword arguments are the 2.x methods of the same name (whereclause: where, from_obj: select_from).
+            for keyword, value in kwargs.items():
+                method = {"whereclause": "where", "from_obj": "select_from"}.get(keyword, keyword)
+                if value is not None and value is not False:
+                    arguments = value if keyword == "from_obj" and isinstance(value, (list, tuple)) else [value]
+                    statement = getattr(statement, method)(*arguments) if value is not True \
+                        else getattr(statement, method)()
+            return statement
         return real_select(*entities, **kwargs)
 
     def case(*whens: Any, **kwargs: Any) -> Any:
@@ -130,7 +137,7 @@ def _patches_for_1x_idioms() -> list[Patch]:
         return real_session_execute(self, statement, *args, **kwargs)
 
     return [
-        *[(module, "select", select) for module in (sa, sqlalchemy.sql, sqlalchemy.sql.expression)],
+        *[(module, "select", select) for module in (sa, sqlalchemy.sql, sqlalchemy.sql.expression, sqlalchemy.future)],
         *[(module, "case", case) for module in (sa, sqlalchemy.sql, sqlalchemy.sql.expression)],
         (sa.MetaData, "__init__", metadata_init),
         (sa.MetaData, "reflect", reflect),
@@ -195,8 +202,7 @@ def _declarative_base_shim() -> type:
 
 
 # Names that exist in only one major: the load error of a revision that uses one says which version it needs.
-_ONLY_IN_1X = ("Binary", "RowProxy", "ResultProxy", "engine_from_config", "Engine.execute", "bind",
-               "autoload", "_mapper_registry", "relation", "with_polymorphic")
+_ONLY_IN_1X = ("Binary", "RowProxy", "ResultProxy", "LegacyRow", "LegacyCursorResult")
 _ONLY_IN_2X = ("DeclarativeBase", "DeclarativeBaseNoMeta", "MappedAsDataclass", "mapped_column", "Uuid",
                "Double", "DOUBLE", "DOUBLE_PRECISION", "UUID", "insert_sentinel", "TupleType", "Commit",
                "WriteOnlyMapped", "DynamicMapped", "MappedSQLExpression")
@@ -214,9 +220,10 @@ def explain(failure: BaseException, message: str) -> str:
             return (f"{message} ({names[0]} is SQLAlchemy 2.0 API; SQLAlchemy {VERSION} is installed: run migsafe "
                     "in an environment with the SQLAlchemy this project uses)")
         return message
-    removed = ("unexpected keyword argument 'bind'", "unexpected keyword argument 'autoload'",
-               "has no attribute 'execute'", "List argument", "Textual SQL expression")
-    if isinstance(failure, sa.exc.ArgumentError) or any(marker in text for marker in removed) or (
+    removed = ("unexpected keyword argument 'bind'", "named <dialectname>_<argument>, got 'autoload'",
+               "'Engine' object has no attribute 'execute'", "'MetaData' object has no attribute 'bind'",
+               "Textual SQL expression", "expected, got [")
+    if any(marker in text for marker in removed) or (
             "sqlalchemy" in text and any(f"'{name}'" in text for name in _ONLY_IN_1X)):
         return (f"{message} (a SQLAlchemy 1.x idiom that migsafe cannot shim: this revision needs SQLAlchemy < 2.0, "
                 f"SQLAlchemy {VERSION} is installed; run migsafe in the project's own environment)")
