@@ -184,7 +184,7 @@ class RecordingConnection(Connection):
             self.engine._migsafe_control.set_connection_isolation_level(str(level))  # type: ignore[attr-defined]
         return super().execution_options(**options) if options else self
 
-    def execute(self, statement: Any, parameters: Any = None, **kwargs: Any) -> Any:
+    def execute(self, statement: Any, *multiparams: Any, **kwargs: Any) -> Any:
         if isinstance(statement, str):
             # SQLAlchemy 1.x accepted plain strings; revisions written then still do it. Run them as the
             # driver-level SQL they were (under 2.x, a shimmed idiom: see recording.idioms).
@@ -192,9 +192,10 @@ class RecordingConnection(Connection):
 
             if idioms.MAJOR >= 2:
                 idioms.used("plain SQL string in Connection.execute()")
-            return self.exec_driver_sql(statement, parameters or ())
-        # SQLAlchemy 1.4's Connection takes its parameters positionally (*multiparams), 2.x's as one argument.
-        return super().execute(statement, *(() if parameters is None else (parameters,)), **kwargs)
+            return self.exec_driver_sql(statement, multiparams[0] if multiparams else ())
+        # SQLAlchemy 1.4's Connection takes *multiparams, 2.x's one ``parameters`` (recording.idioms shims the
+        # 1.x forms under 2.x while a revision runs).
+        return super().execute(statement, *multiparams, **kwargs)
 
     def close(self) -> None:
         # A revision closing the migration's connection would break every later operation; nothing to record.
