@@ -161,3 +161,20 @@ conn.execute(users.update().values(status="active"))
     assert "users" in finding.sql and finding.line == body_line(body, "conn.execute(users")
     with pytest.raises(TypeError):
         sa.Table("t", sa.MetaData(), autoload=True)
+
+
+@only_2x
+def test_1_4_result_class_names_stand_for_their_2x_classes_while_the_revision_runs(tmp_path):
+    body = '''
+from sqlalchemy.engine import LegacyCursorResult
+
+users = sa.table("users", sa.column("id"), sa.column("status"))
+result: LegacyCursorResult = op.get_bind().execute(users.update().values(status="active"))
+'''
+    report = review_bodies(tmp_path, USERS_TABLE, body)
+    assert not report.errors, [e.message for e in report.errors]
+    [note] = idiom_notes(report)
+    assert "sqlalchemy.engine.LegacyCursorResult" in note.message
+    import sqlalchemy.engine
+
+    assert not hasattr(sqlalchemy.engine, "LegacyCursorResult")

@@ -136,7 +136,21 @@ def _patches_for_1x_idioms() -> list[Patch]:
             statement = sa.text(statement)
         return real_session_execute(self, statement, *args, **kwargs)
 
+    import sqlalchemy.engine
+
+    # 1.4's legacy result classes, mostly named in annotations and isinstance checks: 2.x's own classes.
+    legacy = {"LegacyCursorResult": "CursorResult", "LegacyRow": "Row", "ResultProxy": "CursorResult",
+              "RowProxy": "Row"}
+
+    def engine_attribute(name: str) -> Any:
+        if name in legacy:
+            used(f"sqlalchemy.engine.{name}")
+            return getattr(sqlalchemy.engine, legacy[name])
+        raise AttributeError(f"module 'sqlalchemy.engine' has no attribute {name!r}")
+
     return [
+        *([(sqlalchemy.engine, "__getattr__", engine_attribute)] if "__getattr__" not in vars(sqlalchemy.engine)
+          else []),
         *[(module, "select", select) for module in (sa, sqlalchemy.sql, sqlalchemy.sql.expression, sqlalchemy.future)],
         *[(module, "case", case) for module in (sa, sqlalchemy.sql, sqlalchemy.sql.expression)],
         (sa.MetaData, "__init__", metadata_init),
