@@ -238,7 +238,8 @@ def _review(options: ReviewOptions, work: Plan) -> Report:
         report.notes.extend(revision.notes)
         if revision.partial:
             report.partial.append(PartialReview.of(revision))
-            report.notes.append(_partial_note(revision))
+            if revision.stubbed:  # a shimmed idiom's note is among the revision's own notes
+                report.notes.append(_partial_note(revision))
         suppressions[revision.revision] = _check_revision(revision, order, rules, settings, recorded, report,
                                                           env_py=_env_py(project),
                                                           unused_notes=revision.downgrade is None

@@ -148,7 +148,8 @@ class RecordedRevision:
 
     @property
     def partial(self) -> bool:
-        return bool(self.stubbed)
+        # Stand-ins for missing modules, or shims for the other SQLAlchemy major's idioms (a note says which).
+        return bool(self.stubbed) or any(note.kind == "sqlalchemy-idiom" for note in self.notes)
 
     @property
     def transactions(self) -> frozenset[int]:

@@ -16,6 +16,10 @@ import pytest
 from migsafe.engine import ReviewOptions, review
 from migsafe.report import Report
 
+# `migsafe replay` connects through SQLAlchemy's psycopg 3 dialect, which SQLAlchemy 1.4 lacks: under 1.4 it stops
+# with a one-line message (tests/replay/test_sqlalchemy_14.py), and the tests that replay for real are skipped.
+SQLALCHEMY_2 = int(__import__("sqlalchemy").__version__.split(".")[0]) >= 2
+needs_sqlalchemy_2 = pytest.mark.skipif(not SQLALCHEMY_2, reason="replay needs SQLAlchemy 2 (psycopg 3 dialect)")
 @pytest.fixture(autouse=True, scope="session")
 def _cache_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterable[None]:
     """Reviews of sample_migrations/ (in process and in subprocesses) would otherwise leave their cache in the

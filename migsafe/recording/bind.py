@@ -278,7 +278,8 @@ class RecordingConnection(Connection):
     def commit(self) -> None:
         if not self.in_transaction():
             self.begin()
-        super().commit()
+        # What 2.x's Connection.commit() does, spelled so SQLAlchemy 1.4's Connection (which has none) does it too.
+        self.get_transaction().commit()
         self.begin()
 
     def execution_options(self, **options: Any) -> Any:
@@ -289,12 +290,18 @@ class RecordingConnection(Connection):
             self.engine._migsafe_control.set_connection_isolation_level(str(level))  # type: ignore[attr-defined]
         return super().execution_options(**options) if options else self
 
-    def execute(self, statement: Any, parameters: Any = None, **kwargs: Any) -> Any:
+    def execute(self, statement: Any, *multiparams: Any, **kwargs: Any) -> Any:
         if isinstance(statement, str):
             # SQLAlchemy 1.x accepted plain strings; revisions written then still do it. Run them as the
-            # driver-level SQL they were.
-            return self.exec_driver_sql(statement, parameters or ())
-        return super().execute(statement, parameters, **kwargs)
+            # driver-level SQL they were (under 2.x, a shimmed idiom: see recording.idioms).
+            from migsafe.recording import idioms
+
+            if idioms.MAJOR >= 2:
+                idioms.used("plain SQL string in Connection.execute()")
+            return self.exec_driver_sql(statement, multiparams[0] if multiparams else ())
+        # SQLAlchemy 1.4's Connection takes *multiparams, 2.x's one ``parameters`` (recording.idioms shims the
+        # 1.x forms under 2.x while a revision runs).
+        return super().execute(statement, *multiparams, **kwargs)
 
     def close(self) -> None:
         # A revision closing the migration's connection would break every later operation; nothing to record.

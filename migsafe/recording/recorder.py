@@ -134,7 +134,7 @@ class Recorder(OperationTracker):
             return
         transaction = self._bind.get_transaction()
         if transaction is not None and not transaction.is_valid:
-            self._bind.rollback()
+            transaction.rollback()  # Connection.rollback() is 2.x only
             self._bind.begin()
 
     def _model_for_execution(self) -> Schema:

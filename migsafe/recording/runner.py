@@ -30,7 +30,7 @@ from migsafe.cache import Cache
 from migsafe.envpy import Driver
 from migsafe.errors import Terminated
 from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
-from migsafe.recording import watch
+from migsafe.recording import idioms, watch
 from migsafe.recording.engines import project_engines
 from migsafe.recording.environ import MissingVariables, placeholders
 from migsafe.recording.operations import RecordingOperations
@@ -684,9 +684,10 @@ def run_upgrade(rec: RecordedRevision, context: MigrationContext, tracker: Opera
         return Refused(refusal)
     tracker.start_revision(rec, None, linemap)
     captured = io.StringIO()
+    shims: list[str] = []
     try:
         with watch.watched(path, function, limit), time_limit(limit), contextlib.redirect_stdout(captured), \
-                warnings.catch_warnings():
+                warnings.catch_warnings(), idioms.shimmed() as shims:
             # Warnings from Alembic, SQLAlchemy or the revision itself are not findings; keep stderr clean.
             warnings.simplefilter("ignore")
             module = _load_module(rec.file)
@@ -710,7 +711,20 @@ def run_upgrade(rec: RecordedRevision, context: MigrationContext, tracker: Opera
         return exc
     finally:
         tracker.end_revision()
+        _note_shims(rec, shims)
     return None
+
+
+def _note_shims(rec: RecordedRevision, shims: list[str]) -> None:
+    """A revision that ran only thanks to a shim for the other SQLAlchemy major is a partial review."""
+    if not shims or rec.error is not None:
+        return
+    rec.notes.append(Note(kind=idioms.NOTE_KIND,
+                          message=f"partial review: the revision uses {', '.join(shims)}, written for "
+                                  f"{idioms.needed_version(shims[0])} (SQLAlchemy {idioms.VERSION} is installed); "
+                                  "migsafe ran it with a shim that may not do exactly what that version does: run "
+                                  "migsafe in the project's own environment for a complete review",
+                          path=rec.path, line=rec.file.line, revision=rec.revision))
 
 
 class Refused(Exception):
@@ -817,7 +831,7 @@ def _load_error(exc: BaseException, rec: RecordedRevision) -> LoadError:
     elif in_revision_syntax:
         message = f"SyntaxError: {exc.msg}"  # type: ignore[attr-defined]  # as revisions.read_header says it
     else:
-        message = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+        message = idioms.explain(exc, f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__)
     return LoadError(message=message, path=rec.path, line=line, revision=rec.revision,
                      transient=isinstance(exc, RevisionTimeout))
 
@@ -858,7 +872,7 @@ def _downgrade_actions(rec: RecordedRevision, context: MigrationContext, recorde
     limit = getattr(context, "_revision_timeout", None)
     try:
         with watch.watched(rec.path, "downgrade evidence", limit), time_limit(limit), \
-                contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+                contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(), idioms.shimmed():
             warnings.simplefilter("ignore")
             module = _load_module(rec.file)
             downgrade = getattr(module, "downgrade", None)

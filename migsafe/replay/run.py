@@ -56,6 +56,7 @@ class ReplayReport:
 def replay(options: ReplayOptions, progress: Progress | None = None) -> ReplayReport:
     from migsafe.replay.server import scratch_database
 
+    _require_sqlalchemy_2()
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     database_url = _take_credentials(options.database_url)
@@ -85,6 +86,19 @@ def replay(options: ReplayOptions, progress: Progress | None = None) -> ReplayRe
     static.sort()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _require_sqlalchemy_2() -> None:
+    """Replay connects through SQLAlchemy's psycopg 3 dialect (``postgresql+psycopg``), which SQLAlchemy 1.4 does
+    not have: say so in one line before anything starts, instead of a NoSuchModuleError half-way."""
+    import sqlalchemy
+
+    if int(sqlalchemy.__version__.split(".")[0]) < 2:
+        from migsafe.errors import UsageError
+
+        raise UsageError(f"migsafe replay needs SQLAlchemy 2.0 or later (it connects with psycopg 3, which SQLAlchemy "
+                         f"{sqlalchemy.__version__} has no dialect for); `migsafe review` works with this SQLAlchemy: "
+                         "run replay from an environment with SQLAlchemy 2")
 
 
 def _run(db: object, files: list, reported: set[str], work: object, rows: int, say: Progress,

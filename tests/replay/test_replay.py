@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import psycopg
 
-from conftest import USERS_TABLE, write_history
+from conftest import USERS_TABLE, needs_sqlalchemy_2, write_history
 from migsafe.replay.reconcile import EXPECTATIONS
 from migsafe.replay.run import ReplayOptions, replay
 from migsafe.replay.server import SCRATCH_PREFIX, find_server_binaries, local_cluster
@@ -22,7 +22,7 @@ from replay.test_server import needs_postgres, processes_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = needs_postgres
+pytestmark = [needs_postgres, needs_sqlalchemy_2]
 
 
 def _replay(path: Path, cwd: Path, **options: object):

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import USERS_TABLE, write_history
+from conftest import USERS_TABLE, needs_sqlalchemy_2, write_history
 from migsafe.replay.run import ReplayOptions, replay
 from replay.test_server import needs_postgres
 
-pytestmark = needs_postgres
+pytestmark = [needs_postgres, needs_sqlalchemy_2]
 
 # Sleeps only on the server: the static review that replay runs first executes upgrade() too (there,
 # is_offline_mode() answers as online, but the migration context stays as_sql).

@@ -19,7 +19,7 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from conftest import USERS_TABLE, write_history
+from conftest import USERS_TABLE, needs_sqlalchemy_2, write_history
 from migsafe.replay.run import DATABASE_URL_VARIABLE, ReplayOptions, replay
 from migsafe.replay.server import (
     SCRATCH_PREFIX,
@@ -79,6 +79,7 @@ def marker() -> Iterator[Path]:
     path.unlink(missing_ok=True)
 
 
+@needs_sqlalchemy_2
 def test_hostile_revisions_fail_as_for_an_application_role_and_the_server_is_unchanged(admin, tmp_path, marker,
                                                                                        monkeypatch):
     stolen = tmp_path / "stolen-url"
@@ -188,6 +189,7 @@ def test_cleanup_still_happens_when_the_urls_database_is_gone(admin):
     assert leftovers(admin) == set()
 
 
+@needs_sqlalchemy_2
 def test_extensions_the_role_may_not_create_are_created_beforehand(admin, tmp_path):
     bodies = [
         USERS_TABLE,
@@ -225,6 +227,7 @@ def test_a_url_role_without_the_rights_gets_a_one_line_error_naming_them(admin):
     assert leftovers(admin) == set()
 
 
+@needs_sqlalchemy_2
 def test_a_url_role_with_just_createdb_and_createrole_is_enough(admin, tmp_path):
     # A superuser's leftover with a session still open in it is beyond deployer's rights: left alone, no error.
     beyond = SCRATCH_PREFIX + secrets.token_hex(6)
@@ -246,6 +249,7 @@ def test_a_url_role_with_just_createdb_and_createrole_is_enough(admin, tmp_path)
             conn.execute("DROP ROLE deployer")
 
 
+@needs_sqlalchemy_2
 def test_the_role_cannot_reach_the_local_cluster_superuser_by_sql(tmp_path, marker):
     # The same throwaway role on migsafe's own cluster, where a superuser could run programs as the server's user.
     write_history(tmp_path / "versions", [USERS_TABLE, f'op.execute("COPY (SELECT 1) TO PROGRAM \'touch {marker}\'")'])
@@ -277,6 +281,7 @@ def test_a_server_that_lets_no_new_role_log_in_is_a_one_line_error_and_leaves_no
         assert leftovers(server) == set()
 
 
+@needs_sqlalchemy_2
 def test_cli_exits_2_with_one_line_when_the_url_role_lacks_the_rights(admin, tmp_path):
     with admin.connect(autocommit=True) as conn:
         conn.execute("CREATE ROLE weakling LOGIN")

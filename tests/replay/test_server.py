@@ -21,6 +21,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
+from conftest import needs_sqlalchemy_2
 from migsafe.errors import MigsafeError, UsageError
 from migsafe.replay import server
 from migsafe.replay.server import (
@@ -127,6 +128,7 @@ def test_local_cluster_runs_unprivileged_even_when_we_are_root(cluster: ScratchD
         assert cluster.server_user is None
 
 
+@needs_sqlalchemy_2
 @needs_postgres
 def test_sqlalchemy_url_reaches_the_same_database(cluster: ScratchDatabase) -> None:
     assert cluster.url.startswith("postgresql+psycopg://")
@@ -244,6 +246,7 @@ def _url(cluster: ScratchDatabase, dbname: str, password: str = "") -> str:
     return f"postgresql://{auth}@/{dbname}?host={quote(str(cluster.directory), safe='')}"
 
 
+@needs_sqlalchemy_2
 @needs_postgres
 def test_database_url_gets_a_scratch_database_that_is_dropped(cluster: ScratchDatabase, user_database: str) -> None:
     with psycopg.connect(cluster.conninfo, dbname=user_database) as conn:
