@@ -54,9 +54,7 @@ meta = sa.MetaData(bind=op.get_bind())
 meta.reflect(only=["users"])
 users = meta.tables["users"]
 op.get_bind().execute(users.update().values(status="active"))
-''', "MetaData(bind=...).reflect()", "op.get_bind().execute", marks=pytest.mark.xfail(
-        strict=True, reason="the bind reaches MetaData.reflect(), but the schema-model inspector does not answer "
-                            "2.x's get_multi_columns() yet (recording/reflection.py)")),
+''', "MetaData(bind=...).reflect()", "op.get_bind().execute"),
     ('''
 from sqlalchemy import orm
 session = orm.Session(bind=op.get_bind())
