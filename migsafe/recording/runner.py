@@ -354,11 +354,16 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
         if failure is None or not allow_stubs:
             break
         name = missing_module(failure)
-        if name is None and stubbed and _caused_by_stand_in(failure):
+        if name is None and stubbed and _caused_by_stand_in(failure) and not _failed_at_import(rec, failure):
             # The revision got as far as handing a stand-in to a library that needs the real thing (an ORM
             # query on a stubbed model): keep what was recorded up to there, as a partial review.
             _stopped_on_stand_in(rec, failure, recorder)
             break
+        if name is None and stubbed and rec.error is not None and _failed_at_import(rec, failure) \
+                and _caused_by_stand_in(failure):
+            names = [n for n in stubbed if finder is None or n in finder.used] or stubbed
+            rec.error.message += (f" (while importing the revision, on a stand-in for {', '.join(names)}: "
+                                  "none of upgrade() ran; review where the application is importable)")
         if name is None or name in stubbed or len(stubbed) >= MAX_STUBBED_MODULES:
             break
         # Retry with this module and every module earlier revisions were missing (one retry instead of one
@@ -414,6 +419,16 @@ def _caused_by_stand_in(failure: BaseException) -> bool:
             return True
         if any(isinstance(value, (stubs.StubBase, stubs._StubMeta)) for value in frame.f_locals.values()):
             return True
+    return False
+
+
+def _failed_at_import(rec: RecordedRevision, failure: BaseException) -> bool:
+    """Whether the revision's module failed while it was imported: then none of ``upgrade()`` ran, and keeping
+    "what was recorded up to there" would report a revision nobody checked as reviewed, without findings. The
+    outermost frame of the revision's file is its module body then; once upgrade() runs, it is upgrade()."""
+    for frame, _ in traceback.walk_tb(failure.__traceback__):
+        if frame.f_code.co_filename == str(rec.path):
+            return frame.f_code.co_name == "<module>"
     return False
 
 
