@@ -237,3 +237,27 @@ def test_a_revision_whose_module_fails_at_import_on_a_stand_in_is_a_load_error(t
     assert error.message.startswith("TypeError: int()") and "none of upgrade() ran" in error.message \
         and "myapp" in error.message
     assert report.partial == [] and report.findings == []
+
+
+def test_an_application_module_that_breaks_on_a_stand_in_is_stood_in_for_too(tmp_path):
+    # The project's models module builds real SQLAlchemy objects from a missing extension's stand-ins: its import
+    # fails, and with it the revision's. Standing in for that module lets upgrade() run.
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "models.py").write_text(textwrap.dedent('''
+        import sqlalchemy as sa
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+        orders = db.Table("orders", db.Column("id", db.Integer))
+        orders_by_id = sa.Index("ix_orders_id", orders.c.id)
+    '''))
+    versions = tmp_path / "versions"
+    first, second = write_history(versions, [USERS_TABLE, 'op.drop_column("users", "name")'])
+    second.write_text(second.read_text().replace("from alembic import op\n",
+                                                 "from alembic import op\nfrom shop.models import orders\n"))
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert not report.errors
+    assert [(f.rule, f.revision) for f in report.findings if f.rule == "drop-column"] == [("drop-column", "r2")]
+    [partial] = report.partial
+    assert partial.stubbed == ("shop.models",)  # flask_sqlalchemy is no longer imported

@@ -34,7 +34,7 @@ from migsafe.recording import watch
 from migsafe.recording.operations import RecordingOperations
 from migsafe.recording.recorder import Recorder
 from migsafe.recording.source import LineMap
-from migsafe.recording.stubs import StubFinder, missing_module, table_name_for
+from migsafe.recording.stubs import NEVER_STUB, StubFinder, missing_module, table_name_for
 from migsafe.recording.tail import Tail, wanted as tail_wanted
 from migsafe.recording.tracking import OperationTracker
 from migsafe.schema import Schema
@@ -359,9 +359,16 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
             # query on a stubbed model): keep what was recorded up to there, as a partial review.
             _stopped_on_stand_in(rec, failure, recorder)
             break
-        if name is None and stubbed and rec.error is not None and _failed_at_import(rec, failure) \
-                and _caused_by_stand_in(failure):
-            names = [n for n in stubbed if finder is None or n in finder.used] or stubbed
+        at_import = name is None and stubbed and _caused_by_stand_in(failure)
+        if at_import:
+            # The application's own module, imported by the revision, handed a stand-in to a library that needs
+            # the real thing (``db.Index(..., db.Column(...))`` with Flask-SQLAlchemy missing): stand in for
+            # that module too, so that upgrade() runs.
+            name = _project_module_broken_by_stand_in(rec, failure, sys_path)
+        if at_import and (name is None or name in stubbed) and rec.error is not None:
+            model = _stubbed_model(failure) or ""
+            names = [n for n in stubbed if model == n or model.startswith(n + ".")] \
+                or [n for n in stubbed if finder is None or n in finder.used] or stubbed
             rec.error.message += (f" (while importing the revision, on a stand-in for {', '.join(names)}: "
                                   "none of upgrade() ran; review where the application is importable)")
         if name is None or name in stubbed or len(stubbed) >= MAX_STUBBED_MODULES:
@@ -430,6 +437,22 @@ def _failed_at_import(rec: RecordedRevision, failure: BaseException) -> bool:
         if frame.f_code.co_filename == str(rec.path):
             return frame.f_code.co_name == "<module>"
     return False
+
+
+def _project_module_broken_by_stand_in(rec: RecordedRevision, failure: BaseException,
+                                       sys_path: list[Path]) -> str | None:
+    """The project module (under the review's import roots, not the revision) whose import failed, innermost
+    first; None when the failure happened elsewhere (the revision's own module body, a library)."""
+    roots = [str(p) for p in sys_path]
+    for frame, _ in reversed(list(traceback.walk_tb(failure.__traceback__))):
+        filename = frame.f_code.co_filename
+        if frame.f_code.co_name != "<module>" or filename == str(rec.path) \
+                or not any(filename.startswith(root) for root in roots) or "site-packages" in filename:
+            continue
+        name = frame.f_globals.get("__name__")
+        if isinstance(name, str) and name.split(".")[0] not in NEVER_STUB and not name.startswith("_migsafe_rev_"):
+            return name
+    return None
 
 
 def _stopped_on_stand_in(rec: RecordedRevision, failure: BaseException, recorder: Recorder) -> None:
