@@ -261,3 +261,21 @@ def test_an_application_module_that_breaks_on_a_stand_in_is_stood_in_for_too(tmp
     assert [(f.rule, f.revision) for f in report.findings if f.rule == "drop-column"] == [("drop-column", "r2")]
     [partial] = report.partial
     assert partial.stubbed == ("shop.models",)  # flask_sqlalchemy is no longer imported
+
+
+def test_a_metaclass_made_from_a_stand_in_and_a_real_metaclass_still_builds_classes(tmp_path):
+    body = '''
+from sqlalchemy.orm import DeclarativeMeta, declarative_base
+from myapp.model import BindMetaMixin
+class NamedMeta(BindMetaMixin, DeclarativeMeta):
+    pass
+Base = declarative_base(metaclass=NamedMeta)
+class Account(Base):
+    __tablename__ = "accounts"
+    id = sa.Column(sa.Integer, primary_key=True)
+op.drop_column("users", "name")
+'''
+    report = _report(tmp_path, USERS_TABLE, body)
+    assert not report.errors
+    assert [(f.rule, f.line) for f in report.findings] == [("drop-column", body_line(body, "op.drop_column"))]
+    assert not [n for n in report.notes if n.kind == "partial-stop"]

@@ -212,13 +212,18 @@ _real_build_class = builtins.__build_class__
 def _build_class(func: Any, name: str, *bases: Any, **kwargs: Any) -> Any:
     """``builtins.__build_class__`` while stand-ins are served: a stand-in next to a base whose metaclass is
     not the stand-ins' (SQLAlchemy's declarative base, an Enum, an ABC) would stop the class statement with
-    "metaclass conflict" before its body runs; it is replaced by an ordinary mixin instead."""
+    "metaclass conflict" before its body runs, and next to a real metaclass it would make a class that cannot
+    build classes; it is replaced by an ordinary mixin instead."""
     if any(isinstance(base, _StubMeta) for base in bases):
-        try:
-            return _real_build_class(func, name, *bases, **kwargs)
-        except TypeError as exc:  # raised while choosing the metaclass, before the body ran
-            if "metaclass conflict" not in str(exc):
-                raise
+        # A metaclass built from a stand-in and a real one (``class Meta(BindMetaMixin, DeclarativeMeta)``)
+        # must stay a metaclass: its stand-ins are mixins from the start.
+        if not any(isinstance(base, type) and issubclass(base, type) and not isinstance(base, _StubMeta)
+                   for base in bases):
+            try:
+                return _real_build_class(func, name, *bases, **kwargs)
+            except TypeError as exc:  # raised while choosing the metaclass, before the body ran
+                if "metaclass conflict" not in str(exc):
+                    raise
         bases = tuple(_mixin_for(base) if isinstance(base, _StubMeta) else base for base in bases)
     return _real_build_class(func, name, *bases, **kwargs)
 
