@@ -279,3 +279,13 @@ op.drop_column("users", "name")
     assert not report.errors
     assert [(f.rule, f.line) for f in report.findings] == [("drop-column", body_line(body, "op.drop_column"))]
     assert not [n for n in report.notes if n.kind == "partial-stop"]
+
+
+def test_more_than_sixty_missing_modules_are_still_stood_in_for(tmp_path):
+    # A large application: its own modules that break on a stand-in are stood in for too, on top of its
+    # missing dependencies.
+    body = "\n".join(f"import missing_dependency_{n}" for n in range(70)) + '\nop.drop_column("users", "name")'
+    report = _report(tmp_path, USERS_TABLE, body)
+    assert not report.errors
+    assert [f.rule for f in report.findings] == ["drop-column"]
+    assert len(report.partial[0].stubbed) == 70

@@ -324,7 +324,8 @@ def _load_module(file: RevisionFile) -> Any:
     return load_module_py(f"_migsafe_rev_{abs(hash(str(file.path)))}", file.path)
 
 
-MAX_STUBBED_MODULES = 60  # an application's whole dependency tree may be missing (one retry per module)
+MAX_STUBBED_MODULES = 120  # an application's whole dependency tree may be missing (one retry per module), and
+# some of its own modules may be stood in for (those whose import breaks on a stand-in)
 
 
 def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorder: Recorder, per_migration: bool,
