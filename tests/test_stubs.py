@@ -289,3 +289,13 @@ def test_more_than_sixty_missing_modules_are_still_stood_in_for(tmp_path):
     assert not report.errors
     assert [f.rule for f in report.findings] == ["drop-column"]
     assert len(report.partial[0].stubbed) == 70
+
+
+def test_a_revision_that_fails_at_import_for_its_own_reason_is_not_blamed_on_a_stand_in(tmp_path):
+    versions = tmp_path / "versions"
+    first, second = write_history(versions, [USERS_TABLE, 'op.drop_column("users", "name")'])
+    second.write_text(second.read_text().replace(
+        "from alembic import op\n",
+        "from alembic import op\nfrom myapp import settings\nclass Row:\n    body = TextField()\n"))
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert [e.message for e in report.errors] == ["NameError: name 'TextField' is not defined"]

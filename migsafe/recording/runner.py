@@ -420,12 +420,14 @@ def _caused_by_stand_in(failure: BaseException) -> bool:
     """Whether a failure involves a stand-in: its message names one, or a stand-in's own code raised it."""
     from migsafe.recording import stubs
 
-    if "migsafe stub" in str(failure) or "migsafe stand-in" in str(failure):
-        return True
+    if any(mark in str(failure) for mark in ("migsafe stub", "migsafe stand-in", "'_StubMeta'", "'StubBase'")):
+        return True  # named by its repr, or by its type (``int() argument must be ..., not '_StubMeta'``)
     for frame, _ in traceback.walk_tb(failure.__traceback__):
-        if frame.f_code.co_filename == stubs.__file__:
-            return True
-        if any(isinstance(value, (stubs.StubBase, stubs._StubMeta)) for value in frame.f_locals.values()):
+        if frame.f_code.co_filename == stubs.__file__ and frame.f_code is not stubs.build_class_code:
+            return True  # (every class statement passes through the stand-ins' __build_class__)
+        # A module body's namespace always holds the stand-ins it imported: that says nothing of the failure.
+        if frame.f_code.co_name != "<module>" and \
+                any(isinstance(value, (stubs.StubBase, stubs._StubMeta)) for value in frame.f_locals.values()):
             return True
     return False
 

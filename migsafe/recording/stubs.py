@@ -228,6 +228,9 @@ def _build_class(func: Any, name: str, *bases: Any, **kwargs: Any) -> Any:
     return _real_build_class(func, name, *bases, **kwargs)
 
 
+build_class_code = _build_class.__code__  # its frame is in the traceback of any failing class body
+
+
 # Stand-in types rendered into SQL since the recorder last took them: the quoted name -> the application type it
 # stands for. Rendering and parsing happen in the same thread, one statement after the other.
 _rendered: dict[str, str | None] = {}
