@@ -299,3 +299,23 @@ def test_a_revision_that_fails_at_import_for_its_own_reason_is_not_blamed_on_a_s
         "from alembic import op\nfrom myapp import settings\nclass Row:\n    body = TextField()\n"))
     report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
     assert [e.message for e in report.errors] == ["NameError: name 'TextField' is not defined"]
+
+
+def test_an_application_module_failing_on_a_value_derived_from_a_stand_in_is_stood_in_for(tmp_path):
+    # The error names no stand-in (a string computed from one): the module body that imported stand-ins is
+    # taken to have failed on them, unlike the revision's own module body (see the test above).
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "models.py").write_text(textwrap.dedent('''
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+        PREFIX_AT = "shop_tables".index(str(db.table_prefix))
+    '''))
+    versions = tmp_path / "versions"
+    first, second = write_history(versions, [USERS_TABLE, 'op.drop_column("users", "name")'])
+    second.write_text(second.read_text().replace("from alembic import op\n",
+                                                 "from alembic import op\nfrom shop.models import PREFIX_AT\n"))
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert not report.errors
+    assert report.partial[0].stubbed == ("shop.models",)

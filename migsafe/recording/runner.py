@@ -355,12 +355,13 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
         if failure is None or not allow_stubs:
             break
         name = missing_module(failure)
-        if name is None and stubbed and _caused_by_stand_in(failure) and not _failed_at_import(rec, failure):
+        if name is None and stubbed and _caused_by_stand_in(failure, rec.path) \
+                and not _failed_at_import(rec, failure):
             # The revision got as far as handing a stand-in to a library that needs the real thing (an ORM
             # query on a stubbed model): keep what was recorded up to there, as a partial review.
             _stopped_on_stand_in(rec, failure, recorder)
             break
-        at_import = name is None and stubbed and _caused_by_stand_in(failure)
+        at_import = name is None and stubbed and _caused_by_stand_in(failure, rec.path)
         if at_import:
             # The application's own module, imported by the revision, handed a stand-in to a library that needs
             # the real thing (``db.Index(..., db.Column(...))`` with Flask-SQLAlchemy missing): stand in for
@@ -416,7 +417,7 @@ def _unimported_submodule(failure: BaseException) -> str | None:
     return submodule
 
 
-def _caused_by_stand_in(failure: BaseException) -> bool:
+def _caused_by_stand_in(failure: BaseException, revision_path: Path | None = None) -> bool:
     """Whether a failure involves a stand-in: its message names one, or a stand-in's own code raised it."""
     from migsafe.recording import stubs
 
@@ -425,8 +426,9 @@ def _caused_by_stand_in(failure: BaseException) -> bool:
     for frame, _ in traceback.walk_tb(failure.__traceback__):
         if frame.f_code.co_filename == stubs.__file__ and frame.f_code is not stubs.build_class_code:
             return True  # (every class statement passes through the stand-ins' __build_class__)
-        # A module body's namespace always holds the stand-ins it imported: that says nothing of the failure.
-        if frame.f_code.co_name != "<module>" and \
+        # The revision's module body holds the stand-ins it imported: that says nothing of its failure (the
+        # body of an application module that imported stand-ins most likely failed on one).
+        if not (frame.f_code.co_name == "<module>" and frame.f_code.co_filename == str(revision_path)) and \
                 any(isinstance(value, (stubs.StubBase, stubs._StubMeta)) for value in frame.f_locals.values()):
             return True
     return False
