@@ -306,3 +306,39 @@ op.get_bind().execute(sa.text("UPDATE users SET status = :s").bindparams(sa.bind
     later = 'op.get_bind().execute(sa.text("UPDATE users SET name = NULL WHERE name = status"))'
     report = review_bodies(tmp_path, USERS_TABLE, stops, later)
     assert [(e.revision, e.message) for e in report.errors] == [("r2", "revision called sys.exit(3)")]
+
+
+def test_ddl_elements_given_to_op_execute_are_recorded(tmp_path):
+    # `op.execute(CreateSequence(...))` and friends: plain `alembic upgrade --sql` renders each of them, and so
+    # must the recording (they bind no parameters; reading their bound literals once stopped the revision).
+    body = '''
+from sqlalchemy.schema import AddConstraint, CreateIndex, CreateSequence, DDL, DropSequence, Sequence
+meta = sa.MetaData()
+users = sa.Table("users", meta, sa.Column("id", sa.Integer()), sa.Column("email", sa.String(100)))
+op.execute(CreateSequence(Sequence("users_seq")))
+op.execute(CreateIndex(sa.Index("ix_users_email", users.c.email)))
+op.execute(AddConstraint(sa.UniqueConstraint(users.c.email, name="uq_users_email")))
+op.execute(DDL("ALTER TABLE users ADD COLUMN age integer"))
+op.execute(DropSequence(Sequence("users_seq")))
+'''
+    rec = record(tmp_path, USERS_TABLE, body)[1]
+    assert [(" ".join(s.sql.split()[:2]), s.line) for s in rec.statements] == [
+        ("CREATE SEQUENCE", body_line(body, "CreateSequence(Seq")),
+        ("CREATE INDEX", body_line(body, "CreateIndex(sa.")),
+        ("ALTER TABLE", body_line(body, "AddConstraint(sa.")),
+        ("ALTER TABLE", body_line(body, 'DDL("')),
+        ("DROP SEQUENCE", body_line(body, "DropSequence(Seq")),
+    ]
+    kinds = [type(a).__name__ for s in rec.statements for a in s.actions]
+    assert "CreateIndex" in kinds and "AddColumn" in kinds
+
+
+def test_ddl_elements_given_to_op_execute_are_checked_by_the_rules(tmp_path):
+    body = '''
+from sqlalchemy.schema import CreateIndex
+users = sa.Table("users", sa.MetaData(), sa.Column("email", sa.String(100)))
+op.execute(CreateIndex(sa.Index("ix_users_email", users.c.email)))
+'''
+    report = review_bodies(tmp_path, USERS_TABLE, body)
+    assert not report.errors
+    assert ("index-not-concurrent", body_line(body, "op.execute")) in [(f.rule, f.line) for f in report.findings]

@@ -171,3 +171,151 @@ def test_modules_missing_in_one_revision_are_stubbed_at_once_in_the_next(tmp_pat
     stubbed = {r.revision: r.stubbed for r in report.partial}
     # Only the stand-ins a revision actually imported are reported for it.
     assert stubbed == {"r2": ("missing_a", "missing_b", "missing_c"), "r3": ("missing_c",)}
+
+
+# Stand-ins used the way ordinary Python uses the application's objects: the revision must run on past them.
+
+def test_a_stand_in_mixin_next_to_a_declarative_base_defines_the_model(tmp_path):
+    body = '''
+from sqlalchemy.orm import declarative_base
+from myapp.models import TimestampMixin
+Base = declarative_base()
+class Account(TimestampMixin, Base):
+    __tablename__ = "accounts"
+    id = sa.Column(sa.Integer, primary_key=True)
+op.drop_column("users", "name")
+'''
+    report = _report(tmp_path, USERS_TABLE, body)
+    assert not report.errors
+    assert [(f.rule, f.line) for f in report.findings] == [("drop-column", body_line(body, "op.drop_column"))]
+    assert not [n for n in report.notes if n.kind == "partial-stop"]
+
+
+def test_a_stand_in_enum_class_gives_the_enum_type_its_class_name(tmp_path):
+    # SQLAlchemy names an enum type after its class; a stand-in class taken for a single value left the
+    # PostgreSQL type nameless ("Enum type requires a name") or with the stand-in as a label.
+    body = '''
+from myapp.enums import OrderStatus, Kind
+op.add_column("users", sa.Column("order_status", sa.Enum(OrderStatus), nullable=True))
+op.create_table("kinds", sa.Column("kind", sa.Enum(Kind, name="kind_enum")))
+op.drop_column("users", "name")
+'''
+    report = _report(tmp_path, USERS_TABLE, body)
+    assert not report.errors
+    assert not [n for n in report.notes if n.kind == "partial-stop"]
+    assert ("drop-column", body_line(body, "op.drop_column")) in [(f.rule, f.line) for f in report.findings]
+
+
+def test_stand_ins_in_isinstance_and_format_specs_behave_like_ordinary_objects(tmp_path):
+    body = '''
+import typing
+from myapp.models import User, registry
+def owners(users: typing.List[User]) -> typing.Optional[User]:
+    return None
+if isinstance(op, User) or isinstance(op, registry.model_class()):
+    raise RuntimeError("no stand-in is an instance of anything")
+label = f"{User:>12}|{User.email!r:5}|{registry.count():d}"
+op.drop_column("users", "name")
+'''
+    report = _report(tmp_path, USERS_TABLE, body)
+    assert not report.errors
+    assert not [n for n in report.notes if n.kind == "partial-stop"]
+    assert ("drop-column", body_line(body, "op.drop_column")) in [(f.rule, f.line) for f in report.findings]
+
+
+def test_a_revision_whose_module_fails_at_import_on_a_stand_in_is_a_load_error(tmp_path):
+    # None of upgrade() ran: keeping "what was recorded up to there" once reported it reviewed, 0 findings.
+    versions = tmp_path / "versions"
+    first, second = write_history(versions, [USERS_TABLE, 'op.drop_column("users", "name")'])
+    source = second.read_text().replace(
+        "from alembic import op\n",
+        "from alembic import op\nfrom myapp import settings\nBATCH = int(settings.BATCH_SIZE)\n")
+    second.write_text(source)
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    [error] = report.errors
+    assert error.revision == "r2" and error.line == source.splitlines().index("BATCH = int(settings.BATCH_SIZE)") + 1
+    assert error.message.startswith("TypeError: int()") and "none of upgrade() ran" in error.message \
+        and "myapp" in error.message
+    assert report.partial == [] and report.findings == []
+
+
+def test_an_application_module_that_breaks_on_a_stand_in_is_stood_in_for_too(tmp_path):
+    # The project's models module builds real SQLAlchemy objects from a missing extension's stand-ins: its import
+    # fails, and with it the revision's. Standing in for that module lets upgrade() run.
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "models.py").write_text(textwrap.dedent('''
+        import sqlalchemy as sa
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+        orders = db.Table("orders", db.Column("id", db.Integer))
+        orders_by_id = sa.Index("ix_orders_id", orders.c.id)
+    '''))
+    versions = tmp_path / "versions"
+    first, second = write_history(versions, [USERS_TABLE, 'op.drop_column("users", "name")'])
+    second.write_text(second.read_text().replace("from alembic import op\n",
+                                                 "from alembic import op\nfrom shop.models import orders\n"))
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert not report.errors
+    assert [(f.rule, f.revision) for f in report.findings if f.rule == "drop-column"] == [("drop-column", "r2")]
+    [partial] = report.partial
+    assert partial.stubbed == ("shop.models",)  # flask_sqlalchemy is no longer imported
+
+
+def test_a_metaclass_made_from_a_stand_in_and_a_real_metaclass_still_builds_classes(tmp_path):
+    body = '''
+from sqlalchemy.orm import DeclarativeMeta, declarative_base
+from myapp.model import BindMetaMixin
+class NamedMeta(BindMetaMixin, DeclarativeMeta):
+    pass
+Base = declarative_base(metaclass=NamedMeta)
+class Account(Base):
+    __tablename__ = "accounts"
+    id = sa.Column(sa.Integer, primary_key=True)
+op.drop_column("users", "name")
+'''
+    report = _report(tmp_path, USERS_TABLE, body)
+    assert not report.errors
+    assert [(f.rule, f.line) for f in report.findings] == [("drop-column", body_line(body, "op.drop_column"))]
+    assert not [n for n in report.notes if n.kind == "partial-stop"]
+
+
+def test_more_than_sixty_missing_modules_are_still_stood_in_for(tmp_path):
+    # A large application: its own modules that break on a stand-in are stood in for too, on top of its
+    # missing dependencies.
+    body = "\n".join(f"import missing_dependency_{n}" for n in range(70)) + '\nop.drop_column("users", "name")'
+    report = _report(tmp_path, USERS_TABLE, body)
+    assert not report.errors
+    assert [f.rule for f in report.findings] == ["drop-column"]
+    assert len(report.partial[0].stubbed) == 70
+
+
+def test_a_revision_that_fails_at_import_for_its_own_reason_is_not_blamed_on_a_stand_in(tmp_path):
+    versions = tmp_path / "versions"
+    first, second = write_history(versions, [USERS_TABLE, 'op.drop_column("users", "name")'])
+    second.write_text(second.read_text().replace(
+        "from alembic import op\n",
+        "from alembic import op\nfrom myapp import settings\nclass Row:\n    body = TextField()\n"))
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert [e.message for e in report.errors] == ["NameError: name 'TextField' is not defined"]
+
+
+def test_an_application_module_failing_on_a_value_derived_from_a_stand_in_is_stood_in_for(tmp_path):
+    # The error names no stand-in (a string computed from one): the module body that imported stand-ins is
+    # taken to have failed on them, unlike the revision's own module body (see the test above).
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "models.py").write_text(textwrap.dedent('''
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+        PREFIX_AT = "shop_tables".index(str(db.table_prefix))
+    '''))
+    versions = tmp_path / "versions"
+    first, second = write_history(versions, [USERS_TABLE, 'op.drop_column("users", "name")'])
+    second.write_text(second.read_text().replace("from alembic import op\n",
+                                                 "from alembic import op\nfrom shop.models import PREFIX_AT\n"))
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert not report.errors
+    assert report.partial[0].stubbed == ("shop.models",)

@@ -37,7 +37,7 @@ from migsafe.recording.operations import RecordingOperations
 from migsafe.recording.recorder import Recorder
 from migsafe.recording.reflection import StandInTables
 from migsafe.recording.source import LineMap
-from migsafe.recording.stubs import StubFinder, missing_module, table_name_for
+from migsafe.recording.stubs import NEVER_STUB, StubFinder, missing_module, table_name_for
 from migsafe.recording.tail import Tail, wanted as tail_wanted
 from migsafe.recording.tracking import OperationTracker
 from migsafe.schema import Schema
@@ -431,7 +431,8 @@ def _load_module(file: RevisionFile) -> Any:
     return load_module_py(f"_migsafe_rev_{abs(hash(str(file.path)))}", file.path)
 
 
-MAX_STUBBED_MODULES = 60  # an application's whole dependency tree may be missing (one retry per module)
+MAX_STUBBED_MODULES = 120  # an application's whole dependency tree may be missing (one retry per module), and
+# some of its own modules may be stood in for (those whose import breaks on a stand-in)
 
 
 def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorder: Recorder, per_migration: bool,
@@ -461,11 +462,24 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
         if failure is None or not allow_stubs:
             break
         name = missing_module(failure)
-        if name is None and stubbed and _caused_by_stand_in(failure):
+        if name is None and stubbed and _caused_by_stand_in(failure, rec.path) \
+                and not _failed_at_import(rec, failure):
             # The revision got as far as handing a stand-in to a library that needs the real thing (an ORM
             # query on a stubbed model): keep what was recorded up to there, as a partial review.
             _stopped_on_stand_in(rec, failure, recorder)
             break
+        at_import = name is None and stubbed and _caused_by_stand_in(failure, rec.path)
+        if at_import:
+            # The application's own module, imported by the revision, handed a stand-in to a library that needs
+            # the real thing (``db.Index(..., db.Column(...))`` with Flask-SQLAlchemy missing): stand in for
+            # that module too, so that upgrade() runs.
+            name = _project_module_broken_by_stand_in(rec, failure, sys_path)
+        if at_import and (name is None or name in stubbed) and rec.error is not None:
+            model = _stubbed_model(failure) or ""
+            names = [n for n in stubbed if model == n or model.startswith(n + ".")] \
+                or [n for n in stubbed if finder is None or n in finder.used] or stubbed
+            rec.error.message += (f" (while importing the revision, on a stand-in for {', '.join(names)}: "
+                                  "none of upgrade() ran; review where the application is importable)")
         if name is None or name in stubbed or len(stubbed) >= MAX_STUBBED_MODULES:
             break
         # Retry with this module and every module earlier revisions were missing (one retry instead of one
@@ -575,18 +589,47 @@ def _unimported_submodule(failure: BaseException) -> str | None:
     return submodule
 
 
-def _caused_by_stand_in(failure: BaseException) -> bool:
+def _caused_by_stand_in(failure: BaseException, revision_path: Path | None = None) -> bool:
     """Whether a failure involves a stand-in: its message names one, or a stand-in's own code raised it."""
     from migsafe.recording import stubs
 
-    if "migsafe stub" in str(failure) or "migsafe stand-in" in str(failure):
-        return True
+    if any(mark in str(failure) for mark in ("migsafe stub", "migsafe stand-in", "'_StubMeta'", "'StubBase'")):
+        return True  # named by its repr, or by its type (``int() argument must be ..., not '_StubMeta'``)
     for frame, _ in traceback.walk_tb(failure.__traceback__):
-        if frame.f_code.co_filename == stubs.__file__:
-            return True
-        if any(isinstance(value, (stubs.StubBase, stubs._StubMeta)) for value in frame.f_locals.values()):
+        if frame.f_code.co_filename == stubs.__file__ and frame.f_code is not stubs.build_class_code:
+            return True  # (every class statement passes through the stand-ins' __build_class__)
+        # The revision's module body holds the stand-ins it imported: that says nothing of its failure (the
+        # body of an application module that imported stand-ins most likely failed on one).
+        if not (frame.f_code.co_name == "<module>" and frame.f_code.co_filename == str(revision_path)) and \
+                any(isinstance(value, (stubs.StubBase, stubs._StubMeta)) for value in frame.f_locals.values()):
             return True
     return False
+
+
+def _failed_at_import(rec: RecordedRevision, failure: BaseException) -> bool:
+    """Whether the revision's module failed while it was imported: then none of ``upgrade()`` ran, and keeping
+    "what was recorded up to there" would report a revision nobody checked as reviewed, without findings. The
+    outermost frame of the revision's file is its module body then; once upgrade() runs, it is upgrade()."""
+    for frame, _ in traceback.walk_tb(failure.__traceback__):
+        if frame.f_code.co_filename == str(rec.path):
+            return frame.f_code.co_name == "<module>"
+    return False
+
+
+def _project_module_broken_by_stand_in(rec: RecordedRevision, failure: BaseException,
+                                       sys_path: list[Path]) -> str | None:
+    """The project module (under the review's import roots, not the revision) whose import failed, innermost
+    first; None when the failure happened elsewhere (the revision's own module body, a library)."""
+    roots = [str(p) for p in sys_path]
+    for frame, _ in reversed(list(traceback.walk_tb(failure.__traceback__))):
+        filename = frame.f_code.co_filename
+        if frame.f_code.co_name != "<module>" or filename == str(rec.path) \
+                or not any(filename.startswith(root) for root in roots) or "site-packages" in filename:
+            continue
+        name = frame.f_globals.get("__name__")
+        if isinstance(name, str) and name.split(".")[0] not in NEVER_STUB and not name.startswith("_migsafe_rev_"):
+            return name
+    return None
 
 
 def _stopped_on_stand_in(rec: RecordedRevision, failure: BaseException, recorder: Recorder) -> None:

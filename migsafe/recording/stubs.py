@@ -12,6 +12,7 @@ and its ``op.*`` calls are still recorded. Calls into stubs from the revision ar
 
 from __future__ import annotations
 
+import builtins
 import importlib.abc
 import importlib.machinery
 import re
@@ -51,6 +52,13 @@ class _StubMeta(type(UserDefinedType)):  # type: ignore[misc]
     def __getattr__(cls, name: str) -> Any:
         if name == "__tablename__":
             return table_name_for(cls.__stub_name__)  # a stubbed model's table: the usual naming, as a guess
+        if name == "__members__":
+            # ``sa.Enum(StubEnum)``: an enum class whose members are unknown. SQLAlchemy then names the type
+            # after the class, as it would for the real one, instead of taking the class for a value (and
+            # stopping at "Enum type requires a name"). It names only enums with members: one stands for the
+            # unknown ones, spelled so that nobody takes it for a real label.
+            label = f"{cls.__stub_name__}.*"
+            return types.MappingProxyType({label: _UnknownMember(label)})
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
         return stub_class(f"{cls.__stub_name__}.{name}", cls._listener)
@@ -72,6 +80,9 @@ class _StubMeta(type(UserDefinedType)):  # type: ignore[misc]
 
     def __str__(cls) -> str:
         return cls.__stub_name__
+
+    def __format__(cls, spec: str) -> str:
+        return _formatted(str(cls), spec)
 
     def __repr__(cls) -> str:
         return f"<migsafe stub {cls.__stub_name__}>"
@@ -128,6 +139,16 @@ class StubBase(UserDefinedType, metaclass=_StubMeta):
     def __str__(self) -> str:
         return type(self).__stub_name__
 
+    def __format__(self, spec: str) -> str:
+        return _formatted(str(self), spec)
+
+    def __instancecheck__(self, instance: object) -> bool:
+        """``isinstance(x, settings.MODEL_CLASS)`` where the stand-in is an instance: nothing is one."""
+        return False
+
+    def __subclasscheck__(self, subclass: type) -> bool:
+        return False
+
     def __getitem__(self, key: object) -> Any:
         return stub_class(f"{type(self).__stub_name__}[]", type(self)._listener)()
 
@@ -137,6 +158,77 @@ class StubBase(UserDefinedType, metaclass=_StubMeta):
 
     def __exit__(self, *exc_info: object) -> None:
         return None
+
+
+class _UnknownMember(str):
+    """The one member of a stand-in enum class (see ``_StubMeta.__getattr__``): hashable, its own name."""
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+
+def _formatted(text: str, spec: str) -> str:
+    """``f"{STUB:>10}"``: the stand-in's name, formatted as text; a numeric spec (``:d``, ``:.2f``) formats it
+    as text too rather than stopping the revision."""
+    try:
+        return format(text, spec)
+    except ValueError:
+        return text
+
+
+class _StandInMixin:
+    """What a stand-in becomes as a base class next to a class with a metaclass of its own (``class
+    Model(app.TimestampMixin, Base)`` with ``Base = declarative_base()``): an ordinary mixin that contributes
+    nothing, so that the class statement works; its instances still answer unknown attributes with stand-ins."""
+
+    __stub_name__ = "stub"
+    _listener: CallListener | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return stub_class(f"{type(self).__stub_name__}.{name}", type(self)._listener)
+
+
+_mixins: dict[tuple[str, int], type] = {}
+
+
+def _mixin_for(stand_in: type) -> type:
+    key = (stand_in.__stub_name__, id(stand_in._listener))  # type: ignore[attr-defined]
+    if key not in _mixins:
+        _mixins[key] = type(stand_in.__name__, (_StandInMixin,), {
+            "__stub_name__": stand_in.__stub_name__, "_listener": stand_in._listener})  # type: ignore[attr-defined]
+    return _mixins[key]
+
+
+_real_build_class = builtins.__build_class__
+
+
+def _build_class(func: Any, name: str, *bases: Any, **kwargs: Any) -> Any:
+    """``builtins.__build_class__`` while stand-ins are served: a stand-in next to a base whose metaclass is
+    not the stand-ins' (SQLAlchemy's declarative base, an Enum, an ABC) would stop the class statement with
+    "metaclass conflict" before its body runs, and next to a real metaclass it would make a class that cannot
+    build classes; it is replaced by an ordinary mixin instead."""
+    if any(isinstance(base, _StubMeta) for base in bases):
+        # A metaclass built from a stand-in and a real one (``class Meta(BindMetaMixin, DeclarativeMeta)``)
+        # must stay a metaclass: its stand-ins are mixins from the start.
+        if not any(isinstance(base, type) and issubclass(base, type) and not isinstance(base, _StubMeta)
+                   for base in bases):
+            try:
+                return _real_build_class(func, name, *bases, **kwargs)
+            except TypeError as exc:  # raised while choosing the metaclass, before the body ran
+                if "metaclass conflict" not in str(exc):
+                    raise
+        bases = tuple(_mixin_for(base) if isinstance(base, _StubMeta) else base for base in bases)
+    return _real_build_class(func, name, *bases, **kwargs)
+
+
+build_class_code = _build_class.__code__  # its frame is in the traceback of any failing class body
 
 
 # Stand-in types rendered into SQL since the recorder last took them: the quoted name -> the application type it
@@ -254,6 +346,7 @@ class StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def install(self) -> list[str]:
         """Put the finder first and drop real (or half-imported) modules it now covers; returns their names."""
         sys.meta_path.insert(0, self)
+        builtins.__build_class__ = _build_class
         displaced = [name for name in sys.modules if self._covers(name)]
         for name in displaced:
             del sys.modules[name]
@@ -262,6 +355,8 @@ class StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def uninstall(self) -> None:
         if self in sys.meta_path:
             sys.meta_path.remove(self)
+        if not any(isinstance(finder, StubFinder) for finder in sys.meta_path):
+            builtins.__build_class__ = _real_build_class
         for name in [n for n, m in sys.modules.items() if getattr(m, "__migsafe_stub__", False)]:
             del sys.modules[name]
 

@@ -134,7 +134,8 @@ def _bound_literals(operation: Any) -> frozenset[str]:
     try:
         from sqlalchemy.dialects import postgresql
 
-        params = sqltext.compile(dialect=postgresql.dialect()).params
+        # A DDL element (CreateSequence, DDL(...), AddConstraint) binds nothing: its compiled params are None.
+        params = sqltext.compile(dialect=postgresql.dialect()).params or {}
     except Exception:
         return frozenset()
     return frozenset(v for v in params.values() if isinstance(v, str))
