@@ -403,7 +403,7 @@ def test_safe_pull_request_passes_quietly(pull_requests):
 def test_revision_that_cannot_be_loaded_fails_whatever_fail_on_says(pull_requests):
     run = review(pull_requests["broken"], **{"fail-on": "never"})
     assert run.returncode == 2, explain(run)
-    assert any(a.startswith(f"::error file={NEW_REVISION['broken']},") and "HELPDESK_TEST_DEFAULT_QUEUE" in a
+    assert any(a.startswith(f"::error file={NEW_REVISION['broken']},") and "helpdesk_test_default_queue" in a
                for a in run.annotations), explain(run)
     assert run.outputs == {"findings": "0", "errors": "1", "exit-code": "2"}
 

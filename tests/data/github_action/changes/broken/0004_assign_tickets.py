@@ -1,6 +1,6 @@
 """assign tickets to a queue
 
-The pull request's new revision reads a setting that exists only at deploy time: it cannot be loaded.
+The pull request's new revision reads a settings file that exists only on the deploy hosts: it cannot be loaded.
 
 Revision ID: 4a6f2d8c0e19
 Revises: 9a2c6e1f4b87
@@ -15,7 +15,8 @@ down_revision = "9a2c6e1f4b87"
 branch_labels = None
 depends_on = None
 
-DEFAULT_QUEUE = os.environ["HELPDESK_TEST_DEFAULT_QUEUE_NEVER_SET"]
+with open(os.path.join("/nonexistent-deploy-settings", "helpdesk_test_default_queue")) as settings:
+    DEFAULT_QUEUE = settings.read().strip()
 
 
 def upgrade() -> None:
