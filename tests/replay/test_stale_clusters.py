@@ -240,6 +240,7 @@ def test_the_directory_of_an_initdb_killed_mid_way_is_removed_at_the_next_start(
         assert directory is not None, "initdb did not start"
         # The OOM killer takes migsafe and initdb (the whole group initdb runs in) before it is done.
         migsafe.kill()
+        migsafe.wait()  # SIGKILL is delivered asynchronously: until it lands, the owner is still alive
         for pid in processes_in(directory):
             try:
                 os.killpg(os.getpgid(pid), 9)
