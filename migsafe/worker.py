@@ -66,13 +66,14 @@ def review(options: ReviewOptions) -> Report:
     if not available():
         return engine.review(options)
     refused: dict[str, str] = {}
-    said: set[str] = set()  # stderr text of earlier workers: a restart does not say it again
+    said: set[str] = set()  # stderr lines of earlier workers: a restart does not say them again
     while True:
         outcome = _run_worker(options, refused, said)
         if isinstance(outcome, Report):
             return outcome
         if outcome.key in refused:  # refused runs never start again: a second refusal is migsafe's own bug
-            raise MigsafeError(f"internal error: the review worker stopped twice at the same revision ({outcome.reason})")
+            raise MigsafeError("internal error: the review worker stopped twice at the same revision "
+                               f"({outcome.reason})")
         refused[outcome.key] = outcome.reason
 
 
