@@ -49,11 +49,13 @@ def has_revision_subfolders(directory: Path) -> bool:
 def read_subfolders(versions: Path) -> Layout | None:
     """How to read ``versions`` with its subfolders; None when no subfolder holds a revision, or when its own
     top holds Python but no revision (a package or a project root, not a versions directory)."""
-    top = _revisions(versions, depth=0)
-    if not top and _other_python(versions):
-        return None
+    # Subfolders first: reading every header at the top costs a third of a second on a 2,000-revision history,
+    # which the usual flat versions directory must not pay.
     groups = {sub.name: revisions for sub in _subfolders(versions) if (revisions := _revisions(sub))}
     if not groups:
+        return None
+    top = _revisions(versions, depth=0)
+    if not top and _other_python(versions):
         return None
     names = sorted(groups)
     count = sum(len(r) for r in groups.values())
