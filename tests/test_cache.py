@@ -856,3 +856,28 @@ def test_changed_since(tmp_path):
     project.head.write_text(project.head.read_text().replace("sa.String(length=40)", "sa.Text()"))
     changed = same_as_uncached(project.root, tmp_path, changed_since="HEAD")
     assert {revision for _, revision in findings(changed)} == {"probehead", "newhead"}
+
+
+def test_a_warm_one_file_review_reads_no_other_revisions_recording(tmp_path, monkeypatch):
+    """Revisions that only give schema context come from the cache's summaries: their recordings (statements,
+    stand-in calls...) stay on disk. Reading them all is what made a one-changed-revision review take twice as
+    long (the stand-in table check asked each for its stand-in calls)."""
+    versions = tmp_path / "versions"
+    bodies = [USERS_TABLE] + [f'op.add_column("users", sa.Column("c{n}", sa.Text()))' for n in range(2, 40)]
+    bodies[5] = 'import app_not_installed_here\napp_not_installed_here.helpers.make_tables(op)'
+    paths = write_history(versions, bodies)
+    cache_dir = tmp_path / "cache"
+    review(ReviewOptions(paths=[versions], cwd=tmp_path, cache_dir=cache_dir))
+    loads: list[str] = []
+    real = cache_module.CachedRevision.__getattr__
+
+    def counting(self, name):
+        if name in cache_module._LAZY and self.__dict__.get("_heavy") is not None:
+            loads.append(self.__dict__["file"].revision)
+        return real(self, name)
+
+    monkeypatch.setattr(cache_module.CachedRevision, "__getattr__", counting)
+    paths[-1].write_text(paths[-1].read_text() + "\n# edited\n")
+    report = review(ReviewOptions(paths=[paths[-1]], cwd=tmp_path, cache_dir=cache_dir))
+    assert report.revisions_reviewed == 1
+    assert set(loads) <= {"r6"}, loads  # at most the revision that ran stand-ins, for where it called them
