@@ -35,32 +35,53 @@ def needed_version(idiom: str) -> str:
 
 @contextlib.contextmanager
 def shimmed() -> Iterator[list[str]]:
-    """Install the shims for the other major's idioms; yields the list of the idioms used so far."""
-    global _used, _patches
+    """The shims for the other major's idioms, for one revision; yields the list of the idioms it used so far.
+    Inside :func:`installed` (a whole recording) they are in place already: only the list is new."""
+    global _used
+    if not _installed:
+        with installed(), shimmed() as used_here:
+            yield used_here
+        return
     saved, _used = _used, []
-    if _patches is None:
-        # Built once, outside any shim (a nested call finds them built): the closures keep the real functions.
-        # Building them for every revision cost 5% of a 2,000-revision review.
-        _patches = _patches_for_1x_idioms() if MAJOR >= 2 else _patches_for_2x_idioms()
-    patches = _patches
-    originals = [(owner, name, owner.__dict__.get(name, _MISSING)) for owner, name, _ in patches]
     try:
-        for owner, name, value in patches:
-            setattr(owner, name, value)
         yield _used
     finally:
+        _used = saved
+
+
+@contextlib.contextmanager
+def installed() -> Iterator[None]:
+    """Put the shims in place for the block (restored after it). Recording installs them once for the whole
+    history: setting and restoring a dozen SQLAlchemy attributes for every revision cost a few percent of a
+    2,000-revision review. Outside a revision they change nothing: they act only on the other major's idioms,
+    and note them only while a revision runs (``_used`` is None otherwise)."""
+    global _patches, _installed
+    if _installed:
+        yield
+        return
+    if _patches is None:
+        # Built once, outside any shim: the closures keep the real functions.
+        _patches = _patches_for_1x_idioms() if MAJOR >= 2 else _patches_for_2x_idioms()
+    originals = [(owner, name, owner.__dict__.get(name, _MISSING)) for owner, name, _ in _patches]
+    try:
+        for owner, name, value in _patches:
+            setattr(owner, name, value)
+        _installed = True
+        yield
+    finally:
+        _installed = False
         for owner, name, original in reversed(originals):
             if original is _MISSING:
                 with contextlib.suppress(AttributeError):
                     delattr(owner, name)
             else:
                 setattr(owner, name, original)
-        _used = saved
 
 
 _MISSING = object()
 Patch = tuple[Any, str, Any]
 _patches: list[Patch] | None = None
+_installed = False
 
 
 def _patches_for_1x_idioms() -> list[Patch]:

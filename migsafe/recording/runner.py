@@ -149,7 +149,8 @@ def record_history(
     missing = MissingVariables()
     project_url = lambda: environment.config.get_main_option("sqlalchemy.url")  # noqa: E731
     with isolated(sys_path, operations, environment), _stdout_descriptor_silenced(), young_collections_only(), \
-            placeholders(missing, {str(f.path) for f in files}), project_engines(project_url, recorder.bind):
+            placeholders(missing, {str(f.path) for f in files}), project_engines(project_url, recorder.bind), \
+            idioms.installed():
         outer = contextlib.nullcontext() if transaction_per_migration else context.begin_transaction()
         with outer:  # type: ignore[attr-defined]
             if reuse is not None:
