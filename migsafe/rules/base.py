@@ -182,13 +182,13 @@ class RevisionView:
         """The earlier statement of this transaction (see :meth:`earlier_in_transaction`) that already took
         ACCESS EXCLUSIVE on ``table``, if any: until commit every other session waits for the table anyway, so
         a later statement's ACCESS EXCLUSIVE on it adds no wait of its own."""
-        from migsafe.sql.locks import statement_locks
-
-        for other in self.earlier_in_transaction(statement):
-            if any(lock.table == table and not lock.unknown_table and lock.mode == "AccessExclusiveLock"
-                   for lock in statement_locks(other)):
-                return other
-        return None
+        if statement.transaction is None:
+            return None
+        places, first = _access_exclusive_index(self._history, statement.transaction, self.shipping)
+        holder = first.get(table)
+        if holder is None or holder is statement:
+            return None
+        return holder if places[id(holder)] < places.get(id(statement), len(places)) else None
 
     def where(self, statement: Statement) -> str:
         """Where a statement of this revision's transaction is, for a message: ``line N`` in this revision,
@@ -204,6 +204,34 @@ class RevisionView:
     def hit(self, statement: Statement, message: str, key: tuple[object, ...] = (), fix: str | None = None,
             severity: str | None = None) -> Hit:
         return Hit(statement=statement, message=message, key=key, fix=fix, severity=severity)
+
+
+_ACCESS_EXCLUSIVE: dict[str, Any] = {"history": None, "index": {}}
+
+
+def _access_exclusive_index(history: list[RecordedRevision], transaction: int, deploy: frozenset[str]
+                            ) -> tuple[dict[int, int], dict[A.QName, Statement]]:
+    """For one transaction of one deploy: each statement's place, and the first statement taking ACCESS
+    EXCLUSIVE on each table. Built once per transaction: walking the earlier statements for every statement
+    asked about was quadratic (2,000 DROP INDEX on 2,000 tables: 8 s)."""
+    from migsafe.sql.locks import statement_locks
+
+    if _ACCESS_EXCLUSIVE["history"] is not history:
+        _ACCESS_EXCLUSIVE.update(history=history, index={})
+    key = (transaction, deploy)
+    if key not in _ACCESS_EXCLUSIVE["index"]:
+        places: dict[int, int] = {}
+        first: dict[A.QName, Statement] = {}
+        for revision in transaction_members(history, transaction, deploy):
+            for statement in revision.statements:
+                if statement.transaction != transaction:
+                    continue
+                places[id(statement)] = len(places)
+                for lock in statement_locks(statement):
+                    if lock.mode == "AccessExclusiveLock" and not lock.unknown_table:
+                        first.setdefault(lock.table, statement)
+        _ACCESS_EXCLUSIVE["index"][key] = (places, first)
+    return _ACCESS_EXCLUSIVE["index"][key]  # type: ignore[no-any-return]
 
 
 _MEMBERS: dict[str, Any] = {"history": None, "index": {}, "position": {}}
