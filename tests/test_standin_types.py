@@ -249,3 +249,31 @@ op.create_index("ix_device_token", "device", ["token"])
         "INSERT INTO device (id, token) VALUES (4, 12)"]
     assert [s.sql for s in recorded[0].statements][-1] == "CREATE INDEX ix_device_token ON device (token)"
     assert not recorded[0].stub_calls or all("stopped here" not in name for name, _line in recorded[0].stub_calls)
+
+
+def test_an_application_type_given_an_enum_class_or_a_typing_alias_is_a_column_type(tmp_path):
+    # A stand-in called with one function keeps it (it is a decorator); called with an enum class or a typing
+    # alias it is an application type such as PyIntEnum(State) or Pydantic(Dict[...]), not a decorator.
+    body = '''
+import enum
+import typing
+from myapp_absent.db import PyIntEnum, Pydantic, register
+
+class _State(int, enum.Enum):
+    new = 1
+
+@register
+def helper():
+    return "kept"
+
+assert helper() == "kept"
+op.create_table(
+    "job",
+    sa.Column("id", sa.Integer(), primary_key=True),
+    sa.Column("state", PyIntEnum(_State), nullable=False),
+    sa.Column("params", Pydantic(typing.Dict[str, typing.List[int]])),
+)
+'''
+    recorded = _record(tmp_path, body)
+    create = next(s for s in recorded[0].statements if s.sql.startswith("CREATE TABLE job"))
+    assert 'state "PyIntEnum" NOT NULL' in create.sql and 'params "Pydantic"' in create.sql

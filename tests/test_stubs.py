@@ -321,3 +321,24 @@ def test_an_application_module_failing_on_a_value_derived_from_a_stand_in_is_sto
     report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
     assert not report.errors
     assert report.partial[0].stubbed == ("shop.models",)
+
+
+def test_raising_or_catching_an_application_exception_that_is_a_stand_in_stops_the_recording_there(tmp_path):
+    # The application's exception class is a stand-in (no BaseException), imported at module level and used in
+    # a module-level helper, where no local variable holds a stand-in: the revision raises it when reflection
+    # finds nothing, which offline it cannot find. What ran before is reviewed; the rest is said to be unchecked.
+    helpers = {
+        "raise": 'def find_name():\n    raise AppError("fk not found")\n',
+        "except": 'def find_name():\n    try:\n        return int("x")\n    except AppError:\n        return None\n',
+    }
+    for kind, helper in helpers.items():
+        versions = tmp_path / kind / "versions"
+        write_history(versions, [USERS_TABLE, 'op.create_index("ix_users_email", "users", ["email"])\nfind_name()'])
+        second = sorted(versions.iterdir())[1]
+        source = second.read_text().replace("\ndef upgrade", f"from myapp.errors import AppError\n\n{helper}\n\ndef upgrade")
+        second.write_text(source)
+        report = review(ReviewOptions(paths=[versions], cwd=tmp_path / kind, ignore=["missing-lock-timeout"]))
+        assert not report.errors, [e.message for e in report.errors]
+        assert [f.rule for f in report.findings] == ["index-not-concurrent"]
+        [stop] = [n for n in report.notes if n.kind == "partial-stop"]
+        assert "BaseException" in stop.message

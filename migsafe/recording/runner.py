@@ -590,12 +590,21 @@ def _unimported_submodule(failure: BaseException) -> str | None:
     return submodule
 
 
+_NOT_AN_EXCEPTION = ("exceptions must derive from BaseException",
+                      "catching classes that do not inherit from BaseException is not allowed")
+
+
 def _caused_by_stand_in(failure: BaseException, revision_path: Path | None = None) -> bool:
     """Whether a failure involves a stand-in: its message names one, or a stand-in's own code raised it."""
     from migsafe.recording import stubs
 
     if any(mark in str(failure) for mark in ("migsafe stub", "migsafe stand-in", "'_StubMeta'", "'StubBase'")):
         return True  # named by its repr, or by its type (``int() argument must be ..., not '_StubMeta'``)
+    if isinstance(failure, TypeError) and str(failure) in _NOT_AN_EXCEPTION:
+        # ``raise AppError(...)`` or ``except AppError:`` with the application's exception class a stand-in
+        # (it is no BaseException): the revision meant to raise or catch one, mostly when reflection or a
+        # query found nothing, which offline it cannot have.
+        return True
     for frame, _ in traceback.walk_tb(failure.__traceback__):
         if frame.f_code.co_filename == stubs.__file__ and frame.f_code is not stubs.build_class_code:
             return True  # (every class statement passes through the stand-ins' __build_class__)

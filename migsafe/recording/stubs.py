@@ -13,11 +13,13 @@ and its ``op.*`` calls are still recorded. Calls into stubs from the revision ar
 from __future__ import annotations
 
 import builtins
+import enum
 import importlib.abc
 import importlib.machinery
 import re
 import sys
 import types
+import typing
 from typing import Any, Callable, Iterator, Sequence
 
 from sqlalchemy.types import UserDefinedType
@@ -91,6 +93,21 @@ class _StubMeta(type(UserDefinedType)):  # type: ignore[misc]
         return (cls,)
 
 
+def _decorated(argument: Any) -> bool:
+    """Whether a stand-in called with this one argument is more likely a decorator than a constructor.
+
+    A stand-in cannot tell ``@register`` above a function from ``PyIntEnum(State)`` in a column: both call it with
+    one callable. Functions and ordinary classes are what decorators wrap; an enum class or a typing alias
+    (``Dict[str, int]``) given alone is the argument of an application type (``PyIntEnum(State)``,
+    ``Pydantic(Dict[...])``), and handing it back would put an enum class where SQLAlchemy expects a column type.
+    """
+    if not callable(argument) or isinstance(argument, (StubBase, _StubMeta)):
+        return False
+    if isinstance(argument, type) and issubclass(argument, enum.Enum):
+        return False
+    return not isinstance(argument, (types.GenericAlias, type(typing.List[int]), type(typing.Dict)))
+
+
 class StubBase(UserDefinedType, metaclass=_StubMeta):
     """Instances behave like the class: every use yields another stub."""
 
@@ -101,7 +118,7 @@ class StubBase(UserDefinedType, metaclass=_StubMeta):
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         if cls._listener is not None:
             cls._listener(cls.__stub_name__)
-        if len(args) == 1 and not kwargs and callable(args[0]) and not isinstance(args[0], (StubBase, _StubMeta)):
+        if len(args) == 1 and not kwargs and _decorated(args[0]):
             return args[0]  # used as a decorator: keep the decorated function as it is
         return super().__new__(cls)
 
@@ -123,7 +140,7 @@ class StubBase(UserDefinedType, metaclass=_StubMeta):
         return stub_class(f"{type(self).__stub_name__}.{name}", type(self)._listener)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if len(args) == 1 and not kwargs and callable(args[0]):
+        if len(args) == 1 and not kwargs and _decorated(args[0]):
             return args[0]
         return stub_class(f"{type(self).__stub_name__}()", type(self)._listener)()
 
