@@ -35,6 +35,7 @@ class Constraint:
     columns: tuple[str, ...] = ()
     added_in: str | None = None
     references: QName | None = None  # the referenced table of a foreign key (its drop locks that table too)
+    referred_columns: tuple[str, ...] = ()  # its columns there (empty: the referenced table's primary key)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,8 @@ def _create_table(schema: Schema, a: A.CreateTable, rev: str | None) -> None:
     }
     constraints = PersistentList(
         Constraint(name=c.name, kind=c.kind, validated=not c.not_valid, not_null_column=c.not_null_column,
-                   columns=c.columns, added_in=rev, references=c.references)
+                   columns=c.columns, added_in=rev, references=c.references,
+                   referred_columns=c.referred_columns)
         for c in a.constraints
     )
     schema._put(Table(name=a.table, columns=PersistentMap(columns), constraints=constraints, created_in=rev,
@@ -225,7 +227,8 @@ def _add_constraint(schema: Schema, a: A.AddConstraint, rev: str | None) -> None
     current = schema._table_or_placeholder(a.table)
     c = a.constraint
     new = Constraint(name=c.name, kind=c.kind, validated=not c.not_valid, not_null_column=c.not_null_column,
-                     columns=c.columns, added_in=rev, references=c.references)
+                     columns=c.columns, added_in=rev, references=c.references,
+                   referred_columns=c.referred_columns)
     changes: dict[str, object] = {"constraints": current.constraints.append(new)}
     if c.kind == "primary_key" and c.columns:
         columns = current.columns

@@ -228,6 +228,30 @@ for constraint in inspector.get_unique_constraints("memberships"):
         "ALTER TABLE memberships DROP CONSTRAINT memberships_user_id_team_id_key"]
 
 
+def test_reflected_foreign_keys_are_found_by_what_they_reference(tmp_path):
+    # A revision finds a foreign key's name by its referenced table and columns to drop it, as Superset's
+    # generic_find_fk_constraint_name does; unnamed and column-level keys carry PostgreSQL's names.
+    create = """
+op.create_table("teams", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("slug", sa.String(20), unique=True))
+op.create_table("members", sa.Column("id", sa.Integer(), primary_key=True),
+                sa.Column("team_slug", sa.String(20)), sa.Column("team_id", sa.Integer()),
+                sa.ForeignKeyConstraint(["team_slug"], ["teams.slug"], name="fk_members_team_slug"))
+op.execute("ALTER TABLE members ADD FOREIGN KEY (team_id) REFERENCES teams")
+"""
+    body = """
+inspector = sa.inspect(op.get_bind())
+for fk in inspector.get_foreign_keys("members"):
+    if fk["referred_table"] == "teams" and set(fk["referred_columns"]) == {"slug"}:
+        op.drop_constraint(fk["name"], "members", type_="foreignkey")
+    if fk["referred_table"] == "teams" and fk["referred_columns"] == ["id"]:
+        op.create_index("ix_" + fk["name"], "members", fk["constrained_columns"])
+"""
+    rec = record(tmp_path, create, body)[1]
+    assert [s.sql for s in rec.statements] == [
+        "ALTER TABLE members DROP CONSTRAINT fk_members_team_slug",
+        "CREATE INDEX ix_members_team_id_fkey ON members (team_id)"]
+
+
 def test_default_constraint_names_are_shortened_like_postgresqls():
     from migsafe.recording.reflection import _default_name
 

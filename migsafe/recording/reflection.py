@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine.reflection import Inspector
 
 from migsafe.model import Note, RecordedRevision
-from migsafe.schema import Schema, Table
+from migsafe.schema import Constraint, Schema, Table
 from migsafe.sql.actions import QName, SqlType
 
 _SIMPLE_TYPES: dict[str, Callable[[SqlType], Any]] = {
@@ -168,8 +168,11 @@ def schema_model_inspector(schema_source: Callable[[], Schema],
             return {"name": None, "constrained_columns": []}
 
         def get_foreign_keys(self, table_name: str, schema: str | None = None, **kw: Any) -> list[dict[str, Any]]:
-            self._require(table_name, schema)
-            return []
+            """Revisions look up a foreign key's name to drop it (``generic_find_fk_constraint_name``): an
+            empty answer made them drop a constraint named None, which SQLAlchemy refuses to compile."""
+            table = self._require(table_name, schema)
+            return [_foreign_key(table, c, schema_source(), default_schema())
+                    for c in table.constraints if c.kind == "foreign_key" and c.references is not None]
 
         def get_indexes(self, table_name: str, schema: str | None = None, **kw: Any) -> list[dict[str, Any]]:
             table = self._require(table_name, schema)
@@ -216,6 +219,20 @@ def schema_model_inspector(schema_source: Callable[[], Schema],
                 table.append_constraint(sa.PrimaryKeyConstraint(*primary))
 
     return SchemaModelInspector
+
+
+def _foreign_key(table: Table, c: Constraint, model: Schema, default_schema: str) -> dict[str, Any]:
+    """A foreign key as PostgreSQL's inspector reports it; REFERENCES t without columns names t's primary
+    key, as PostgreSQL resolves it."""
+    assert c.references is not None
+    referred = c.referred_columns
+    if not referred:
+        target = model.tables.get(c.references)
+        referred = next((k.columns for k in (target.constraints if target else ()) if k.kind == "primary_key"), ())
+    return {"name": c.name or _default_name(table.name.name, c.columns, "fkey"),
+            "constrained_columns": list(c.columns),
+            "referred_schema": None if c.references.schema == default_schema else c.references.schema,
+            "referred_table": c.references.name, "referred_columns": list(referred), "options": {}}
 
 
 def _default_name(table: str, columns: Iterable[str], label: str) -> str:

@@ -97,6 +97,7 @@ class ConstraintSpec:
     # For CHECK constraints of the form ``col IS NOT NULL``: the column they prove non-null.
     not_null_column: str | None = None
     references: QName | None = None
+    referred_columns: tuple[str, ...] = ()  # a foreign key's columns in the referenced table
 
 
 @dataclass(frozen=True)

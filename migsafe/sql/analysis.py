@@ -357,6 +357,7 @@ def _constraint_spec(con: Any, default_schema: str) -> A.ConstraintSpec | None:
         columns=columns,
         not_null_column=_not_null_check_column(con.raw_expr) if kind == "check" else None,
         references=qualified(con.pktable, default_schema) if con.pktable is not None else None,
+        referred_columns=tuple(k.sval for k in (con.pk_attrs or ()) if hasattr(k, "sval")),
     )
 
 
