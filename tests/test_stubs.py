@@ -342,3 +342,20 @@ def test_raising_or_catching_an_application_exception_that_is_a_stand_in_stops_t
         assert [f.rule for f in report.findings] == ["index-not-concurrent"]
         [stop] = [n for n in report.notes if n.kind == "partial-stop"]
         assert "BaseException" in stop.message
+
+
+def test_a_constraint_or_index_named_by_a_stand_in_is_still_parsed_and_checked(tmp_path):
+    # The application's naming convention is a stand-in: the names it builds are unknown, but the statements
+    # are ordinary DDL whose locks are checked like any other.
+    body = '''
+from myapp.orm import naming_convention
+with op.batch_alter_table("users") as batch_op:
+    batch_op.add_column(sa.Column("team_id", sa.Integer(), nullable=True))
+    batch_op.create_foreign_key(naming_convention["fk"] % dict(table_name="users"), "users", ["team_id"], ["id"])
+op.create_index(naming_convention["ix"] % dict(table_name="users"), "users", ["name"])
+'''
+    report = _report(tmp_path, USERS_TABLE, body)
+    assert not report.errors, [e.message for e in report.errors]
+    assert [n.message for n in report.notes if n.kind == "unparsed-statement"] == []
+    assert {f.rule for f in report.findings} == {"constraint-without-not-valid", "index-not-concurrent"}
+    assert "naming_convention(...)" in next(f.message for f in report.findings if f.rule == "index-not-concurrent")

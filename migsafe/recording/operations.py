@@ -29,12 +29,30 @@ def operation_name(operation: Any) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+_NAME_ATTRIBUTES = ("constraint_name", "index_name")
+
+
+def _name_stand_in_names(operation: Any) -> None:
+    """A constraint or index named by application code that is a stand-in here (``naming_convention["fk"] %
+    {...}`` from a module that is not installed) rendered as the stand-in's dotted path, which no parser reads:
+    the statement became an unparsed note and its lock was never checked. Name it ``"naming_convention(...)"``
+    (quoted): messages show it was computed by application code, and findings do not depend on a name."""
+    from migsafe.recording.stubs import StubBase, _StubMeta, standin_type_name
+
+    for attribute in _NAME_ATTRIBUTES:
+        value = getattr(operation, attribute, None)
+        if isinstance(value, (StubBase, _StubMeta)):
+            bare, _ = standin_type_name(value if isinstance(value, _StubMeta) else type(value))
+            setattr(operation, attribute, sa.sql.elements.quoted_name(f"{bare}(...)", quote=True))
+
+
 class _RecordingMixin:
     _recorder: "OperationTracker"
 
     def invoke(self, operation: Any) -> Any:
         if isinstance(operation, BulkInsertOp) and self.migration_context.as_sql:  # type: ignore[attr-defined]
             _type_untyped_columns(operation)
+        _name_stand_in_names(operation)
         with self._recorder.operation(operation_name(operation), operation, batch=self._batch_info()):
             return super().invoke(operation)  # type: ignore[misc]
 
@@ -108,6 +126,7 @@ class RecordingBatchOperations(_RecordingMixin, BatchOperations):
         return (self.impl.table_name, self.impl.recreate == "always")
 
     def invoke(self, operation: Any) -> Any:
+        _name_stand_in_names(operation)
         before = len(self.impl.batch)
         with self._recorder.operation(operation_name(operation), operation, batch=self._batch_info()) as rec:
             result = BatchOperations.invoke(self, operation)
