@@ -9,6 +9,8 @@ import textwrap
 
 from conftest import USERS_TABLE, body_line, revision_source, write_history
 from migsafe.engine import ReviewOptions, review
+from migsafe.recording.runner import record_history
+from migsafe.revisions import list_revision_files, load_history
 
 APP_REVISION = '''
 from myapp.models import Base, User
@@ -359,3 +361,24 @@ op.create_index(naming_convention["ix"] % dict(table_name="users"), "users", ["n
     assert [n.message for n in report.notes if n.kind == "unparsed-statement"] == []
     assert {f.rule for f in report.findings} == {"constraint-without-not-valid", "index-not-concurrent"}
     assert "naming_convention(...)" in next(f.message for f in report.findings if f.rule == "index-not-concurrent")
+
+
+def test_bulk_insert_into_a_stand_in_table_writes_the_table_the_model_knows_or_says_it_was_not_checked(tmp_path):
+    # A project whose env.py passes its metadata's tables to upgrade(op, tables): offline, ``tables`` is a
+    # stand-in. ``tables.users`` is the users table; a table the model lacks is named in a note, not guessed.
+    body = '''
+from myapp.db import tables
+op.bulk_insert(tables.users, [{"email": "a@example.com", "name": "a"}])
+op.bulk_insert(tables.nowhere, [{"x": 1}])
+op.execute(tables.users.insert().values(email="b@example.com"))
+'''
+    report = _report(tmp_path, USERS_TABLE, body)
+    assert not report.errors, [e.message for e in report.errors]
+    assert [n.message for n in report.notes if n.kind == "unparsed-statement"] == []
+    assert [(n.line, n.message.split(" (")[1].split(")")[0]) for n in report.notes if n.kind == "unknown-operation"] == [
+        (body_line(body, "tables.nowhere"), "myapp.db.tables.nowhere"),
+        (body_line(body, "op.execute"), "myapp.db.tables.users.insert.values")]
+    history = load_history(list_revision_files([tmp_path / "versions"]))
+    recorded = record_history(history.files, sys_path=[tmp_path], config_file=None, transaction_per_migration=True)
+    assert [s.sql for s in recorded[1].statements if s.sql.startswith("INSERT")] == [
+        "INSERT INTO users (email, name) VALUES ('a@example.com', 'a')"]

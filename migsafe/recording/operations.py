@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 import sqlalchemy as sa
 from alembic.operations import BatchOperations, Operations
 from alembic.operations.batch import BatchOperationsImpl
-from alembic.operations.ops import BulkInsertOp
+from alembic.operations.ops import BulkInsertOp, ExecuteSQLOp
 from sqlalchemy.types import UserDefinedType
 
 if TYPE_CHECKING:
@@ -30,6 +30,25 @@ def operation_name(operation: Any) -> str:
 
 
 _NAME_ATTRIBUTES = ("constraint_name", "index_name")
+
+
+def _is_stand_in(value: Any) -> bool:
+    from migsafe.recording.stubs import StubBase, _StubMeta
+
+    return isinstance(value, (StubBase, _StubMeta))
+
+
+def _stand_in_table_name(value: Any) -> str | None:
+    """The table a stand-in given to ``op.bulk_insert`` most likely is: ``tables.accesstokenkind`` (a project
+    whose env.py passes its metadata's tables to upgrade()) names it; ``Model.__table__`` names the model,
+    whose table is named the usual SQLAlchemy way."""
+    from migsafe.recording.stubs import _StubMeta, table_name_for
+
+    name = (value if isinstance(value, _StubMeta) else type(value)).__stub_name__
+    head, _, last = re.sub(r"(\(\)|\[\])+$", "", name).rpartition(".")
+    if last.startswith("__") and head:
+        return table_name_for(head)
+    return last or None
 
 
 def _name_stand_in_names(operation: Any) -> None:
@@ -50,6 +69,18 @@ class _RecordingMixin:
     _recorder: "OperationTracker"
 
     def invoke(self, operation: Any) -> Any:
+        if isinstance(operation, BulkInsertOp) and _is_stand_in(operation.table):
+            name = _stand_in_table_name(operation.table)
+            if name is None or not self._recorder.known_table(name):
+                with self._recorder.operation("bulk_insert", operation):
+                    self._recorder.application_statement("bulk_insert", operation.table, "rows into a table")
+                return None
+            keys = sorted({key for row in operation.rows or () if isinstance(row, dict) for key in row})
+            operation.table = sa.table(name, *(sa.column(key) for key in keys))
+        if isinstance(operation, ExecuteSQLOp) and _is_stand_in(operation.sqltext):
+            with self._recorder.operation("execute", operation):
+                self._recorder.application_statement("execute", operation.sqltext, "a statement")
+            return None
         if isinstance(operation, BulkInsertOp) and self.migration_context.as_sql:  # type: ignore[attr-defined]
             _type_untyped_columns(operation)
         _name_stand_in_names(operation)

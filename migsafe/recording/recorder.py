@@ -461,6 +461,9 @@ class Recorder(OperationTracker):
         statement.indexes_before = indexes
 
     # -- batch recreate ----------------------------------------------------------------------------------------
+    def known_table(self, name: str) -> bool:
+        return A.QName(self.default_schema, name) in self.schema.tables
+
     def table_for_batch(self, table_name: str, schema: str | None, batch: list[Any]) -> Any:
         """The table Alembic would reflect for ``recreate="always"``, built from the schema model."""
         import sqlalchemy as sa

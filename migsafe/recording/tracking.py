@@ -87,6 +87,24 @@ class OperationTracker:
                         "what it does to the database was not checked",
                 path=self.revision.path, line=rec.line, revision=self.revision.revision))
 
+    def application_statement(self, name: str, standin: Any, what: str) -> None:
+        """``op.bulk_insert`` into a table, or ``op.execute`` of a statement, that application code builds (a
+        stand-in here, as its module is not importable): say what was not checked, rather than record SQL that
+        names a table nobody can tell (it rendered as the stand-in's path, which no parser reads)."""
+        from migsafe.model import Note
+
+        if self.revision is not None and self.current is not None:
+            rec = self.current[0]
+            self.revision.notes.append(Note(
+                kind="unknown-operation",
+                message=f"op.{name}() of {what} given by application code that is not importable here "
+                        f"({getattr(standin, '__stub_name__', standin)}): what it does was not checked",
+                path=self.revision.path, line=rec.line, revision=self.revision.revision))
+
+    def known_table(self, name: str) -> bool:
+        """Whether the schema model has this table (in the session's schema); the offline recorder knows."""
+        return False
+
     # Hooks the batch implementation calls; the offline recorder overrides them.
     def bind(self) -> Any:
         raise NotImplementedError
