@@ -270,6 +270,25 @@ def test_an_application_module_that_breaks_on_a_stand_in_is_stood_in_for_too(tmp
     assert partial.stubbed == ("shop.models",)  # flask_sqlalchemy is no longer imported
 
 
+def test_project_modules_in_folders_without_init_are_forgotten_with_their_package(tmp_path, monkeypatch):
+    # shop/internal/ has no __init__.py: a namespace package inside the project's package, with no __file__.
+    # Recording forgets the project's modules before importing them again with stand-ins; keeping shop.internal
+    # while shop was gone made that import fail inside importlib (KeyError: 'shop', open-webui's revisions).
+    import importlib
+
+    from migsafe.recording.runner import _forget_project_modules
+
+    (tmp_path / "shop" / "internal").mkdir(parents=True)
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "internal" / "db.py").write_text("X = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = set(sys.modules)
+    importlib.import_module("shop.internal.db")
+    assert sys.modules["shop.internal"].__file__ is None
+    _forget_project_modules(before, [tmp_path])
+    assert not {"shop", "shop.internal", "shop.internal.db"} & set(sys.modules)
+
+
 def test_a_metaclass_made_from_a_stand_in_and_a_real_metaclass_still_builds_classes(tmp_path):
     body = '''
 from sqlalchemy.orm import DeclarativeMeta, declarative_base

@@ -699,13 +699,23 @@ def _stubbed_model(failure: BaseException) -> str | None:
     return None
 
 
+def _namespace_folder(module: Any) -> str:
+    """The first folder of a namespace package, read without iterating its ``__path__`` (iterating recomputes
+    it from the parent package, which raises when the parent was already forgotten)."""
+    path = getattr(module, "__path__", None)
+    folders = getattr(path, "_path", path)
+    return str(folders[0]) if isinstance(folders, list) and folders else ""
+
+
 def _forget_project_modules(before: set[str], sys_path: list[Path]) -> None:
     """Application modules imported while stand-ins were active may hold stand-ins: import them afresh next
     time. Library modules stay (re-importing them would duplicate their classes)."""
     roots = [str(p) for p in sys_path]
     for name in set(sys.modules) - before:
         module = sys.modules.get(name)
-        filename = getattr(module, "__file__", None) or ""
+        # A namespace package (a folder without __init__.py) has no __file__, only its __path__: forgetting its
+        # parent but keeping it made the next import of anything under it fail in importlib (KeyError).
+        filename = getattr(module, "__file__", None) or _namespace_folder(module)
         if name.startswith("_migsafe_rev_") or any(filename.startswith(root) for root in roots):
             sys.modules.pop(name, None)
 
