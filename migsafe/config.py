@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from migsafe.errors import UsageError
+from migsafe.pg_locks import duration_ms
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -251,8 +252,6 @@ def check_revision_timeout(value: object, where: str) -> float:
 
 def check_lock_timeout(value: object, where: str) -> str:
     """A PostgreSQL duration as ``SET lock_timeout`` accepts it: "2s", "500ms", "1min", or a number of ms."""
-    from migsafe.sql.locks import duration_ms
-
     if isinstance(value, bool) or not isinstance(value, (str, int)) or duration_ms(value) is None:
         raise UsageError(f"{where}: lock-timeout must be a PostgreSQL duration such as \"2s\", \"500ms\" or "
                          f"\"1min\" (units us, ms, s, min, h, d), not {value!r}")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Callable
 
 from migsafe.config import PgVersion
+from migsafe.pg_locks import DANGEROUS, strength
 from migsafe.report import Finding, Report
-from migsafe.replay.locks import DANGEROUS, strength
 from migsafe.replay.model import ObservedStatement, ReplayedRevision
 from migsafe.rules.base import Rule
 

@@ -31,10 +31,11 @@ from urllib.parse import unquote_plus
 from pglast import ast
 
 from migsafe.model import Statement
+from migsafe.pg_locks import duration_ms
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
 from migsafe.sql.analysis import parse
-from migsafe.sql.locks import ACCESS_EXCLUSIVE, TableLock, duration_ms, statement_locks, table_is_new
+from migsafe.sql.locks import ACCESS_EXCLUSIVE, TableLock, statement_locks, table_is_new
 
 RULE = Rule(
     id="missing-lock-timeout",
