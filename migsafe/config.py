@@ -15,6 +15,7 @@ from typing import Any
 
 from migsafe.errors import UsageError
 from migsafe.pg_locks import duration_ms
+from migsafe.selection import RuleSelection
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -54,8 +55,9 @@ class PgVersion:
 @dataclass(frozen=True)
 class Settings:
     pg_version: PgVersion = PgVersion(15)
-    select: tuple[str, ...] = ()  # empty: all rules
-    ignore: tuple[str, ...] = ()
+    # Which rules run: the configuration file's select/extend-select/ignore, then the command line's
+    # (migsafe/selection.py combines them as ruff does).
+    rule_selection: tuple[RuleSelection, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)
     start_after: str | None = None
     fail_on: str = "warning"
@@ -90,7 +92,7 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-_KEYS = {"pg-version", "select", "ignore", "severity", "start-after", "fail-on", "transaction-per-migration",
+_KEYS = {"pg-version", "select", "extend-select", "ignore", "extend-ignore", "severity", "start-after", "fail-on", "transaction-per-migration",
          "strict-imports", "lock-timeout", "transactional-ddl", "default-schema", "driver",
          "downgrade", "revision-timeout", "baseline", "cache-dir", "deploy"}
 
@@ -181,11 +183,15 @@ def load_settings(config_file: Path | None, known_rules: set[str]) -> Settings:
     settings = Settings(config_file=config_file)
     if "pg-version" in table:
         settings = replace(settings, pg_version=PgVersion.parse(table["pg-version"], where))
-    for key in ("select", "ignore"):
+    ids: dict[str, tuple[str, ...]] = {}
+    for key in ("select", "extend-select", "ignore", "extend-ignore"):
         if key in table:
-            ids = _string_list(table[key], f"{where}: {key}")
-            check_rule_ids(ids, known_rules, f"{where}: {key}")
-            settings = replace(settings, **{key: tuple(ids)})
+            ids[key] = tuple(_string_list(table[key], f"{where}: {key}"))
+            check_rule_ids(list(ids[key]), known_rules, f"{where}: {key}")
+    if ids:
+        settings = replace(settings, rule_selection=(RuleSelection(
+            select=ids.get("select"), extend_select=ids.get("extend-select", ()),
+            ignore=ids.get("ignore", ()) + ids.get("extend-ignore", ())),))
     if "severity" in table:
         sev = table["severity"]
         if not isinstance(sev, dict):

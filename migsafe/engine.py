@@ -20,6 +20,7 @@ from migsafe.project import Project, locate
 from migsafe.report import Finding, PartialReview, Report
 from migsafe.revisions import History, load_history
 from migsafe.rules import Hit, Rule, RevisionView, all_rules, rules_by_id
+from migsafe.selection import RuleSelection, enabled_rules, split_ids
 from migsafe.suppression import Suppressions, parse_directives
 
 
@@ -29,8 +30,9 @@ class ReviewOptions:
     cwd: Path = field(default_factory=Path.cwd)
     config_file: Path | None = None
     pg_version: str | None = None
-    select: list[str] | None = None
-    ignore: list[str] | None = None
+    select: list[str] | None = None  # replaces the configuration's rule selection (as ruff's --select)
+    extend_select: list[str] | None = None  # adds rules
+    ignore: list[str] | None = None  # adds to the configuration's ignores (--ignore, --extend-ignore)
     fail_on: str | None = None
     since: str | None = None
     transaction_per_migration: bool | None = None
@@ -51,12 +53,14 @@ def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
     overrides: dict[str, object] = {}
     if options.pg_version is not None:
         overrides["pg_version"] = cfg.PgVersion.parse(options.pg_version, "--pg-version")
-    for key in ("select", "ignore"):
-        value = getattr(options, key)
-        if value:
-            ids = [part.strip() for item in value for part in item.split(",") if part.strip()]
-            cfg.check_rule_ids(ids, known, f"--{key}")
-            overrides[key] = tuple(ids)
+    given = {key: split_ids(getattr(options, key)) for key in ("select", "extend_select", "ignore")}
+    for key, ids in given.items():
+        if ids is not None:
+            cfg.check_rule_ids(list(ids), known, f"--{key.replace('_', '-')}")
+    command_line = RuleSelection(select=given["select"], extend_select=given["extend_select"] or (),
+                                 ignore=given["ignore"] or ())
+    if not command_line.empty:
+        overrides["rule_selection"] = settings.rule_selection + (command_line,)
     if options.fail_on is not None:
         overrides["fail_on"] = cfg.check_fail_on(options.fail_on, "--fail-on")
     if options.since is not None:
@@ -84,10 +88,9 @@ def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
 
 
 def active_rules(settings: cfg.Settings) -> list[Rule]:
-    rules = list(all_rules())
-    if settings.select:
-        rules = [r for r in rules if r.id in settings.select]
-    return [r for r in rules if r.id not in settings.ignore]
+    rules = all_rules()
+    enabled = enabled_rules(frozenset(r.id for r in rules), settings.rule_selection)
+    return [r for r in rules if r.id in enabled]
 
 
 @dataclass
