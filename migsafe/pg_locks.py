@@ -43,6 +43,12 @@ _CONFLICTS: dict[str, frozenset[str]] = {
 # Locks that stop ordinary application traffic (reads or writes) on an existing table.
 DANGEROUS = frozenset({"ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"})
 
+# The one lock_timeout migsafe suggests, wherever it shows one (rule fixes, the rule pages' recipes, replay's
+# fix texts): while a migration waits for its lock every query on the table queues behind it, so the wait must
+# be short enough for that queue to clear quickly when it gives up, and long enough that a busy table's
+# lock is still granted between its transactions. docs/rules/missing-lock-timeout.md says why 2 s.
+SUGGESTED_LOCK_TIMEOUT = "2s"
+
 
 @dataclass(frozen=True)
 class Blocks:
