@@ -1,4 +1,5 @@
-"""``[tool.migsafe]`` settings: read from pyproject.toml, validated strictly, overridden by the command line.
+"""migsafe's settings: read from ``.migsafe.toml``, ``migsafe.toml`` or pyproject.toml's ``[tool.migsafe]``,
+validated strictly, adjusted by the command line.
 
 Unknown keys and unknown rule ids are errors: a typo in a safety tool's configuration must not silently turn
 a check off.
@@ -156,13 +157,23 @@ def _toml_error(path: Path, text: str, exc: Exception) -> str:
     return f"{path}:{line}: invalid TOML: {message[: found.start()]}" + (f" (column {column})" if column else "")
 
 
+# In one directory, the first of these that exists wins, as ruff prefers .ruff.toml to ruff.toml to
+# pyproject.toml; a pyproject.toml counts only with a [tool.migsafe] table, the dedicated files always.
+CONFIG_NAMES = (".migsafe.toml", "migsafe.toml", "pyproject.toml")
+
+
 def find_config(start: Path) -> Path | None:
-    """The nearest pyproject.toml with a ``[tool.migsafe]`` table, from ``start`` upward."""
+    """The configuration closest to ``start``: from ``start`` upward, the first directory holding a
+    ``.migsafe.toml``, a ``migsafe.toml`` or a pyproject.toml with ``[tool.migsafe]`` (ruff's discovery:
+    files further up are not merged in)."""
     start = start.resolve()
     for directory in [start, *start.parents]:
-        candidate = directory / "pyproject.toml"
-        if candidate.is_file() and tool_table(read_toml(candidate), "migsafe", candidate) is not None:
-            return candidate
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if not candidate.is_file():
+                continue
+            if name != "pyproject.toml" or tool_table(read_toml(candidate), "migsafe", candidate) is not None:
+                return candidate
     return None
 
 
@@ -178,8 +189,8 @@ def load_settings(config_file: Path | None, known_rules: set[str]) -> Settings:
     where = str(config_file)
     unknown = sorted(set(table) - _KEYS)
     if unknown:
-        raise UsageError(f"{where}: unknown key {unknown[0]!r} in [tool.migsafe] "
-                         f"(known: {', '.join(sorted(_KEYS))})")
+        section = " in [tool.migsafe]" if table is not data else ""
+        raise UsageError(f"{where}: unknown key {unknown[0]!r}{section} (known: {', '.join(sorted(_KEYS))})")
     settings = Settings(config_file=config_file)
     if "pg-version" in table:
         settings = replace(settings, pg_version=PgVersion.parse(table["pg-version"], where))

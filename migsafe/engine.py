@@ -48,7 +48,7 @@ class ReviewOptions:
 
 def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
     known = set(rules_by_id())
-    config_file = options.config_file or cfg.find_config(project.root)
+    config_file = options.config_file or cfg.find_config(_config_start(options, project))
     settings = cfg.load_settings(config_file, known)
     overrides: dict[str, object] = {}
     if options.pg_version is not None:
@@ -85,6 +85,16 @@ def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
     if options.revision_timeout is not None:
         overrides["revision_timeout"] = cfg.check_revision_timeout(options.revision_timeout, "--revision-timeout")
     return settings.with_overrides(**overrides)
+
+
+def _config_start(options: ReviewOptions, project: Project) -> Path:
+    """Where the search for a configuration file starts: the reviewed directory (an alembic.ini's own), as
+    ruff starts from the files it checks, so a migsafe.toml beside a versions directory is found before one
+    at the repository's root; revision files and no path at all: the project's root."""
+    if len(options.paths) == 1 and options.paths[0].suffix != ".py":
+        given = options.cwd / options.paths[0]
+        return given if given.is_dir() else given.parent
+    return project.root
 
 
 def active_rules(settings: cfg.Settings) -> list[Rule]:
@@ -142,6 +152,7 @@ def plan(options: ReviewOptions) -> Plan:
                 else read_driver(project.config_file, project.env_py)),
         fail_on=settings.fail_on,
         cwd=options.cwd,
+        config_file=settings.config_file,
     )
     report.notes.extend(project.notes)
     report.errors.extend(listing.unreadable)

@@ -102,7 +102,8 @@ def test_exit_codes_and_json_contract(tmp_path):
         "deploy": "each-revision", "deploy_description": "each revision deployed on its own",
         "driver": "psycopg2", "driver_source": "default",
         "driver_description": "driver psycopg2 (SQLAlchemy's default for postgresql://): statements after a bare "
-                              "COMMIT run outside a transaction until Alembic's commit"}
+                              "COMMIT run outside a transaction until Alembic's commit",
+        "config_file": None}
     [finding] = data["findings"]
     assert {"rule", "severity", "path", "line", "revision", "message", "fix"} <= set(finding)
     assert finding["path"] == "versions/002_r2.py"  # relative to the current directory
