@@ -93,9 +93,9 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-_KEYS = {"pg-version", "select", "extend-select", "ignore", "extend-ignore", "severity", "start-after", "fail-on", "transaction-per-migration",
-         "strict-imports", "lock-timeout", "transactional-ddl", "default-schema", "driver",
-         "downgrade", "revision-timeout", "baseline", "cache-dir", "deploy"}
+_KEYS = {"pg-version", "select", "extend-select", "ignore", "extend-ignore", "severity", "start-after", "fail-on",
+         "transaction-per-migration", "strict-imports", "lock-timeout", "transactional-ddl", "default-schema",
+         "driver", "downgrade", "revision-timeout", "baseline", "cache-dir", "deploy"}
 
 
 def read_toml(path: Path) -> dict[str, Any]:
