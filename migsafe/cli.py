@@ -72,8 +72,13 @@ def review(
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 on findings at or above: error, "
                                                                   "warning (default) or never."),
     pg_version: Optional[str] = typer.Option(None, "--pg-version", help="Target PostgreSQL version (default 15)."),
-    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule ids (comma-separated)."),
-    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule ids (comma-separated)."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule ids (comma-separated); "
+                                                                      "replaces the configuration's selection."),
+    extend_select: Optional[List[str]] = typer.Option(None, "--extend-select",
+                                                      help="Also these rule ids (comma-separated)."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule ids too (comma-separated); "
+                                                                      "the configuration's ignores still hold."),
+    extend_ignore: Optional[List[str]] = typer.Option(None, "--extend-ignore", help="The same as --ignore."),
     since: Optional[str] = typer.Option(None, "--since", help="Review only revisions after this revision id."),
     config: Optional[Path] = typer.Option(None, "--config", help="pyproject.toml (or migsafe.toml) to read."),
     no_color: bool = typer.Option(False, "--no-color", help="No colour (also: NO_COLOR set)."),
@@ -115,7 +120,8 @@ def review(
         _fail("--hook prints compact text; leave out --format")
     targets = _output_targets(outputs or [], FORMATS)
     options = ReviewOptions(paths=list(paths or []), config_file=config, pg_version=pg_version, select=select,
-                            ignore=ignore, fail_on=fail_on, since=since,
+                            extend_select=extend_select, ignore=[*(ignore or []), *(extend_ignore or [])],
+                            fail_on=fail_on, since=since,
                             changed_since=changed_since, strict_imports=strict_imports,
                             downgrade=downgrade or None, revision_timeout=revision_timeout,
                             baseline=baseline_file, use_baseline=not no_baseline,

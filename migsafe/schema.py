@@ -301,7 +301,7 @@ def _transaction_effects(schema: Schema, action: A.Action, transaction: int) -> 
     """Before the action runs: note the tables it locks against writers in ``transaction``; return the
     relations it may create, as they were (to tell a CREATE that made something from an IF NOT EXISTS that
     did not)."""
-    from migsafe.replay.locks import blocks
+    from migsafe.pg_locks import blocks
     from migsafe.sql.locks import action_locks
 
     for lock in action_locks(action, None, schema.tables, schema.indexes):

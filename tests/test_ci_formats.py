@@ -78,7 +78,8 @@ def test_github_annotations_for_a_small_history(tmp_path):
         "migsafe: 2 findings (1 error, 1 warning, 0 info) in 2 revisions",
         "migsafe: assumed PostgreSQL 15, one transaction per revision (transaction_per_migration=True); each "
         "revision deployed on its own; driver psycopg2 (SQLAlchemy's default for postgresql://): statements after "
-        "a bare COMMIT run outside a transaction until Alembic's commit",
+        "a bare COMMIT run outside a transaction until Alembic's commit; default settings (no configuration file "
+        "found)",
     ]
     # The fix is in the message, on its own (escaped) line.
     assert f"%0A%0AFix: {by_rule['drop-column'].fix}" in lines[1]
@@ -227,7 +228,8 @@ def test_markdown_summary_table_and_links(tmp_path, monkeypatch):
     assert text.rstrip().endswith("_Assumed PostgreSQL 15, one transaction per revision "
                                   "(transaction_per_migration=True); each revision deployed on its own; "
                                   "driver psycopg2 (SQLAlchemy's default for postgresql://): statements after a "
-                                  "bare COMMIT run outside a transaction until Alembic's commit._")
+                                  "bare COMMIT run outside a transaction until Alembic's commit; default "
+                                  "settings (no configuration file found)._")
 
     monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
     monkeypatch.setenv("GITHUB_REPOSITORY", "acme/shop")

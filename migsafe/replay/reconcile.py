@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Callable
 
 from migsafe.config import PgVersion
+from migsafe.pg_locks import DANGEROUS, SUGGESTED_LOCK_TIMEOUT, strength
 from migsafe.report import Finding, Report
-from migsafe.replay.locks import DANGEROUS, strength
 from migsafe.replay.model import ObservedStatement, ReplayedRevision
 from migsafe.rules.base import Rule
 
@@ -29,8 +29,8 @@ OBSERVED_FULL_SCAN = Rule(
 OBSERVED_BLOCKING_LOCK = Rule(
     id="observed-blocking-lock", severity="info",
     summary="Replay saw a lock that blocks application traffic on an existing table, with no lock_timeout set",
-    fix="Set a short lock timeout first (`op.execute(\"SET LOCAL lock_timeout = '5s'\")`) so the migration fails "
-        "fast instead of queueing every query behind it, and retry the deploy.")
+    fix=f"Set a short lock timeout first (`op.execute(\"SET LOCAL lock_timeout = '{SUGGESTED_LOCK_TIMEOUT}'\")`) so "
+        "the migration fails fast instead of queueing every query behind it, and retry the deploy.")
 MIGRATION_FAILED = Rule(
     id="migration-failed", severity="error",
     summary="The revision failed on a PostgreSQL server holding data",

@@ -8,7 +8,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from migsafe.replay.locks import blocks
+from migsafe.pg_locks import blocks
 from migsafe.replay.model import ObservedStatement
 from migsafe.replay.run import ReplayReport
 from migsafe.reporters import text_reporter

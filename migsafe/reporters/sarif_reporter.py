@@ -113,6 +113,7 @@ def as_dict(report: Report) -> dict[str, Any]:
                     "deploy_description": report.deploy_description,
                     "driver": report.driver.name,
                     "driver_description": report.driver.description,
+                    "config_file": report.display_path(report.config_file) if report.config_file else None,
                 },
                 "revisions_reviewed": report.revisions_reviewed,
             },

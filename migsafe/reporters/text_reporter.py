@@ -80,7 +80,7 @@ def print_summary(console: Console, report: Report) -> None:
     if report.baselined:
         summary += f"; {report.baselined} known finding{'s' if report.baselined != 1 else ''} left out (baseline)"
     console.print(summary)
-    console.print(f"[dim]assumed: {report.assumptions_line}[/dim]")
+    console.print(f"[dim]assumed: {escape(report.assumptions_line)}[/dim]")
 
 
 # Where `--hook` output sends readers for the checks that do block a merge.

@@ -37,7 +37,7 @@ from typing import Iterator
 from pglast import ast
 
 from migsafe.model import Statement
-from migsafe.replay.locks import strength
+from migsafe.pg_locks import strength
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
 from migsafe.sql.analysis import catalog_query, result_shape

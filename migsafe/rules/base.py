@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from migsafe.config import PgVersion, Settings
-from migsafe.model import RecordedRevision, Statement
+from migsafe.model import RecordedRevision, Statement, transaction_members
 from migsafe.schema import Table
 from migsafe.sql import actions as A
 
@@ -234,7 +234,6 @@ def _access_exclusive_index(history: list[RecordedRevision], transaction: int, d
     return _ACCESS_EXCLUSIVE["index"][key]  # type: ignore[no-any-return]
 
 
-_MEMBERS: dict[str, Any] = {"history": None, "index": {}, "position": {}}
 _COMPLETE: dict[str, Any] = {"history": None, "complete": False}
 
 
@@ -248,24 +247,3 @@ def history_complete(history: list[RecordedRevision]) -> bool:
                        for parent in revision.file.down_revisions + revision.file.depends_on)
         _COMPLETE.update(history=history, complete=complete)
     return bool(_COMPLETE["complete"])
-
-
-def transaction_members(history: list[RecordedRevision], transaction: int,
-                        deploy: frozenset[str]) -> list[RecordedRevision]:
-    """The revisions of ``deploy`` with statements in ``transaction``, in upgrade order.
-
-    The recording runs the whole history as one upgrade, so with one transaction per upgrade every revision
-    shares a transaction number; a real ``alembic upgrade`` runs one deploy, and only its revisions share the
-    transaction. Indexed once per reviewed history from each revision's transaction numbers: asking per
-    statement would otherwise walk the whole history (quadratic on 2,000 revisions), and a cached revision's
-    statements are read only when they are needed."""
-    if _MEMBERS["history"] is not history:
-        index: dict[str, list[RecordedRevision]] = {}
-        position: dict[int, int] = {}
-        for number, revision in enumerate(history):
-            index.setdefault(revision.revision, []).append(revision)
-            position[id(revision)] = number
-        _MEMBERS.update(history=history, index=index, position=position)
-    found = [revision for name in deploy for revision in _MEMBERS["index"].get(name, ())
-             if transaction in revision.transactions]
-    return sorted(found, key=lambda revision: _MEMBERS["position"][id(revision)])

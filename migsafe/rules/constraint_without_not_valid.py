@@ -16,8 +16,8 @@ from typing import Any, Iterable, Iterator
 
 from pglast import ast, enums
 
-from migsafe.model import RecordedRevision, Statement
-from migsafe.rules.base import Hit, RevisionView, Rule, transaction_members
+from migsafe.model import RecordedRevision, Statement, transaction_members
+from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
 
 RULE = Rule(

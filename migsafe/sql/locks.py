@@ -4,7 +4,7 @@ The static counterpart of what replay observes in ``pg_locks``: rules that reaso
 (several strong locks held together, a back-fill under a DDL lock, an ACCESS EXCLUSIVE request without a
 ``lock_timeout``) need to know, per action, which mode it takes on which table, and which actions read or
 write every row. Lock modes are spelled as ``pg_locks.mode`` spells them, with names and strength from
-:mod:`migsafe.replay.locks`.
+:mod:`migsafe.pg_locks`.
 
 Checked on PostgreSQL 15 by reading ``pg_locks`` inside a transaction after each statement:
 
@@ -26,7 +26,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 from pglast import ast
 
-from migsafe.replay.locks import DANGEROUS, MODES, strength
+from migsafe.model import transaction_members
+from migsafe.pg_locks import DANGEROUS, MODES, strength
 from migsafe.sql import actions as A
 from migsafe.sql.actions import QName
 from migsafe.sql.analysis import ParsedStatement, parse, qualified
@@ -379,8 +380,6 @@ def transaction_facts(view: Any, transaction: int) -> list[StatementFacts]:
     reviewed history (a transaction spanning a whole single-transaction upgrade would otherwise be walked
     once per revision). ``view`` is a :class:`~migsafe.rules.base.RevisionView`.
     """
-    from migsafe.rules.base import transaction_members
-
     history = view.history
     if _FACTS["history"] is not history or _FACTS["pg_version"] != view.pg_version:
         _FACTS.update(history=history, pg_version=view.pg_version, facts={})
@@ -550,32 +549,3 @@ def select_sources(node: Any, default_schema: str = "public") -> list[QName]:
             elif isinstance(sub, ast.RangeVar):
                 relations.append(sub)
     return [qualified(r, default_schema) for r in relations if r.schemaname or r.relname not in ctes]
-
-
-# -- lock_timeout values ---------------------------------------------------------------------------------------
-
-_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "min": 60_000.0, "h": 3_600_000.0, "d": 86_400_000.0}
-
-
-def duration_ms(value: object) -> int | None:
-    """A ``lock_timeout`` value in milliseconds as PostgreSQL reads it (``5000``, ``'5s'``, ``'250 ms'``,
-    ``'1min'``; units are case-sensitive; no unit means milliseconds; rounded to whole milliseconds), or None
-    when PostgreSQL would reject it. 0 means no timeout."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        number, unit = float(value), "ms"
-    else:
-        text = str(value).strip().strip("'").strip()
-        digits = len(text)
-        while digits and not (text[digits - 1].isdigit() or text[digits - 1] == "."):
-            digits -= 1
-        number_text, unit = text[:digits].strip(), text[digits:].strip() or "ms"
-        try:
-            number = float(number_text)
-        except ValueError:
-            return None
-    if unit not in _UNITS_MS:
-        return None
-    ms = round(number * _UNITS_MS[unit])
-    return ms if 0 <= ms <= 2_147_483_647 else None

@@ -3,8 +3,8 @@ import pytest
 from conftest import USERS_TABLE, body_line, rule_hits
 from migsafe.config import load_settings
 from migsafe.errors import UsageError
+from migsafe.pg_locks import duration_ms
 from migsafe.rules.missing_lock_timeout import env_sets_lock_timeout
-from migsafe.sql.locks import duration_ms
 
 RULE = "missing-lock-timeout"
 
