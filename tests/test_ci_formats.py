@@ -207,6 +207,32 @@ def test_sarif_with_load_errors_and_severity_overrides(tmp_path):
     assert notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "versions/003_r3.py"
 
 
+LOCK = 'op.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")'
+
+
+def _tracked(tmp_path: Path, body: str) -> list[tuple[int, str]]:
+    """(start line, partial fingerprint) of each SARIF result of a history whose second revision is ``body``."""
+    report = _review(tmp_path, USERS_TABLE, body, select=["lock-table"])
+    results = json.loads(sarif_reporter.render(report))["runs"][0]["results"]
+    return [(r["locations"][0]["physicalLocation"]["region"]["startLine"],
+             r["partialFingerprints"]["migsafeFingerprint/v1"]) for r in results]
+
+
+def test_sarif_partial_fingerprints_tell_identical_statements_apart(tmp_path):
+    tracked = _tracked(tmp_path, f"{LOCK}\n{LOCK}\n")
+    assert len(tracked) == 2
+    (first_line, first), (second_line, second) = tracked
+    assert first_line != second_line and first != second
+
+
+def test_sarif_partial_fingerprints_survive_lines_added_above(tmp_path):
+    before = _tracked(tmp_path / "before", f"{LOCK}\n{LOCK}\n")
+    unrelated = '# a comment\nop.add_column("users", sa.Column("nickname", sa.Text()))\n\n'
+    after = _tracked(tmp_path / "after", unrelated + f"{LOCK}\n{LOCK}\n")
+    assert [line for line, _ in after] == [line + 3 for line, _ in before]  # the lines moved ...
+    assert [fp for _, fp in after] == [fp for _, fp in before]  # ... the fingerprints did not
+
+
 # --- markdown -------------------------------------------------------------------------------------------------
 
 def test_markdown_summary_table_and_links(tmp_path, monkeypatch):
