@@ -67,8 +67,8 @@ def _claim_stdout() -> TextIO:
 def review(
     paths: List[Path] = typer.Argument(None, help="Versions directory, project directory, alembic.ini, or "
                                                   "revision files. Default: the project in the current directory."),
-    output_format: str = typer.Option("text", "--format", "-f", help="Output format: text, json, github, sarif "
-                                                                      "or markdown."),
+    output_format: str = typer.Option("text", "--format", "-f", help="Output format: text, json, github, sarif, "
+                                                                      "markdown or gitlab."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 on findings at or above: error, "
                                                                   "warning (default) or never."),
     pg_version: Optional[str] = typer.Option(None, "--pg-version", help="Target PostgreSQL version (default 15)."),

@@ -10,7 +10,7 @@ from typing import Callable
 
 from migsafe.report import Report
 
-FORMATS = ("text", "json", "github", "sarif", "markdown")
+FORMATS = ("text", "json", "github", "sarif", "markdown", "gitlab")
 
 Renderer = Callable[..., str]
 
