@@ -401,3 +401,24 @@ op.execute(tables.users.insert().values(email="b@example.com"))
     recorded = record_history(history.files, sys_path=[tmp_path], config_file=None, transaction_per_migration=True)
     assert [s.sql for s in recorded[1].statements if s.sql.startswith("INSERT")] == [
         "INSERT INTO users (email, name) VALUES ('a@example.com', 'a')"]
+
+
+def test_a_column_that_stand_in_code_may_have_made_stops_the_recording_there(tmp_path):
+    # r2 runs an application helper as a stand-in: it may have added columns the schema model cannot know. A
+    # later revision reflecting the table and using such a column is a partial review up to that line; without
+    # the stand-in, the model knows every column and the missing one is the revision's own error.
+    helper = 'from myapp import helpers\nhelpers.add_audit_columns(op, "users")'
+    reads = '''
+op.create_index("ix_users_email", "users", ["email"])
+users = sa.Table("users", sa.MetaData(), autoload_with=op.get_bind())
+op.execute(users.update().values(created_by=None))
+'''
+    for form in ("created_by=None", "{users.c.created_by: None}", '{users.c["created_by"]: None}'):
+        body = reads.replace("created_by=None", form)
+        report = _report(tmp_path / str(len(form)), USERS_TABLE, helper, body)
+        assert not report.errors, [e.message for e in report.errors]
+        [stop] = [n for n in report.notes if n.kind == "partial-stop"]
+        assert stop.revision == "r3" and "column created_by" in stop.message
+        assert [f.rule for f in report.findings if f.revision == "r3"] == ["index-not-concurrent"]
+    report = _report(tmp_path / "without", USERS_TABLE, reads.replace("created_by=None", "{users.c.created_by: None}"))
+    assert [(e.revision, e.message) for e in report.errors] == [("r2", "AttributeError: created_by")]

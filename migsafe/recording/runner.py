@@ -489,6 +489,8 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
         _start_over(rec, recorder, checkpoint)
     if failure is not None and rec.error is not None and _failed_on_missing_data(rec, failure):
         _stopped_on_missing_data(rec)
+    elif failure is not None and rec.error is not None and (column := _unknown_column(failure, recorder)):
+        _stopped_on_unknown_column(rec, column)
     used = finder.used if finder is not None else set()
     rec.stubbed = tuple(n for n in stubbed if n in used)
     if learned is not None:
@@ -672,6 +674,43 @@ def _failed_on_missing_data(rec: RecordedRevision, failure: BaseException) -> bo
     if not isinstance(failure, Exception) or isinstance(failure, _CODE_ERRORS) or rec.error is None:
         return False
     return any(note.kind == "data-dependent" and (note.line or 0) <= (rec.error.line or 0) for note in rec.notes)
+
+
+def _unknown_column(failure: BaseException, recorder: Recorder) -> str | None:
+    """The column a revision asked of a reflected table that the schema model does not have (``table.c.name``,
+    ``table.c["name"]``), when the model cannot be trusted to know every column: application code ran as
+    stand-ins earlier in the history (it may have made the column), or the history starts after the table
+    was made. On a real database the column is there; None for any other failure."""
+    from sqlalchemy.sql.base import ColumnCollection, ReadOnlyColumnCollection
+
+    collections = (ColumnCollection, ReadOnlyColumnCollection)
+    if isinstance(failure, AttributeError) and isinstance(getattr(failure, "obj", None), collections):
+        name = failure.name
+    elif isinstance(failure, KeyError) and any(
+            frame.f_code.co_name == "__getitem__" and isinstance(frame.f_locals.get("self"), collections)
+            for frame, _ in traceback.walk_tb(failure.__traceback__)):
+        name = failure.args[0] if failure.args else None
+    elif type(failure).__name__ == "CompileError" and str(failure).startswith("Unconsumed column names: "):
+        name = str(failure).removeprefix("Unconsumed column names: ")  # ``update().values(name=...)``
+    else:
+        return None
+    stand_ins = getattr(recorder.unknown_table, "creator", None) is not None
+    if not isinstance(name, str) or not (stand_ins or not recorder.schema.complete):
+        return None
+    return name
+
+
+def _stopped_on_unknown_column(rec: RecordedRevision, name: str) -> None:
+    error = rec.error
+    assert error is not None
+    rec.error = None
+    rec.notes.append(Note(kind="partial-stop",
+                          message=f"recording stopped at line {error.line}, where the revision used column "
+                                  f"{name} of a reflected table, "
+                                  "which the schema model does not have (application code that is not importable "
+                                  "here, or that ran before the history starts, may have made it); the rest of "
+                                  "upgrade() was not checked",
+                          path=rec.path, line=error.line, revision=rec.revision))
 
 
 def _stopped_on_missing_data(rec: RecordedRevision) -> None:
