@@ -53,6 +53,7 @@ def _tool(name: str) -> str:
 
 
 def _run_check(tag: str, dist: Path, changelog: Path) -> subprocess.CompletedProcess[str]:
+    # A bare environment: under GitHub Actions GITHUB_OUTPUT is set, and the script would write there.
     return subprocess.run([sys.executable, str(CHECK_SCRIPT), tag, str(dist), "--changelog", str(changelog)],
                           capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
 
