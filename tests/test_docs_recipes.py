@@ -12,6 +12,7 @@ The page conventions are described in tests/docs_recipes.py.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import quote
 
 import pytest
@@ -77,7 +78,7 @@ def test_every_recipe_passes_the_default_review(page: Path, tmp_path: Path):
 # --- on a real server -----------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def server_url():  # type: ignore[no-untyped-def]
+def server_url() -> Iterator[str]:
     """One throwaway cluster for every recipe: replay makes (and drops) a scratch database on it per recipe."""
     from migsafe.replay.server import find_server_binaries, local_cluster
 
