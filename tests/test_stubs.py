@@ -422,3 +422,22 @@ op.execute(users.update().values(created_by=None))
         assert [f.rule for f in report.findings if f.revision == "r3"] == ["index-not-concurrent"]
     report = _report(tmp_path / "without", USERS_TABLE, reads.replace("created_by=None", "{users.c.created_by: None}"))
     assert [(e.revision, e.message) for e in report.errors] == [("r2", "AttributeError: created_by")]
+
+
+def test_joining_an_applications_constants_that_are_stand_ins_stops_the_recording_there(tmp_path):
+    # ``",".join([Action.READ, Action.WRITE])`` with the application's constants class a stand-in imported at
+    # module level (no local holds it): str.join needs real strings. What ran before is reviewed; the rest is
+    # said to be unchecked.
+    body = '''
+op.create_index("ix_users_email", "users", ["email"])
+actions = ",".join([Action.READ, Action.WRITE])
+op.execute(sa.text("UPDATE users SET name = :a").bindparams(a=actions))
+'''
+    versions = tmp_path / "versions"
+    first, second = write_history(versions, [USERS_TABLE, body])
+    second.write_text(second.read_text().replace("from alembic import op\n",
+                                                 "from alembic import op\nfrom myapp.policy import Action\n"))
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path, ignore=["missing-lock-timeout"]))
+    assert not report.errors, [e.message for e in report.errors]
+    [stop] = [n for n in report.notes if n.kind == "partial-stop"]
+    assert stop.line == body_line(body, '",".join') + 1 and "_StubMeta found" in stop.message

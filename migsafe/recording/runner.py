@@ -600,8 +600,11 @@ def _caused_by_stand_in(failure: BaseException, revision_path: Path | None = Non
     """Whether a failure involves a stand-in: its message names one, or a stand-in's own code raised it."""
     from migsafe.recording import stubs
 
-    if any(mark in str(failure) for mark in ("migsafe stub", "migsafe stand-in", "'_StubMeta'", "'StubBase'")):
-        return True  # named by its repr, or by its type (``int() argument must be ..., not '_StubMeta'``)
+    if any(mark in str(failure) for mark in ("migsafe stub", "migsafe stand-in", "'_StubMeta'", "'StubBase'",
+                                             "_StubMeta found")):
+        # Named by its repr, or by its type (``int() argument must be ..., not '_StubMeta'``; ``",".join()`` of
+        # an application's constants: ``sequence item 0: expected str instance, _StubMeta found``).
+        return True
     if isinstance(failure, TypeError) and str(failure) in _NOT_AN_EXCEPTION:
         # ``raise AppError(...)`` or ``except AppError:`` with the application's exception class a stand-in
         # (it is no BaseException): the revision meant to raise or catch one, mostly when reflection or a
