@@ -67,8 +67,9 @@ def _claim_stdout() -> TextIO:
 def review(
     paths: List[Path] = typer.Argument(None, help="Versions directory, project directory, alembic.ini, or "
                                                   "revision files. Default: the project in the current directory."),
-    output_format: str = typer.Option("text", "--format", "-f", help="Output format: text, json, github, sarif "
-                                                                      "or markdown."),
+    output_format: str = typer.Option("text", "--format", "-f", help="Output format: text (fitted to the "
+                                                                      "terminal), concise (one line per finding), "
+                                                                      "json, github, sarif or markdown."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 on findings at or above: error, "
                                                                   "warning (default) or never."),
     pg_version: Optional[str] = typer.Option(None, "--pg-version", help="Target PostgreSQL version (default 15)."),
@@ -106,7 +107,8 @@ def review(
 ) -> None:
     """Review revision scripts and report the migrations that will hurt a live database."""
     from migsafe.engine import ReviewOptions
-    from migsafe.reporters import FORMATS, renderer
+    from migsafe.reporters import FORMATS, render
+    from migsafe.reporters.wrap import output_width
     from migsafe.worker import review as run_review
 
     if output_format not in FORMATS:
@@ -128,7 +130,7 @@ def review(
     report = _guard(lambda: run_review(options))
     for fmt, target in targets:
         try:
-            target.write_text(renderer(fmt)(report, color=False), encoding="utf-8")
+            target.write_text(render(fmt, report, color=False, width=output_width()), encoding="utf-8")
         except OSError as exc:
             _fail(f"--output {fmt}={target}: cannot write: {exc.strerror or exc}")
     if hook:
@@ -137,7 +139,7 @@ def review(
         out.write(render_hook(report, color=_use_color(no_color, out)))
         out.flush()
         _leave(report.exit_code())
-    out.write(renderer(output_format)(report, color=_use_color(no_color, out)))
+    out.write(render(output_format, report, color=_use_color(no_color, out), width=output_width(out)))
     out.flush()
     _leave(report.exit_code())
 
