@@ -101,6 +101,9 @@ def review(
                                                           "load-error (default 60; 0: no limit)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Record every revision again; read and write no "
                                                             "cache."),
+    statistics: bool = typer.Option(False, "--statistics", help="Print how many findings each rule has instead "
+                                                                "of the findings (text, or an object with "
+                                                                "--format json)."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", metavar="DIR",
                                              help="Cache recordings here (default: [tool.migsafe] cache-dir, else "
                                                   ".migsafe_cache beside the versions directory)."),
@@ -115,6 +118,8 @@ def review(
         _fail(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
     if hook and output_format != "text":
         _fail("--hook prints compact text; leave out --format")
+    if statistics and (hook or output_format not in ("text", "json")):
+        _fail("--statistics prints text or json: leave out " + ("--hook" if hook else f"--format {output_format}"))
     targets = _output_targets(outputs or [], FORMATS)
     options = ReviewOptions(paths=list(paths or []), config_file=config, pg_version=pg_version, select=select,
                             ignore=ignore, fail_on=fail_on, since=since,
@@ -139,7 +144,13 @@ def review(
         out.write(render_hook(report, color=_use_color(no_color, out)))
         out.flush()
         _leave(report.exit_code())
-    out.write(render(output_format, report, color=_use_color(no_color, out), width=output_width(out)))
+    if statistics:
+        from migsafe.reporters import statistics as stats
+
+        out.write(stats.render_json(report) if output_format == "json"
+                  else stats.render_text(report, color=_use_color(no_color, out), width=output_width(out)))
+    else:
+        out.write(render(output_format, report, color=_use_color(no_color, out), width=output_width(out)))
     out.flush()
     _leave(report.exit_code())
 

@@ -191,3 +191,31 @@ def test_concise_on_the_command_line_and_in_output_files(tmp_path):
     line = body_line(DROP, "drop_column")
     assert f"versions/002_r2.py:{line}: warning drop-column drops column 'name' of table users" in result.stdout
     assert (tmp_path / "out.txt").read_text(encoding="utf-8") == result.stdout
+
+
+def test_statistics_counts_per_rule_with_the_reviews_exit_code(tmp_path):
+    versions = tmp_path / "versions"
+    write_history(versions, [USERS_TABLE, DROP, 'op.drop_column("users", "email")'])
+    full = json.loads(migsafe("review", "versions", "--format", "json", cwd=tmp_path).stdout)
+    expected = Counter(f["rule"] for f in full["findings"])
+    assert expected["drop-column"] == 2
+
+    text = migsafe("review", "versions", "--statistics", cwd=tmp_path)
+    assert text.returncode == 1
+    counted = {}
+    for row in text.stdout.splitlines():
+        if match := re.fullmatch(r"\s*(\d+)  (\S+)\s+(error|warning|info)", row):
+            counted[match.group(2)] = int(match.group(1))
+    assert counted == dict(expected)
+    assert "drops column" not in text.stdout  # counts instead of the findings
+
+    data = migsafe("review", "versions", "--statistics", "--format", "json", cwd=tmp_path)
+    assert data.returncode == 1
+    stats = json.loads(data.stdout)
+    assert stats["rules"] == dict(expected) and list(stats["rules"])[0] == "drop-column"  # most first
+    assert stats["findings"] == len(full["findings"]) and stats["errors"] == 0
+
+    assert migsafe("review", "versions", "--statistics", "--fail-on", "never", cwd=tmp_path).returncode == 0
+    wrong = migsafe("review", "versions", "--statistics", "--format", "sarif", cwd=tmp_path)
+    assert wrong.returncode == 2 and wrong.stderr.strip() == (
+        "migsafe: error: --statistics prints text or json: leave out --format sarif")
