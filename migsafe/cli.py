@@ -256,7 +256,8 @@ def list_rules() -> None:
 
 @app.command()
 def explain(rule_id: str = typer.Argument(..., help="A rule id, as shown by `migsafe rules`.")) -> None:
-    """Show a rule's documentation: the problem, what PostgreSQL does, and the safe recipe."""
+    """Show a rule's documentation: the problem, what PostgreSQL does, and the safe recipe (rendered on a
+    terminal; the Markdown source when piped)."""
     from migsafe.docs import rule_doc
     from migsafe.replay.reconcile import REPLAY_RULES
     from migsafe.rules import rules_by_id
@@ -266,7 +267,13 @@ def explain(rule_id: str = typer.Argument(..., help="A rule id, as shown by `mig
     text = rule_doc(rule_id)
     if text is None:
         _fail(f"no documentation page found for {rule_id}")
-    typer.echo(text)
+    if sys.stdout.isatty():  # a reader: render the Markdown; piped or redirected: the page as written
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console(highlight=False).print(Markdown(text))
+    else:
+        typer.echo(text)
 
 
 def _fail(message: str) -> None:

@@ -219,3 +219,13 @@ def test_statistics_counts_per_rule_with_the_reviews_exit_code(tmp_path):
     wrong = migsafe("review", "versions", "--statistics", "--format", "sarif", cwd=tmp_path)
     assert wrong.returncode == 2 and wrong.stderr.strip() == (
         "migsafe: error: --statistics prints text or json: leave out --format sarif")
+
+
+def test_explain_renders_markdown_on_a_terminal_and_prints_it_plain_through_a_pipe(tmp_path):
+    screen = in_terminal("explain", "drop-column", columns=80, cwd=tmp_path)
+    rows = screen.splitlines()
+    assert "drop-column" in rows[0] and not rows[0].lstrip().startswith("#")
+    assert not [row for row in rows if row.startswith("#") or row.strip().startswith("```")]
+    assert max(cell_len(row) for row in rows) <= 80
+    piped = migsafe("explain", "drop-column", cwd=tmp_path)
+    assert piped.stdout.startswith("# drop-column\n") and "```python" in piped.stdout
