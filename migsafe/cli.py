@@ -18,6 +18,9 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Help texts are Rich markup (said explicitly: typer's default has changed between versions): a literal
+    # "[" is written "\\[", or "[tool.migsafe]" is taken for a style tag and vanishes.
+    rich_markup_mode="rich",
 )
 
 
@@ -93,7 +96,7 @@ def review(
                                         "locks); its findings are marked downgrade."),
     baseline_file: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE",
                                                  help="Report only findings not in this baseline file (default: "
-                                                      "[tool.migsafe] baseline, else .migsafe-baseline.json "
+                                                      "\\[tool.migsafe] baseline, else .migsafe-baseline.json "
                                                       "beside the configuration when it exists)."),
     no_baseline: bool = typer.Option(False, "--no-baseline", help="Report every finding; ignore any baseline."),
     revision_timeout: Optional[float] = typer.Option(None, "--revision-timeout", metavar="SECONDS",
@@ -105,7 +108,7 @@ def review(
                                                                 "of the findings (text, or an object with "
                                                                 "--format json)."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", metavar="DIR",
-                                             help="Cache recordings here (default: [tool.migsafe] cache-dir, else "
+                                             help="Cache recordings here (default: \\[tool.migsafe] cache-dir, else "
                                                   ".migsafe_cache beside the versions directory)."),
 ) -> None:
     """Review revision scripts and report the migrations that will hurt a live database."""
@@ -159,7 +162,7 @@ def review(
 def write_baseline(
     paths: List[Path] = typer.Argument(None, help="As for `migsafe review`."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                          help="Where to write (default: [tool.migsafe] baseline, else "
+                                          help="Where to write (default: \\[tool.migsafe] baseline, else "
                                                ".migsafe-baseline.json beside the configuration, else here)."),
     config: Optional[Path] = typer.Option(None, "--config", help="pyproject.toml (or migsafe.toml) to read."),
     pg_version: Optional[str] = typer.Option(None, "--pg-version", help="Target PostgreSQL version (default 15)."),

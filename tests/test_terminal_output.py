@@ -229,3 +229,29 @@ def test_explain_renders_markdown_on_a_terminal_and_prints_it_plain_through_a_pi
     assert max(cell_len(row) for row in rows) <= 80
     piped = migsafe("explain", "drop-column", cwd=tmp_path)
     assert piped.stdout.startswith("# drop-column\n") and "```python" in piped.stdout
+
+
+def test_help_keeps_square_brackets():
+    """Typer reads help as Rich markup: an unescaped "[tool.migsafe]" is taken for a style and vanishes."""
+    import typer.main
+
+    from migsafe.cli import app
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        helps = [param.help or "" for param in command.params] + [command.help or ""]
+        wanted = sum(text.count("[tool.migsafe]") for text in helps)
+        shown = migsafe(name, "--help", cwd=ROOT, env={"COLUMNS": "400"}).stdout
+        assert shown.count("[tool.migsafe]") == wanted, name
+    assert "[tool.migsafe] baseline" in migsafe("review", "--help", cwd=ROOT, env={"COLUMNS": "400"}).stdout
+
+
+def test_a_note_without_a_line_prints_none_of_it(tmp_path):
+    """The stale-baseline note names the baseline file, which has no line: nothing stands in for one."""
+    report = Report(cwd=tmp_path, notes=[Note(kind="stale-baseline", message="baseline entry for drop-column "
+                                              "in revision r2 matches no finding any more (fixed?)",
+                                              path=tmp_path / ".migsafe-baseline.json", line=None)])
+    for fmt in ("text", "concise"):
+        output = render(fmt, report, width=80)
+        assert "None" not in output
+        assert ".migsafe-baseline.json: note" in output
