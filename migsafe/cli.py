@@ -262,10 +262,9 @@ def explain(rule_id: str = typer.Argument(..., help="A rule id, as shown by `mig
     """Show a rule's documentation: the problem, what PostgreSQL does, and the safe recipe (rendered on a
     terminal; the Markdown source when piped)."""
     from migsafe.docs import rule_doc
-    from migsafe.replay.reconcile import REPLAY_RULES
-    from migsafe.rules import rules_by_id
+    from migsafe.rules import known_rule_ids
 
-    if rule_id not in rules_by_id() and rule_id not in {r.id for r in REPLAY_RULES}:
+    if rule_id not in known_rule_ids():
         _fail(f"unknown rule id {rule_id!r} (see `migsafe rules`)")
     text = rule_doc(rule_id)
     if text is None:

@@ -255,3 +255,33 @@ def test_a_note_without_a_line_prints_none_of_it(tmp_path):
         output = render(fmt, report, width=80)
         assert "None" not in output
         assert ".migsafe-baseline.json: note" in output
+
+
+def test_replay_only_rule_ids_are_valid_in_select_ignore_and_severity(tmp_path):
+    versions = tmp_path / "versions"
+    write_history(versions, [USERS_TABLE, DROP])
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.migsafe]\nignore = ["observed-rewrite", "migration-failed"]\n'
+        '[tool.migsafe.severity]\nobserved-blocking-lock = "warning"\n', encoding="utf-8")
+    result = migsafe("review", "versions", "--select", "drop-column,observed-full-scan", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert migsafe("review", "versions", "--ignore", "observed-nothing", cwd=tmp_path).stderr.strip() == (
+        "migsafe: error: --ignore: unknown rule id 'observed-nothing' (see `migsafe rules`)")
+
+
+def test_replay_findings_follow_select_ignore_and_severity():
+    from migsafe.config import Settings
+    from migsafe.replay.reconcile import configured
+
+    def finding(rule: str, severity: str) -> Finding:
+        return Finding(rule=rule, severity=severity, message="m", fix="f", path=Path("v.py"), line=1, end_line=1,
+                       revision="r1", replay_status="observed")
+
+    found = [finding("observed-rewrite", "error"), finding("observed-blocking-lock", "info"),
+             finding("migration-failed", "error")]
+    kept = configured(found, Settings(ignore=("observed-rewrite",), severity={"observed-blocking-lock": "warning"}))
+    assert [(f.rule, f.severity) for f in kept] == [("observed-blocking-lock", "warning"), ("migration-failed", "error")]
+    selected = configured(found, Settings(select=("drop-column", "migration-failed")))
+    assert [f.rule for f in selected] == ["migration-failed"]
+    # A select of static rules only does not hide what the server did.
+    assert configured(found, Settings(select=("drop-column",))) == found
