@@ -140,11 +140,12 @@ def _pieces(plain: str, start: int, end: int, room: int) -> list[tuple[int, int]
     pieces.append((piece_start, end))
     cut: list[tuple[int, int]] = []
     for piece_start, piece_end in pieces:
-        while cell_len(plain[piece_start:piece_end]) > room:
-            split = piece_start + 1
-            while split < piece_end and cell_len(plain[piece_start:split + 1]) <= room:
-                split += 1
-            cut.append((piece_start, split))
-            piece_start = split
+        used = 0  # cells from piece_start, counted once per character (a token can be thousands long)
+        for index in range(piece_start, piece_end):
+            cells = cell_len(plain[index])
+            if used + cells > room and index > piece_start:
+                cut.append((piece_start, index))
+                piece_start, used = index, 0
+            used += cells
         cut.append((piece_start, piece_end))
     return cut
