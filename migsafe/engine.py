@@ -19,7 +19,7 @@ from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
 from migsafe.project import Project, locate
 from migsafe.report import Finding, PartialReview, Report
 from migsafe.revisions import History, load_history
-from migsafe.rules import Hit, Rule, RevisionView, all_rules, rules_by_id
+from migsafe.rules import Hit, Rule, RevisionView, all_rules, known_rule_ids, rules_by_id
 from migsafe.selection import RuleSelection, enabled_rules, split_ids
 from migsafe.suppression import Suppressions, parse_directives
 
@@ -47,7 +47,7 @@ class ReviewOptions:
 
 
 def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
-    known = set(rules_by_id())
+    known = known_rule_ids()
     config_file = options.config_file or cfg.find_config(_config_start(options, project))
     settings = cfg.load_settings(config_file, known)
     overrides: dict[str, object] = {}

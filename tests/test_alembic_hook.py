@@ -14,7 +14,7 @@ from pathlib import Path
 import alembic
 import pytest
 
-from conftest import USERS_TABLE, write_history
+from conftest import USERS_TABLE, text_findings, write_history
 
 # Written by hand before `alembic revision`: the table the new revision will index, so it holds data.
 FIRST_REVISION = '''"""accounts"""
@@ -174,7 +174,7 @@ def test_issue_form_from_the_project_root_with_a_nested_versions_dir_and_dated_s
     new = _new_revision(script_dir / "versions", "index_accounts_by_email")
     assert new.parent.parent.parent == script_dir / "versions"  # versions/YYYY/MM/
     line = _line_of(new, "op.create_index")
-    assert f"{new.relative_to(root).as_posix()}:{line}: error index-not-concurrent" in output
+    assert (new.relative_to(root).as_posix(), line, "error", "index-not-concurrent") in text_findings(output)
     assert "1 finding (1 error, 0 warning, 0 info) in 1 revision" in output
     assert "not in this history" not in output
     assert new.read_bytes() == (root / "snapshot.py").read_bytes()

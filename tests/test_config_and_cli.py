@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import USERS_TABLE, without_root_privileges, write_history
+from conftest import USERS_TABLE, body_line, text_findings, without_root_privileges, write_history
 from migsafe.engine import ReviewOptions, review
 from migsafe.errors import UsageError
 
@@ -146,7 +146,9 @@ def test_text_output_is_plain_without_a_terminal_and_names_the_line(tmp_path):
     versions = _history(tmp_path)
     result = migsafe("review", str(versions), cwd=tmp_path, env={"NO_COLOR": "1"})
     assert "\x1b[" not in result.stdout
-    assert "versions/002_r2.py:" in result.stdout and "drop-column" in result.stdout and "fix:" in result.stdout
+    line = body_line(DROP, "drop_column")
+    assert ("versions/002_r2.py", line, "warning", "drop-column") in text_findings(result.stdout)
+    assert "fix:" in result.stdout
     assert "assumed: PostgreSQL 15" in result.stdout
     again = migsafe("review", str(versions), cwd=tmp_path, env={"NO_COLOR": "1"})
     assert again.stdout == result.stdout

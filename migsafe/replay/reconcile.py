@@ -8,9 +8,10 @@ server did that no rule predicted becomes a finding of its own (``observed-rewri
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
-from migsafe.config import PgVersion
+from migsafe.config import PgVersion, Settings
 from migsafe.pg_locks import DANGEROUS, SUGGESTED_LOCK_TIMEOUT, strength
 from migsafe.report import Finding, Report
 from migsafe.replay.model import ObservedStatement, ReplayedRevision
@@ -37,6 +38,24 @@ MIGRATION_FAILED = Rule(
     fix="Read PostgreSQL's message; the migration would fail the same way in production.")
 
 REPLAY_RULES = (OBSERVED_REWRITE, OBSERVED_FULL_SCAN, OBSERVED_BLOCKING_LOCK, MIGRATION_FAILED)
+
+
+
+def configured(found: list[Finding], settings: Settings) -> list[Finding]:
+    """Replay's own findings as the configuration wants them: ``ignore`` leaves them out and ``severity``
+    changes theirs, as for static rules. ``select`` limits them only when it names one of them: a ``select``
+    of static rules narrows what the review predicts, and must not hide that a migration failed on a real
+    server."""
+    from migsafe.rules import known_rule_ids
+    from migsafe.selection import enabled_rules
+
+    ids = frozenset(rule.id for rule in REPLAY_RULES)
+    sources = settings.rule_selection
+    enabled = enabled_rules(frozenset(known_rule_ids()), sources) & ids
+    if not any(source.select and set(source.select) & ids for source in sources):
+        enabled = ids - {rule for source in sources for rule in source.ignore}
+    return [replace(f, severity=settings.severity.get(f.rule, f.severity)) for f in found if f.rule in enabled]
+
 
 # Rules whose verdict depends on the PostgreSQL version judged for.
 VERSION_DEPENDENT = {"enum-add-value-in-transaction", "volatile-default", "set-not-null", "column-type-rewrite",

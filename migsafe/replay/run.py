@@ -23,7 +23,7 @@ from migsafe.config import PgVersion
 from migsafe.engine import ReviewOptions, plan, review
 from migsafe.model import RecordedRevision
 from migsafe.replay.model import ReplayedRevision
-from migsafe.replay.reconcile import reconcile
+from migsafe.replay.reconcile import configured, reconcile
 from migsafe.report import Report
 
 DEFAULT_ROWS = 5000
@@ -81,7 +81,7 @@ def replay(options: ReplayOptions, progress: Progress | None = None) -> ReplayRe
         server = PgVersion(db.server_version_num // 10000, db.server_version_num % 10000)
         stubs = {r.revision: r.stubbed for r in static.partial}
         result.revisions = _run(db, to_run, reported, work, options.rows, say, stubs)
-    found = reconcile(static, result.revisions, server, judged, order)
+    found = configured(reconcile(static, result.revisions, server, judged, order), work.settings)
     static.findings.extend(found)
     static.sort()
     result.seconds = time.perf_counter() - started
