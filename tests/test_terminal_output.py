@@ -272,6 +272,7 @@ def test_replay_only_rule_ids_are_valid_in_select_ignore_and_severity(tmp_path):
 def test_replay_findings_follow_select_ignore_and_severity():
     from migsafe.config import Settings
     from migsafe.replay.reconcile import configured
+    from migsafe.selection import RuleSelection
 
     def finding(rule: str, severity: str) -> Finding:
         return Finding(rule=rule, severity=severity, message="m", fix="f", path=Path("v.py"), line=1, end_line=1,
@@ -279,9 +280,10 @@ def test_replay_findings_follow_select_ignore_and_severity():
 
     found = [finding("observed-rewrite", "error"), finding("observed-blocking-lock", "info"),
              finding("migration-failed", "error")]
-    kept = configured(found, Settings(ignore=("observed-rewrite",), severity={"observed-blocking-lock": "warning"}))
+    kept = configured(found, Settings(rule_selection=(RuleSelection(ignore=("observed-rewrite",)),),
+                                       severity={"observed-blocking-lock": "warning"}))
     assert [(f.rule, f.severity) for f in kept] == [("observed-blocking-lock", "warning"), ("migration-failed", "error")]
-    selected = configured(found, Settings(select=("drop-column", "migration-failed")))
+    selected = configured(found, Settings(rule_selection=(RuleSelection(select=("drop-column", "migration-failed")),)))
     assert [f.rule for f in selected] == ["migration-failed"]
     # A select of static rules only does not hide what the server did.
-    assert configured(found, Settings(select=("drop-column",))) == found
+    assert configured(found, Settings(rule_selection=(RuleSelection(select=("drop-column",)),))) == found

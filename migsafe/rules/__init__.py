@@ -39,6 +39,6 @@ def known_rule_ids() -> set[str]:
     """Every id ``select``, ``ignore`` and ``severity`` may name: the static rules, and the findings only
     ``migsafe replay`` reports (``observed-*``, ``migration-failed``; documented in docs/rules/ like the
     others). A review has no use for the replay ids, but one configuration serves both commands."""
-    from migsafe.replay.reconcile import REPLAY_RULES
+    from migsafe.rules._replay_only import REPLAY_RULES
 
     return set(rules_by_id()) | {rule.id for rule in REPLAY_RULES}
