@@ -141,7 +141,7 @@ def review(
     if cache_dir is not None and no_cache:
         _fail("--cache-dir and --no-cache contradict each other")
     out = _claim_stdout()
-    report = _guard(lambda: run_review(options))
+    report = _guard(lambda: _with_progress(no_color, lambda: run_review(options)))
     for fmt, target in targets:
         try:
             target.write_text(render(fmt, report, color=False, width=output_width()), encoding="utf-8")
@@ -182,7 +182,7 @@ def write_baseline(
 
     options = ReviewOptions(paths=list(paths or []), config_file=config, pg_version=pg_version,
                             downgrade=downgrade or None, use_baseline=False)
-    report = _guard(lambda: run_review(options))
+    report = _guard(lambda: _with_progress(False, lambda: run_review(options)))
     target = output if output is not None else _guard(
         lambda: baseline_path(options, resolve_settings(options, locate(options.paths, options.cwd)))[0])
     count = _guard(lambda: baseline.write(report.findings, target))
@@ -231,26 +231,40 @@ def replay(
                             changed_since=changed_since, strict_imports=strict_imports,
                             revision_timeout=revision_timeout)
     out = _claim_stdout()
-    result = _guard(lambda: run_replay(options, progress=_progress()))
-    module = __import__(f"migsafe.reporters.replay_{'text' if output_format == 'text' else output_format}",
-                        fromlist=["render"])
-    out.write(module.render(result, color=_use_color(no_color, out)))
+    result = _guard(lambda: _with_progress(no_color, lambda: run_replay(options)))
+    if output_format == "text":
+        from migsafe.reporters.replay_text import render
+
+        out.write(render(result, color=_use_color(no_color, out), width=_width(out)))
+    else:
+        module = __import__(f"migsafe.reporters.replay_{output_format}", fromlist=["render"])
+        out.write(module.render(result, color=_use_color(no_color, out)))
     out.flush()
     raise typer.Exit(result.exit_code())
 
 
-def _progress():  # type: ignore[no-untyped-def]
-    """Progress lines on stderr when it is a terminal; silence otherwise (CI logs stay clean)."""
-    if not sys.stderr.isatty():
-        return None
-    from rich.console import Console
+def _with_progress(no_color: bool, call):  # type: ignore[no-untyped-def]
+    """``call()`` with a progress bar on stderr when stderr is a terminal; nothing otherwise (CI logs stay
+    clean, and stdout, the report's, never gets it)."""
+    from migsafe.progress_bar import on_stderr
 
-    console = Console(stderr=True)
+    with on_stderr(no_color):
+        return call()
 
-    def say(message: str) -> None:
-        console.print(f"[dim]migsafe replay: {message}…[/dim]")
 
-    return say
+def _width(out: TextIO) -> int:
+    """Columns to render for: ``COLUMNS`` when set (as ``shutil.get_terminal_size`` reads it), else the
+    terminal's when ``out`` is one, else 140 (a log or a file, read in a wide window)."""
+    try:
+        return max(int(os.environ["COLUMNS"]), 40)
+    except (KeyError, ValueError):
+        pass
+    try:
+        if out.isatty():
+            return max(os.get_terminal_size(out.fileno()).columns, 40)
+    except (OSError, ValueError):
+        pass
+    return 140
 
 
 @app.command("rules")

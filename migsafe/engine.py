@@ -11,6 +11,7 @@ from pathlib import Path
 
 from migsafe import config as cfg
 from migsafe import deploy as dp
+from migsafe import progress
 from migsafe.cache import DIRECTORY_NAME, Cache, HistoryCache
 from migsafe.envpy import Driver, read_driver, read_env_py
 from migsafe.errors import UsageError
@@ -131,6 +132,7 @@ def plan(options: ReviewOptions) -> Plan:
         cache = Cache.open(cache_directory(options, project, settings),
                            protected=[project.root, *project.versions_dirs])
     history_cache = HistoryCache(cache) if cache is not None else None
+    progress.report("reading revision files")
     history = load_history(paths, history_cache)
     if history_cache is not None:
         history_cache.save()
@@ -243,6 +245,7 @@ def _review(options: ReviewOptions, work: Plan) -> Report:
     rules = active_rules(settings)
     suppressions: dict[str, Suppressions] = {}
     for order, revision in enumerate(recorded):
+        progress.report("checking revisions", order, len(recorded))
         if not revision.reported:
             continue
         report.revisions_reviewed += 1
@@ -258,6 +261,7 @@ def _review(options: ReviewOptions, work: Plan) -> Report:
                                                           env_py=_env_py(project),
                                                           unused_notes=revision.downgrade is None
                                                           or revision.downgrade.error is not None)
+    progress.report("checking revisions", len(recorded), len(recorded))
     # The rollback: downgrade() of the reported revisions, newest first, after the upgrade findings.
     downgrades = [r.downgrade for r in reversed(recorded) if r.reported and r.downgrade is not None]
     for order, revision in enumerate(downgrades, start=len(recorded)):

@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterator
 from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 
+from migsafe import progress
 from migsafe.cache import Cache
 from migsafe.envpy import Driver
 from migsafe.errors import Terminated
@@ -42,6 +43,9 @@ from migsafe.recording.tail import Tail, wanted as tail_wanted
 from migsafe.recording.tracking import OperationTracker
 from migsafe.schema import Schema
 from migsafe.sql import actions as A
+
+_RECORDING = "recording revisions"  # what the progress bar says (migsafe.progress)
+_DOWNGRADES = "recording downgrades"
 
 
 class RecordingMigrationContext(MigrationContext):
@@ -157,6 +161,7 @@ def record_history(
                 results.extend(reuse.resume(files, reported, recorder, learned))
                 for resumed in results:
                     stand_in_tables.saw(resumed)
+            progress.report(_RECORDING, len(results), len(files))
 
             def record(index: int) -> tuple[RecordedRevision, BaseException | None]:
                 if index % _COLLECT_EVERY == _COLLECT_EVERY - 1:
@@ -199,6 +204,7 @@ def record_history(
                         if cached is not None:
                             stand_in_tables.saw(cached)
                             results.append(cached)
+                            progress.report(_RECORDING, len(results), len(files))
                             continue
                         before = recorder.checkpoint()
                     if not forked and (reuse is None or not reuse.reusing) and tail_wanted(len(files) - index):
@@ -219,6 +225,7 @@ def record_history(
                         reuse.store(index, rec, before, recorder, learned, failure)
                     stand_in_tables.saw(rec)
                     results.append(rec)
+                    progress.report(_RECORDING, len(results), len(files))
             finally:
                 if tail is not None:
                     tail.close()
@@ -242,10 +249,10 @@ def _record_downgrades(results: list[RecordedRevision], context: MigrationContex
     recorder.default_schema = default_schema
     recorder.schema.tables = {name: replace(table, holds_data=True) for name, table in recorder.schema.tables.items()}
     outer = contextlib.nullcontext() if per_migration else context.begin_transaction()
+    to_run = [rec for rec in reversed(results) if rec.reported and rec.error is None]
     with outer:  # type: ignore[attr-defined]
-        for rec in reversed(results):
-            if not rec.reported or rec.error is not None:
-                continue
+        for done, rec in enumerate(to_run):
+            progress.report(_DOWNGRADES, done, len(to_run))
             down = RecordedRevision(file=rec.file, reported=True, shipping_set=rec.shipping_set,
                                     direction="downgrade")
             finder = StubFinder(list(rec.stubbed), recorder.stub_called) if rec.stubbed else None
@@ -261,6 +268,7 @@ def _record_downgrades(results: list[RecordedRevision], context: MigrationContex
                 if per_migration:
                     recorder.end_transaction()
             rec.downgrade = down
+        progress.report(_DOWNGRADES, len(to_run), len(to_run))
 
 
 def _record_online_else_offline(rec: RecordedRevision, environment: EnvironmentContext, recorder: Recorder,
