@@ -29,7 +29,7 @@ from alembic.runtime.migration import MigrationContext
 from migsafe.cache import Cache
 from migsafe.envpy import Driver
 from migsafe.errors import Terminated
-from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
+from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile, Statement
 from migsafe.recording import idioms, watch
 from migsafe.recording.engines import project_engines
 from migsafe.recording.environ import MissingVariables, placeholders
@@ -181,7 +181,8 @@ def record_history(
 
             def add_downgrade_evidence(rec: RecordedRevision) -> None:
                 if want_downgrade_evidence and rec.reported and rec.error is None and _needs_downgrade(rec):
-                    rec.downgrade_actions = _downgrade_actions(rec, context, recorder)
+                    rec.downgrade_actions = _downgrade_actions(rec, context, recorder, sys_path)
+                    _adopt_reverted_types(rec)
 
             # A long history's tail is recorded by a second process (see recording.tail), from where recording
             # starts for real: after the revisions taken from the cache.
@@ -901,6 +902,8 @@ def _needs_downgrade(rec: RecordedRevision) -> bool:
         return True
     for statement in rec.statements:
         for action in statement.actions:
+            if isinstance(action, A.AlterColumnType) and _old_type_unknown(statement, action):
+                return True
             if isinstance(action, A.DropColumn):
                 table = statement.tables_before.get(action.table)
                 if table is None or table.column(action.column) is None or table.column(action.column).type is None:
@@ -913,9 +916,12 @@ def _needs_downgrade(rec: RecordedRevision) -> bool:
     return False
 
 
-def _downgrade_actions(rec: RecordedRevision, context: MigrationContext, recorder: Recorder) -> tuple[A.Action, ...]:
+def _downgrade_actions(rec: RecordedRevision, context: MigrationContext, recorder: Recorder,
+                       sys_path: list[Path] | None = None) -> tuple[A.Action, ...]:
     """Record ``downgrade()`` against a throwaway schema; its ADD COLUMN / CREATE TABLE say what was dropped,
-    its DROP COLUMN / DROP TABLE what was added in its place."""
+    its DROP COLUMN / DROP TABLE what was added in its place, its ALTER COLUMN ... TYPE what type a column had.
+    The modules the upgrade ran with stand-ins for get them again: without them the revision does not even
+    import."""
     scratch = RecordedRevision(file=rec.file, reported=False)
     if watch.refused(rec.path, "downgrade evidence") is not None:
         rec.cacheable = False  # as for a timeout: it may finish next time
@@ -923,6 +929,10 @@ def _downgrade_actions(rec: RecordedRevision, context: MigrationContext, recorde
     real_schema, checkpoint = recorder.schema, recorder.checkpoint()
     recorder.schema = Schema()
     limit = getattr(context, "_revision_timeout", None)
+    finder = StubFinder(list(rec.stubbed), recorder.stub_called) if rec.stubbed else None
+    before = set(sys.modules)
+    if finder is not None:
+        finder.install()
     try:
         with watch.watched(rec.path, "downgrade evidence", limit), time_limit(limit), \
                 contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(), idioms.shimmed():
@@ -940,9 +950,51 @@ def _downgrade_actions(rec: RecordedRevision, context: MigrationContext, recorde
     except BaseException:  # noqa: BLE001 - evidence is best effort
         pass
     finally:
+        if finder is not None:
+            finder.uninstall()
+            _forget_project_modules(before, sys_path or [])
         recorder.end_revision()
         # Transaction numbers too: a revision reviewed or only loaded for context leaves the same state.
         recorder.schema = real_schema
         recorder.restore(checkpoint)
     return tuple(a for s in scratch.statements for a in s.actions
-                 if isinstance(a, (A.AddColumn, A.CreateTable, A.DropColumn, A.DropTable)))
+                 if isinstance(a, (A.AddColumn, A.CreateTable, A.DropColumn, A.DropTable, A.AlterColumnType)))
+
+
+def _old_type_unknown(statement: Statement, action: A.AlterColumnType) -> bool:
+    """A type change whose old type neither ``existing_type=`` nor the schema model knows (a table that predates
+    the history, a column of a type from a module not installed here): the revision's ``downgrade()``, which
+    usually changes the column back, may say what it was."""
+    if action.new_type is None or (action.old_type_hint is not None and action.old_type_hint.known):
+        return False
+    table = statement.tables_before.get(action.table)
+    column = table.column(action.column) if table is not None else None
+    return column is None or column.type is None or not column.type.known
+
+
+def _adopt_reverted_types(rec: RecordedRevision) -> None:
+    """Give each upgrade type change whose old type is unknown the type ``downgrade()`` changes that column back
+    to. ``downgrade()`` undoes the upgrade in reverse, so its last change of a column restores the type the
+    column had before the upgrade's first change of it: only that first change gets it."""
+    from dataclasses import replace
+
+    restored: dict[tuple[A.QName, str], A.SqlType] = {}
+    for action in rec.downgrade_actions or ():
+        if isinstance(action, A.AlterColumnType) and action.new_type is not None:
+            restored[(action.table, action.column)] = action.new_type
+    if not restored:
+        return
+    seen: set[tuple[A.QName, str]] = set()
+    for statement in rec.statements:
+        changed = False
+        actions = list(statement.actions)
+        for position, action in enumerate(actions):
+            if not isinstance(action, A.AlterColumnType) or (action.table, action.column) in seen:
+                continue
+            seen.add((action.table, action.column))
+            back = restored.get((action.table, action.column))
+            if back is not None and _old_type_unknown(statement, action):
+                actions[position] = replace(action, old_type_reverted=back)
+                changed = True
+        if changed:
+            statement.actions = tuple(actions)

@@ -154,6 +154,9 @@ class AlterColumnType(Action):
     using: bool = False
     # The type before the change when the operation told us (Alembic's ``existing_type``).
     old_type_hint: SqlType | None = None
+    # The type the revision's own ``downgrade()`` changes the column back to (its reverse ``alter_column``):
+    # evidence of the type before the change when neither ``existing_type`` nor the schema model knows it.
+    old_type_reverted: SqlType | None = None
 
 
 @dataclass(frozen=True)
