@@ -13,6 +13,7 @@ import contextlib
 import gc
 import inspect
 import os
+import re
 import io
 import signal
 import sys
@@ -648,12 +649,12 @@ def _stopped_on_stand_in(rec: RecordedRevision, failure: BaseException, recorder
     rec.error = None
     line = error.line if error is not None else rec.file.line
     message = error.message if error is not None else type(failure).__name__
-    model = _stubbed_model(failure)
     source = rec.source_lines[line - 1] if line and 0 < line <= len(rec.source_lines) else ""
-    if model is not None and any(call in source for call in ("query(", "select(", "scalars(", "execute(", "scalar(")):
-        # An ORM read of a stubbed model: record it as the read of that model's table it would have been, so
-        # the loop that writes the rows back is still seen as a back-fill.
-        recorder.stubbed_read(rec, line, table_name_for(model))
+    table = _queried_table(rec, failure) if any(call in source for call in _READ_CALLS) else None
+    if table is not None:
+        # An ORM read next to a stand-in: record it as the read of the queried model's table it would have been,
+        # so the loop that writes the rows back is still seen as a back-fill.
+        recorder.stubbed_read(rec, line, table)
     rec.stub_calls.append((f"(stopped here: {message})", line or 1))
     rec.notes.append(Note(kind="partial-stop",
                           message=f"recording stopped at line {line}, where the revision used a stand-in as the "
@@ -686,6 +687,91 @@ def _stopped_on_missing_data(rec: RecordedRevision) -> None:
                                   f"an offline review does not have ({error.message}); the rest of upgrade() was "
                                   "not checked",
                           path=rec.path, line=error.line, revision=rec.revision))
+
+
+_READ_CALLS = ("query(", "select(", "scalars(", "execute(", "scalar(")
+
+
+def _queried_table(rec: RecordedRevision, failure: BaseException) -> str | None:
+    """The table the failing ORM read names: the first argument of ``query(...)`` / ``select(...)`` in the
+    revision's statement that failed, looked up where it ran. The revision's own declarative class gives its
+    ``__tablename__`` (``session.query(Slice)`` when only the session is a stand-in); a stand-in model the usual
+    table name of its class (``myapp.models.Order`` -> ``order``). None when the query names nothing this can
+    read: no table is named rather than one guessed from whatever stand-in is at hand (the session)."""
+    import ast
+
+    frame = None
+    for candidate, lineno in traceback.walk_tb(failure.__traceback__):
+        if candidate.f_code.co_filename == str(rec.path):
+            frame, line = candidate, lineno
+    if frame is None:
+        return None
+    try:
+        tree = ast.parse("\n".join(rec.source_lines))
+    except (SyntaxError, ValueError):
+        return None
+    statements = [node for node in ast.walk(tree) if isinstance(node, ast.stmt)
+                  and node.lineno <= line <= (node.end_lineno or node.lineno)
+                  and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    if not statements:
+        return None
+    innermost = min(statements, key=lambda node: (node.end_lineno or node.lineno) - node.lineno)
+    header = innermost.iter if isinstance(innermost, (ast.For, ast.AsyncFor)) else \
+        innermost.test if isinstance(innermost, (ast.While, ast.If)) else innermost
+    for node in ast.walk(header):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        called = node.func.attr if isinstance(node.func, ast.Attribute) else \
+            node.func.id if isinstance(node.func, ast.Name) else None
+        if called is None or f"{called}(" not in _READ_CALLS:
+            continue
+        try:
+            value = _evaluate_name(node.args[0], frame)
+        except Exception:  # noqa: BLE001 - not a plain name: nothing to read
+            continue
+        table = _model_table(value)
+        if table is not None:
+            return table
+    return None
+
+
+def _evaluate_name(node: Any, frame: Any) -> Any:
+    """The value of a name or dotted name (``Slice``, ``models.Order``, ``Order.id``) in a frame; nothing else is
+    evaluated."""
+    import ast
+    import builtins
+
+    if isinstance(node, ast.Name):
+        for scope in (frame.f_locals, frame.f_globals, vars(builtins)):
+            if node.id in scope:
+                return scope[node.id]
+        raise NameError(node.id)
+    if isinstance(node, ast.Attribute):
+        return getattr(_evaluate_name(node.value, frame), node.attr)
+    raise ValueError("not a name")
+
+
+def _model_table(value: Any) -> str | None:
+    """The table a query's first argument reads: a mapped class's ``__tablename__``/``__table__``, a column's
+    class, a Table; a stand-in's class-like name (``myapp.models.Order.id`` -> ``order``)."""
+    import sqlalchemy as sa
+
+    from migsafe.recording import stubs
+
+    if isinstance(value, (stubs.StubBase, stubs._StubMeta)):
+        name = (value if isinstance(value, stubs._StubMeta) else type(value)).__stub_name__
+        classes = [part for part in re.sub(r"(\(\)|\[\])", "", name).split(".") if part[:1].isupper()]
+        return table_name_for(classes[-1]) if classes else None
+    if isinstance(value, sa.Table):
+        return value.name
+    if isinstance(value, type):
+        tablename = value.__dict__.get("__tablename__") or getattr(value, "__tablename__", None)
+        if isinstance(tablename, str):
+            return tablename
+        table = getattr(value, "__table__", None)
+        return table.name if isinstance(table, sa.Table) else None
+    owner = getattr(value, "class_", None)  # an ORM attribute (``Order.id``)
+    return _model_table(owner) if isinstance(owner, type) else None
 
 
 def _stubbed_model(failure: BaseException) -> str | None:
