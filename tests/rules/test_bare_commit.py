@@ -1,3 +1,5 @@
+import pytest
+
 from conftest import USERS_TABLE, body_line, review_deployed_together, rule_hits
 
 RULE = "bare-commit"
@@ -458,3 +460,40 @@ def test_a_plain_insert_between_the_batches_cannot_run_twice(tmp_path):
     [finding] = _findings(_review_with_env_py(tmp_path, body))
     assert finding.severity == "error"
     assert "an INSERT that does not skip rows already there" in finding.message
+
+
+
+@pytest.mark.parametrize("sql, again", [
+    ("CREATE INDEX IF NOT EXISTS ix ON users (email)", True),
+    ("CREATE INDEX ix ON users (email)", False),
+    ("CREATE TABLE IF NOT EXISTS t (id int)", True),
+    ("CREATE TABLE t (id int)", False),
+    ("ALTER TABLE users ADD COLUMN IF NOT EXISTS c int", True),
+    ("ALTER TABLE users ADD COLUMN c int", False),
+    ("ALTER TABLE users DROP COLUMN IF EXISTS c", True),
+    ("ALTER TABLE users DROP COLUMN c", False),
+    ("DROP INDEX IF EXISTS ix", True),
+    ("DROP INDEX ix", False),
+    ("ALTER TABLE users DROP CONSTRAINT IF EXISTS k", True),
+    ("ALTER TABLE users ADD CONSTRAINT k UNIQUE (email)", False),
+    ("ALTER TABLE users ALTER COLUMN c SET NOT NULL", True),
+    ("ALTER TABLE users ALTER COLUMN c SET DEFAULT 0", True),
+    ("ALTER TABLE users ALTER COLUMN c TYPE bigint", True),
+    ("ALTER TABLE users ALTER COLUMN c TYPE bigint USING c::bigint * 100", False),
+    ("ALTER TABLE users RENAME COLUMN a TO b", False),
+    ("UPDATE users SET c = 1 WHERE c IS NULL", True),
+    ("UPDATE users SET c = c + 1", False),
+    ("INSERT INTO users (email) VALUES ('a')", False),
+    ("INSERT INTO users (email) VALUES ('a') ON CONFLICT DO NOTHING", True),
+    ("INSERT INTO teams (owner) SELECT email FROM users WHERE NOT EXISTS "
+     "(SELECT 1 FROM teams WHERE teams.owner = users.email)", True),
+    ("INSERT INTO teams (owner) SELECT email FROM users WHERE email LIKE '%@x'", False),
+    ("SELECT count(*) FROM users", True),
+    ("SET statement_timeout = 1000", True),
+])
+def test_which_statements_run_again_once_applied(sql, again):
+    from migsafe.sql.actions import runs_again
+    from migsafe.sql.analysis import parse
+
+    [statement] = parse(sql)
+    assert statement.actions and all(runs_again(a) for a in statement.actions) is again
