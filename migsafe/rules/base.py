@@ -136,14 +136,21 @@ class RevisionView:
 
     @staticmethod
     def old_column_type(statement: Statement, action: A.AlterColumnType) -> A.SqlType | None:
-        """A column's type before a type change (see :func:`~migsafe.sql.type_changes.type_before_change`);
-        None when neither Alembic's ``existing_type`` nor the schema model knows."""
-        from migsafe.sql.type_changes import type_before_change
+        """A column's type before a type change (see :func:`~migsafe.sql.type_changes.old_type_evidence`);
+        None when neither Alembic's ``existing_type``, the schema model nor the revision's ``downgrade()``
+        knows."""
+        return RevisionView.old_column_type_evidence(statement, action)[0]
+
+    @staticmethod
+    def old_column_type_evidence(statement: Statement,
+                                 action: A.AlterColumnType) -> tuple[A.SqlType | None, str | None]:
+        """The type before a type change and where it comes from ("existing_type", "model", "downgrade")."""
+        from migsafe.sql.type_changes import old_type_evidence
 
         table = statement.tables_before.get(action.table)
         column = table.column(action.column) if table is not None else None
-        return type_before_change(action.old_type_hint, column.type if column is not None else None,
-                                  action.new_type)
+        return old_type_evidence(action.old_type_hint, column.type if column is not None else None,
+                                 action.new_type, action.old_type_reverted)
 
     def index_table(self, statement: Statement, index: A.QName) -> A.QName | None:
         found = statement.indexes_before.get(index)

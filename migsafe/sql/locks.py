@@ -430,7 +430,7 @@ def slow_work(statement: Any, action: A.Action, node: Any, *, pg_version: Any,
             return None
         return f"scans every row of {action.table} to validate {action.name}"
     if isinstance(action, A.AlterColumnType):
-        return _type_change_work(action, before, node)
+        return _type_change_work(statement, action, before, node)
     if isinstance(action, A.AddColumn):
         return _add_column_work(action, pg_version)
     if isinstance(action, A.CreateIndex):
@@ -494,7 +494,7 @@ def _inline(statement: Any, spec: A.ConstraintSpec) -> bool:
     return False
 
 
-def _type_change_work(action: A.AlterColumnType, before: Any, node: Any) -> str | None:
+def _type_change_work(statement: Any, action: A.AlterColumnType, before: Any, node: Any) -> str | None:
     new = action.new_type
     if new is None:
         return None
@@ -502,11 +502,27 @@ def _type_change_work(action: A.AlterColumnType, before: Any, node: Any) -> str 
     if action.using and not is_plain_using(using_expression(node, action.column), action.column, new):
         return rewrite
     column = before.column(action.column) if before is not None else None
-    old = type_before_change(action.old_type_hint, column.type if column is not None else None, new)
+    old = type_before_change(action.old_type_hint, column.type if column is not None else None, new,
+                             action.old_type_reverted)
     if old is None:
         return None if may_avoid_rewrite(new) else rewrite
     # Change.UNKNOWN (a type from a module not installed here) claims no work: it may be no change at all.
-    return rewrite if classify(old, new) in (Change.REWRITE, Change.TIMEZONE) else None
+    verdict = classify(old, new)
+    if verdict is Change.REINDEX and column_may_be_indexed(statement, action.table, action.column):
+        return f"rebuilds the indexes on {action.table}.{action.column} (changed to {new})"
+    return rewrite if verdict in (Change.REWRITE, Change.TIMEZONE) else None
+
+
+def column_may_be_indexed(statement: Any, table_name: QName, column: str) -> bool:
+    """Whether an index may cover the column when ``statement`` runs. Only a table the history created is fully
+    known; an index on an expression may involve any column."""
+    table = statement.tables_before.get(table_name)
+    if table is None or table.created_in is None:
+        return True
+    if any(c.kind in ("primary_key", "unique", "exclude") and column in c.columns for c in table.constraints):
+        return True
+    return any(ix.table == table_name and (column in ix.columns or "*" in ix.columns or not ix.columns)
+               for ix in statement.indexes_before.values() if ix is not None)
 
 
 def _add_column_work(action: A.AddColumn, pg_version: Any) -> str | None:
