@@ -41,7 +41,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
             continue
         if constraint.using_index:
             continue  # the index already exists: attaching it is a catalog change
-        if view.is_new_table(statement, action.table):
+        if view.holds_no_rows(statement, action.table):
             continue
         if statement.operation.batch_recreate:
             continue
