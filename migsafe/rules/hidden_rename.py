@@ -79,11 +79,12 @@ class _DroppedColumn:
     table: A.QName
     name: str
     type: A.SqlType | None
+    default: str | None = None  # its server default, when the model or downgrade() says
 
 
 def _column_renames(view: RevisionView) -> Iterator[Hit]:
     added = [action for _, action in _user_actions(view, A.AddColumn) if not action.column.generated_stored]
-    dropped = [_DroppedColumn(statement, drop.table, drop.column, _dropped_column_type(view, statement, drop))
+    dropped = [_DroppedColumn(statement, drop.table, drop.column, *_dropped_column(view, statement, drop))
                for statement, drop in _user_actions(view, A.DropColumn)
                if not view.is_new_table(statement, drop.table)]
     for table in dict.fromkeys(d.table for d in dropped):
@@ -96,7 +97,8 @@ def _column_renames(view: RevisionView) -> Iterator[Hit]:
         table_dropped = [d for d in table_dropped if d.name not in recreated]
         for old in table_dropped:
             new = _only_partner(old, table_added, table_dropped)
-            if new is None or _data_kept(view, old.statement, table, old.name, new.name):
+            if new is None or _filled_by_default(old, new) \
+                    or _data_kept(view, old.statement, table, old.name, new.name):
                 continue
             if _links_differ(view, old.statement, table, old.name, new.name):
                 continue
@@ -116,6 +118,22 @@ def _only_partner(old: _DroppedColumn, added: list[A.ColumnSpec],
     new = partners[0]
     rivals = [other for other in dropped if other is not old and may_be_same_type(other.type, new.type)]
     return None if rivals else new
+
+
+def _filled_by_default(old: _DroppedColumn, new: A.ColumnSpec) -> bool:
+    """True when the added column gets a value in every existing row that the author chose: a server default
+    (or a serial or identity sequence), like ``UPDATE t SET new = 'x'``. A soft-delete flag added
+    ``NOT NULL DEFAULT false`` is a new column, not the dropped one renamed. Unless the dropped column had that
+    same default: autogenerate copies a model's ``server_default`` into the ``add_column`` it writes for a
+    rename it did not recognise."""
+    if new.leaves_rows_null:
+        return False
+    return not (new.default_sql is not None and old.default is not None
+                and _same_default(new.default_sql, old.default))
+
+
+def _same_default(a: str, b: str) -> bool:
+    return " ".join(a.lower().split()) == " ".join(b.lower().split())
 
 
 def _data_kept(view: RevisionView, drop: Statement, table: A.QName, old: str, new: str) -> bool:
@@ -202,12 +220,15 @@ def _proves_empty(statement: Statement, table: A.QName, drop: Statement) -> bool
 
 def _column_hit(view: RevisionView, old: _DroppedColumn, new: A.ColumnSpec, failing: str | None) -> Hit:
     table = old.table
-    evidence = [f"the only {old.type} column dropped or added on {table}",
-                f"nothing in the revision copies {old.name!r} into {new.name!r}, fills {new.name!r} or empties "
-                f"{table}"]
+    defaulted = not new.leaves_rows_null  # with the default the dropped column had (else no finding)
+    fills = f"fills {new.name!r} otherwise than with that default" if defaulted else f"fills {new.name!r}"
+    evidence = [f"the only {old.type} column dropped or added on {table}"]
+    if defaulted:
+        evidence.append(f"{new.name!r} gets the default {new.default_sql} that {old.name!r} had")
+    evidence.append(f"nothing in the revision copies {old.name!r} into {new.name!r}, {fills} or empties {table}")
     if _column_signature(view, old, new.name):
         evidence.append(f"downgrade() re-adds {old.name!r} as {old.type} and drops {new.name!r}")
-    starts = f"{new.name!r} starts empty"
+    starts = f"every row of {new.name!r} gets the default instead" if defaulted else f"{new.name!r} starts empty"
     found = (f"drops column {old.name!r} of table {table} and adds {new.name!r} of the same type {old.type} in the "
              f"same revision ({'; '.join(evidence)}): this is how autogenerate writes a rename")
     if failing is not None:
@@ -247,21 +268,23 @@ def _column_signature(view: RevisionView, old: _DroppedColumn, new: str) -> bool
                             for a in actions)
 
 
-def _dropped_column_type(view: RevisionView, statement: Statement, drop: A.DropColumn) -> A.SqlType | None:
-    """The schema model knows the type when the history created the column; for a file reviewed alone,
-    autogenerate's ``downgrade()`` re-adds the dropped column with its reflected type."""
+def _dropped_column(view: RevisionView, statement: Statement,
+                    drop: A.DropColumn) -> tuple[A.SqlType | None, str | None]:
+    """The dropped column's type and server default. The schema model knows them when the history created the
+    column; for a file reviewed alone, autogenerate's ``downgrade()`` re-adds the dropped column with its
+    reflected type and default."""
     known = view.table_before(statement, drop.table)
     column = known.column(drop.column) if known is not None else None
     if column is not None and column.type is not None:
-        return column.type
+        return column.type, column.default_sql
     for action in view.revision.downgrade_actions or ():
         if isinstance(action, A.AddColumn) and action.table == drop.table and action.column.name == drop.column:
-            return action.column.type
+            return action.column.type, action.column.default_sql
         if isinstance(action, A.CreateTable) and action.table == drop.table:
             for spec in action.columns:
                 if spec.name == drop.column:
-                    return spec.type
-    return None
+                    return spec.type, spec.default_sql
+    return None, None
 
 
 # -- tables ------------------------------------------------------------------------------------------------------

@@ -704,3 +704,37 @@ op.drop_column("members", "group_ref")
 '''
     report = review_history(MEMBERS_TABLE, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "drop_column"))]
+
+
+def test_new_column_with_a_server_default_is_filled_not_renamed(tmp_path):
+    # A soft-delete flag, NOT NULL DEFAULT false: every row gets a value the author chose, as with
+    # UPDATE members SET deleted = false. The dropped flag of the same type is a drop, even with autogenerate's
+    # downgrade() beside it (it writes the same for any drop + add).
+    body = '''
+op.add_column("members", sa.Column("deleted", sa.Boolean(), server_default=sa.text("FALSE"), nullable=False))
+op.drop_column("members", "accepted_terms")
+'''
+    downgrade = '''
+op.add_column("members", sa.Column("accepted_terms", sa.BOOLEAN(), autoincrement=False, nullable=False))
+op.drop_column("members", "deleted")
+'''
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "001_r1.py").write_text(revision_source(MEMBERS_TABLE, "r1", None), encoding="utf-8")
+    (versions / "002_r2.py").write_text(revision_source(body, "r2", "r1", downgrade=downgrade), encoding="utf-8")
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-column") == [("r2", body_line(body, "drop_column"))]
+
+
+def test_new_column_with_the_default_the_old_one_had_is_still_a_rename(review_history):
+    # Autogenerate copies the model's server_default into the add_column of a rename it missed.
+    body = '''
+op.add_column("members", sa.Column("hidden", sa.Boolean(), nullable=False, server_default=sa.text("false")))
+op.drop_column("members", "archived")
+'''
+    report = review_history(MEMBERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "drop_column"))]
+    [finding] = [f for f in report.findings if f.rule == RULE]
+    assert "'hidden' gets the default FALSE that 'archived' had" in finding.message
+    assert "every row of 'hidden' gets the default instead" in finding.message
