@@ -514,6 +514,7 @@ class Recorder(OperationTracker):
             self.schema.tables[qname] = replace(
                 current,
                 created_in=before.created_in if before is not None else None,
+                named_in=before.named_in if before is not None else None,
                 holds_data=before.holds_data if before is not None else True,
                 created_in_transaction=before.created_in_transaction if before is not None else None,
                 emptied_in_transaction=before.emptied_in_transaction if before is not None else None,
