@@ -109,15 +109,22 @@ class RevisionView:
         return (known is not None and statement.transaction is not None
                 and known.created_in_transaction == statement.transaction and known.created_in in self.shipping)
 
-    def holds_no_rows(self, statement: Statement, name: A.QName) -> bool:
+    def holds_no_rows(self, statement: Statement, name: A.QName, *, proven_by_failure: bool = True) -> bool:
         """True when the table has no rows when the statement runs: new in this deploy (see
         :meth:`is_new_table`), or emptied earlier in the same transaction by a TRUNCATE (or a DELETE of every
-        row while the transaction held a lock that kept writers out), with no INSERT since."""
+        row while the transaction held a lock that kept writers out), with no INSERT since; or proven empty by
+        an earlier ``ADD COLUMN ... NOT NULL`` without a default in the same transaction, which PostgreSQL
+        aborts on a table with rows (that statement has its own finding, not-null-without-default).
+
+        Then nothing scans, rewrites or loses rows there, and the lock that emptied it is held until commit:
+        later statements on it add no wait. ``proven_by_failure=False`` leaves out the ``ADD COLUMN`` proof (for
+        the rule that reports such statements: a second one is just as wrong as the first)."""
         if self.is_new_table(statement, name):
             return True
         known = statement.tables_before.get(name)
         return (known is not None and statement.transaction is not None
-                and known.emptied_in_transaction == statement.transaction and known.emptied_in in self.shipping)
+                and known.emptied_in_transaction == statement.transaction and known.emptied_in in self.shipping
+                and (proven_by_failure or not known.emptied_by_failure))
 
     @property
     def shipping(self) -> frozenset[str]:

@@ -50,7 +50,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
     for statement, action in view.actions(A.AlterColumnType):
         if action.new_type is None or statement.operation.batch_recreate:
             continue
-        if view.is_new_table(statement, action.table):
+        if view.holds_no_rows(statement, action.table):
             continue
         hit = _judge(view, statement, action)
         if hit is not None:

@@ -85,6 +85,17 @@ class ColumnSpec:
     identity: bool = False
     generated_stored: bool = False
     primary_key: bool = False
+    default_null: bool = False  # the declared default is NULL (``DEFAULT NULL``): no value, as without one
+    generated_virtual: bool = False  # GENERATED ALWAYS AS (...) VIRTUAL (PostgreSQL 18): computed when read
+
+    @property
+    def leaves_rows_null(self) -> bool:
+        """Whether ``ADD COLUMN`` leaves the column NULL in every row the table already has: no default (or
+        ``DEFAULT NULL``), and not a column that computes its own value (serial, identity, generated). The
+        column's type may still bring a default (a domain's): that is the caller's question."""
+        if self.serial or self.identity or self.generated_stored or self.generated_virtual:
+            return False
+        return self.default_sql is None or self.default_null
 
 
 @dataclass(frozen=True)
@@ -131,7 +142,7 @@ class RenameTable(Action):
 class AddColumn(Action):
     table: QName
     column: ColumnSpec
-    if_not_exists: bool = False
+    if_not_exists: bool = False  # ADD COLUMN IF NOT EXISTS: nothing happens when the column is there
 
 
 @dataclass(frozen=True)

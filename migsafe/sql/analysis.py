@@ -291,10 +291,13 @@ def _column_spec(coldef: Any) -> A.ColumnSpec:
     volatile = False
     identity = bool(coldef.identity and coldef.identity != "\x00")
     generated_stored = bool(coldef.generated and coldef.generated not in ("\x00", "v"))
+    generated_virtual = coldef.generated == "v"
     primary_key = False
+    defaults = []
     if coldef.raw_default is not None:
         default_sql = _deparse(coldef.raw_default)
         volatile = is_volatile(coldef.raw_default)
+        defaults.append(coldef.raw_default)
     for con in coldef.constraints or ():
         ct = con.contype
         if ct == enums.ConstrType.CONSTR_NOTNULL:
@@ -302,6 +305,7 @@ def _column_spec(coldef: Any) -> A.ColumnSpec:
         elif ct == enums.ConstrType.CONSTR_DEFAULT:
             default_sql = _deparse(con.raw_expr)
             volatile = is_volatile(con.raw_expr)
+            defaults.append(con.raw_expr)
         elif ct == enums.ConstrType.CONSTR_IDENTITY:
             identity = True
             not_null = True
@@ -309,6 +313,8 @@ def _column_spec(coldef: Any) -> A.ColumnSpec:
             # generated_kind 's' = STORED; 'v' = VIRTUAL (PostgreSQL 18), which stores nothing.
             if con.generated_kind != "v":
                 generated_stored = True
+            else:
+                generated_virtual = True
         elif ct == enums.ConstrType.CONSTR_PRIMARY:
             primary_key = True
             not_null = True
@@ -322,7 +328,16 @@ def _column_spec(coldef: Any) -> A.ColumnSpec:
         identity=identity,
         generated_stored=generated_stored,
         primary_key=primary_key,
+        default_null=bool(defaults) and all(_is_null_constant(d) for d in defaults),
+        generated_virtual=generated_virtual,
     )
+
+
+def _is_null_constant(expr: Any) -> bool:
+    """``NULL`` or ``NULL::type``: a default that gives no value."""
+    while isinstance(expr, ast.TypeCast):
+        expr = expr.arg
+    return isinstance(expr, ast.A_Const) and bool(expr.isnull)
 
 
 def _not_null_check_column(expr: Any) -> str | None:

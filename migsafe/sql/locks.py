@@ -359,6 +359,14 @@ def table_is_new(view: Any, statement: Any, table: QName) -> bool:
     return new
 
 
+def table_holds_no_rows(view: Any, statement: Any, table: QName) -> bool:
+    """``view.holds_no_rows`` (new in this deploy, or emptied earlier in the same transaction) for any table a
+    statement names; outside its ``tables_before`` snapshot, :func:`table_is_new` decides."""
+    if table in statement.tables_before:
+        return bool(view.holds_no_rows(statement, table))
+    return table_is_new(view, statement, table)
+
+
 @dataclass(frozen=True)
 class StatementFacts:
     """What one statement of a transaction does, judged in the context of its own revision."""
@@ -399,7 +407,7 @@ def _facts(view: Any, statement: Any) -> StatementFacts:
     slow = None
     for action, node in statement_parts(statement):
         slow = slow_work(statement, action, node, pg_version=view.pg_version,
-                         is_new=lambda table: table_is_new(view, statement, table))
+                         is_new=lambda table: table_holds_no_rows(view, statement, table))
         if slow is not None:
             break
     return StatementFacts(statement=statement, strong=strong, slow=slow)
@@ -412,7 +420,8 @@ def slow_work(statement: Any, action: A.Action, node: Any, *, pg_version: Any,
     """What slow work ``action`` does on a table with rows — a scan, a rewrite, an index build, a back-fill —
     as a short phrase for a message, or None when it is quick (catalog only, or on a new empty table).
 
-    ``is_new(table)`` says whether a table was created in the same revision and holds no rows;
+    ``is_new(table)`` says whether a table holds no rows (created in this deploy, or emptied earlier in the
+    transaction);
     ``pg_version`` decides the version-dependent cases (a validated CHECK spares the SET NOT NULL scan from 12,
     a non-volatile default is not written into every row from 11).
     """
