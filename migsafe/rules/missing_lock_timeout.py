@@ -64,7 +64,8 @@ def check(view: RevisionView) -> Iterator[Hit]:
     if first is None:
         return
     statement, lock = first
-    more = f"; {count - 1} more statement{'s' if count > 2 else ''} of this revision do the same" if count > 1 else ""
+    more = (f"; {count - 1} more statement{'s' if count > 2 else ''} of this revision {'do' if count > 2 else 'does'} "
+            "the same") if count > 1 else ""
     yield view.hit(
         statement,
         f"takes an ACCESS EXCLUSIVE lock on {lock.describe()} with no lock_timeout set: if any transaction holds "

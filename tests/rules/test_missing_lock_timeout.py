@@ -18,7 +18,7 @@ def test_add_column_without_lock_timeout(review_history):
     assert rule_hits(report, RULE) == [("r2", body_line(body, "add_column"))]
     [finding] = [f for f in report.findings if f.rule == RULE]
     assert finding.severity == "warning"
-    assert "table users" in finding.message and "1 more statement" in finding.message
+    assert "table users" in finding.message and "1 more statement of this revision does the same" in finding.message
 
 
 def test_raw_sql_without_lock_timeout(review_history):
