@@ -243,6 +243,40 @@ def replay(
     raise typer.Exit(result.exit_code())
 
 
+@app.command()
+def stats(
+    # No envvar: MIGSAFE_DATABASE_URL is replay's, and replay must never be given production. This command is
+    # for production; it takes its URL only when asked explicitly.
+    database_url: Optional[str] = typer.Option(None, "--database-url", metavar="URL",
+                                               help="The database to read (production, or a replica for sizes): "
+                                                    "read-only, catalog only, never waits behind a lock."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="Write the snapshot here (default: stdout)."),
+    lock_timeout: str = typer.Option("100ms", "--lock-timeout", metavar="DURATION",
+                                     help="Give up if any lock is not granted within this (a safety net: the "
+                                          "catalog reads take none on your tables)."),
+    statement_timeout: str = typer.Option("30s", "--statement-timeout", metavar="DURATION",
+                                          help="Give up on a catalog query that runs longer."),
+) -> None:
+    """Write a snapshot of the database's table sizes, row estimates and activity (docs/stats.md)."""
+    from migsafe.stats.collect import collect
+    from migsafe.stats.snapshot import dump, write
+
+    if database_url is None:
+        _fail("stats needs --database-url URL (MIGSAFE_DATABASE_URL is replay's and is not read)")
+    if output is not None and (output.is_dir() or not output.parent.is_dir()):
+        _fail(f"--output {output}: cannot write there (no such directory, or a directory)")
+    snapshot = _guard(lambda: collect(database_url, lock_timeout=lock_timeout,
+                                      statement_timeout=statement_timeout))
+    if output is None:
+        sys.stdout.write(dump(snapshot))
+        sys.stdout.flush()
+        return
+    _guard(lambda: write(snapshot, output))
+    typer.echo(f"migsafe: wrote {len(snapshot.tables)} table{'s' if len(snapshot.tables) != 1 else ''} "
+               f"({snapshot.source}, PostgreSQL {snapshot.server_version}) to {output}", err=True)
+
+
 def _with_progress(no_color: bool, call):  # type: ignore[no-untyped-def]
     """``call()`` with a progress bar on stderr when stderr is a terminal; nothing otherwise (CI logs stay
     clean, and stdout, the report's, never gets it)."""

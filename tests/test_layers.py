@@ -72,6 +72,8 @@ LAYERS = [
     ("migsafe.config", ["migsafe.sql", "migsafe.rules", "migsafe.replay"]),
     ("migsafe.sql", ["migsafe.rules", "migsafe.replay"]),
     ("migsafe.rules", ["migsafe.replay"]),
+    # Reviews load stats snapshots, and replay will seed from them: stats sits below replay, never on it.
+    ("migsafe.stats", ["migsafe.replay"]),
 ]
 
 
