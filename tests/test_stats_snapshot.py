@@ -129,3 +129,33 @@ def test_urls_in_every_spelling_replay_accepts():
     assert parse_database_url("host=db port=5432 user=me dbname=app") == expected
     with pytest.raises(UsageError, match=r"must be a postgresql:// URL, got mysql://\.\.\."):
         parse_database_url("mysql://me@db/app")
+
+
+DOCS = (Path(__file__).resolve().parents[1] / "docs" / "stats.md").read_text("utf-8")
+
+
+def _fields(schema: dict) -> set[str]:
+    """Every property name the schema defines, at any depth."""
+    found: set[str] = set()
+    for key, value in schema.items():
+        if key == "properties":
+            found.update(value)
+        if isinstance(value, dict):
+            found |= _fields(value)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    found |= _fields(item)
+    return found
+
+
+def test_every_field_of_the_schema_is_documented():
+    rows = [line for line in DOCS.splitlines() if line.startswith("| `")]
+    documented = {name for line in rows for name in line.split("|")[1].replace("`", "").replace(",", " ").split()}
+    assert _fields(SCHEMA) - documented == set()
+
+
+def test_the_documented_example_is_a_valid_snapshot(tmp_path):
+    example = DOCS.split("```json\n", 1)[1].split("```", 1)[0]
+    validate(json.loads(example))
+    assert load(_write(tmp_path, example)).table("public", "tickets") is not None
