@@ -217,3 +217,33 @@ def test_a_bad_url_is_one_line_and_exit_2(tmp_path, url, message):
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith(f"migsafe: error: {message}") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr and "secret" not in result.stderr
+
+
+def test_a_role_without_any_privilege_on_the_tables_reads_the_same(cluster, snapshot):
+    with cluster.connect(autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS watcher; CREATE ROLE watcher LOGIN")
+    params = {**parse_database_url(cluster.conninfo), "user": "watcher"}
+    seen = collect(" ".join(f"{key}={value}" for key, value in params.items()))
+
+    def sizes(snap: Snapshot) -> list[tuple[object, ...]]:
+        return [(t.schema, t.name, t.rows, t.table_bytes, t.index_bytes, t.activity.n_tup_ins) for t in snap.tables]
+
+    assert sizes(seen) == sizes(snapshot)
+
+
+def test_a_standby_is_recorded_as_one(monkeypatch):
+    """A real server in standby mode: initdb's cluster started with standby.signal (hot standby, no primary to
+    follow), which is what a replica looks like to a client."""
+    assert BINARIES is not None
+    initdb = server._initdb
+
+    def initdb_as_standby(binaries, directory, user):  # type: ignore[no-untyped-def]
+        initdb(binaries, directory, user)
+        (directory / "data" / "standby.signal").touch()
+
+    monkeypatch.setattr(server, "_initdb", initdb_as_standby)
+    with server.local_cluster(BINARIES) as db:
+        with db.connect() as conn:
+            assert conn.execute("SELECT pg_is_in_recovery()").fetchone() == (True,)
+        standby = collect(db.conninfo)
+    assert standby.source == "standby" and standby.database == "postgres" and standby.tables == ()
