@@ -247,3 +247,11 @@ def test_a_standby_is_recorded_as_one(monkeypatch):
             assert conn.execute("SELECT pg_is_in_recovery()").fetchone() == (True,)
         standby = collect(db.conninfo)
     assert standby.source == "standby" and standby.database == "postgres" and standby.tables == ()
+
+
+def test_an_output_path_that_cannot_be_written_is_refused_before_connecting(tmp_path):
+    result = _stats("--database-url", "postgresql://me@/app?host=/nonexistent-socket-dir",
+                    "-o", str(tmp_path / "missing" / "s.json"), cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (f"migsafe: error: --output {tmp_path / 'missing' / 's.json'}: cannot write there "
+                             "(no such directory, or a directory)\n")

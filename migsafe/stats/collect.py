@@ -99,8 +99,9 @@ def read_only_session(params: Mapping[str, str], where: str, *, lock_timeout: st
     """A connection inside a READ ONLY, REPEATABLE READ transaction with ``lock_timeout`` and
     ``statement_timeout`` set for it (``SET LOCAL``); rolled back and closed afterwards."""
     try:
-        conn = psycopg.connect(make_conninfo(**{"application_name": APPLICATION_NAME, **params}),
-                               autocommit=False, connect_timeout=int(params.get("connect_timeout", CONNECT_TIMEOUT)))
+        conn = psycopg.connect(make_conninfo(**{"application_name": APPLICATION_NAME,
+                                                "connect_timeout": str(CONNECT_TIMEOUT), **params}),
+                               autocommit=False)
     except psycopg.Error as error:
         raise StatsError(f"cannot connect to --database-url ({where}): {_first_line(error)}") from None
     try:

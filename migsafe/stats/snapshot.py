@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
 
@@ -98,11 +99,13 @@ class Snapshot:
     migsafe_stats: int = field(default=FORMAT_VERSION)
 
     def table(self, schema: str, name: str) -> Table | None:
-        """The table ``schema.name``, or None when the snapshot does not have it."""
-        for table in self.tables:
-            if table.schema == schema and table.name == name:
-                return table
-        return None
+        """The table ``schema.name``, or None when the snapshot does not have it (a review asks once per finding,
+        so the lookup is a dictionary built on first use)."""
+        return self._by_name.get((schema, name))
+
+    @cached_property
+    def _by_name(self) -> dict[tuple[str, str], Table]:
+        return {(table.schema, table.name): table for table in self.tables}
 
 
 # --------------------------------------------------------------------------------------------- writing
