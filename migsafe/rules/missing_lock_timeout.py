@@ -34,7 +34,7 @@ from migsafe.model import Statement
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
 from migsafe.sql.analysis import parse
-from migsafe.sql.locks import ACCESS_EXCLUSIVE, TableLock, duration_ms, statement_locks, table_is_new
+from migsafe.sql.locks import ACCESS_EXCLUSIVE, TableLock, duration_ms, lock_on_live_table, statement_locks
 
 RULE = Rule(
     id="missing-lock-timeout",
@@ -79,7 +79,7 @@ def _configured(value: str | None) -> bool:
 
 def _access_exclusive(view: RevisionView, statement: Statement) -> TableLock | None:
     for lock in statement_locks(statement):
-        if lock.mode == ACCESS_EXCLUSIVE and (lock.unknown_table or not table_is_new(view, statement, lock.table)):
+        if lock.mode == ACCESS_EXCLUSIVE and lock_on_live_table(view, statement, lock):
             return lock
     return None
 

@@ -10,7 +10,9 @@ migration, and PostgreSQL aborts one of them (often the migration, after it did 
 
 Not this finding: strong locks that all come from one statement (a foreign key added ``NOT VALID`` locks both
 tables briefly; a foreign key dropped locks both tables briefly; a validating one has its own rule), locks
-on tables created in the same revision, and statements outside a transaction.
+on tables that are not live (created in the same transaction, or dropped ``IF EXISTS`` where no revision
+leaves them in place: see :func:`~migsafe.sql.locks.lock_on_live_table`), and statements outside a
+transaction.
 
 Reported once per transaction, on the statement that completes the hazard: the one that takes the second
 strong lock when slow work already ran under a strong lock, or the slow statement when two strong locks are

@@ -267,3 +267,36 @@ op.drop_table("users")
         [("users", "AccessExclusiveLock")],  # DROP INDEX locks the index's table
         [("users", "AccessExclusiveLock")],  # its foreign key is gone already: orgs is not locked
     ]
+
+
+# -- scratch tables: dropped IF EXISTS where no revision made them, made and dropped again in the revision ----------
+DATASETS = '''
+op.create_table(
+    "datasets",
+    sa.Column("id", sa.Integer(), primary_key=True),
+    sa.Column("uuid", sa.String(32), nullable=True),
+)
+'''
+
+# The shape of a de-duplication revision: clear scratch tables a failed earlier run may have left, copy the
+# duplicates aside, fix them, drop the scratch tables, then add the unique constraint.
+DEDUPLICATE = '''
+op.execute("DROP TABLE IF EXISTS datasets_backup")
+op.execute("DROP TABLE IF EXISTS tmp_duplicate_counts")
+op.execute("CREATE TEMP TABLE tmp_duplicate_counts AS SELECT uuid, COUNT(*) FROM datasets GROUP BY uuid HAVING COUNT(*) > 1")
+op.execute("CREATE TABLE datasets_backup AS SELECT * FROM datasets WHERE uuid IN (SELECT uuid FROM tmp_duplicate_counts)")
+op.execute("UPDATE datasets SET uuid = md5(random()::text) WHERE id IN (SELECT id FROM datasets_backup)")
+op.execute("DROP TABLE IF EXISTS tmp_duplicate_counts")
+op.create_unique_constraint("uq_datasets_uuid", "datasets", ["uuid"])
+'''
+
+
+def test_scratch_tables_no_live_table_depends_on_are_not_strong_locks(review_history):
+    # No revision creates datasets_backup or tmp_duplicate_counts: DROP TABLE IF EXISTS finds nothing to lock;
+    # the later drop is of a table this revision made. The only strong lock on a live table is the unique
+    # constraint's, taken after the slow work: no finding.
+    report = review_history(DATASETS, DEDUPLICATE)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-table") == [("r2", body_line(DEDUPLICATE, "datasets_backup\")")),
+                                               ("r2", body_line(DEDUPLICATE, "tmp_duplicate_counts\")"))]
+
