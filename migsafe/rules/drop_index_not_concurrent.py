@@ -27,8 +27,9 @@ def check(view: RevisionView) -> Iterator[Hit]:
         # DROP INDEX names no table: the schema model knows it, else Alembic's table_name= (an index lives in
         # its table's schema). An index the model never saw sits on a table that exists in production.
         table = view.index_table(statement, action.name) or _named_table(statement, action)
-        if table is not None and view.is_new_table(statement, table):
-            continue
+        if table is not None and (view.is_new_table(statement, table)
+                                  or view.created_in_transaction(statement, table)):
+            continue  # a table no other session sees yet, or one no running code uses
         if table is not None and view.holds_access_exclusive(statement, table) is not None:
             # An earlier statement of the transaction (ADD COLUMN, SET NOT NULL, another DROP INDEX...) holds
             # ACCESS EXCLUSIVE on the table until commit: every other session waits for the table anyway, and

@@ -227,3 +227,15 @@ op.drop_index("ix_users_email", table_name="users")
 '''
     [finding] = _findings(review_history(USERS_WITH_INDEX, body))
     assert "waits behind the drop" in finding.message
+
+
+def test_index_on_a_copy_made_earlier_in_the_transaction_is_fine(review_history):
+    # The copy holds rows (CREATE TABLE ... AS), but no other session sees it before commit.
+    body = '''
+op.execute("CREATE TABLE users_copy AS SELECT * FROM users")
+op.create_index("ix_users_copy_email", "users_copy", ["email"])
+op.drop_index("ix_users_copy_email", table_name="users_copy")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "index-not-concurrent") == []
