@@ -18,6 +18,9 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Help texts are Rich markup (said explicitly: typer's default has changed between versions): a literal
+    # "[" is written "\\[", or "[tool.migsafe]" is taken for a style tag and vanishes.
+    rich_markup_mode="rich",
 )
 
 
@@ -67,13 +70,19 @@ def _claim_stdout() -> TextIO:
 def review(
     paths: List[Path] = typer.Argument(None, help="Versions directory, project directory, alembic.ini, or "
                                                   "revision files. Default: the project in the current directory."),
-    output_format: str = typer.Option("text", "--format", "-f", help="Output format: text, json, github, sarif "
-                                                                      "or markdown."),
+    output_format: str = typer.Option("text", "--format", "-f", help="Output format: text (fitted to the "
+                                                                      "terminal), concise (one line per finding), "
+                                                                      "json, github, sarif, markdown or gitlab."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 on findings at or above: error, "
                                                                   "warning (default) or never."),
     pg_version: Optional[str] = typer.Option(None, "--pg-version", help="Target PostgreSQL version (default 15)."),
-    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule ids (comma-separated)."),
-    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule ids (comma-separated)."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule ids (comma-separated); "
+                                                                      "replaces the configuration's selection."),
+    extend_select: Optional[List[str]] = typer.Option(None, "--extend-select",
+                                                      help="Also these rule ids (comma-separated)."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule ids too (comma-separated); "
+                                                                      "the configuration's ignores still hold."),
+    extend_ignore: Optional[List[str]] = typer.Option(None, "--extend-ignore", help="The same as --ignore."),
     since: Optional[str] = typer.Option(None, "--since", help="Review only revisions after this revision id."),
     config: Optional[Path] = typer.Option(None, "--config", help="pyproject.toml (or migsafe.toml) to read."),
     no_color: bool = typer.Option(False, "--no-color", help="No colour (also: NO_COLOR set)."),
@@ -92,7 +101,7 @@ def review(
                                         "locks); its findings are marked downgrade."),
     baseline_file: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE",
                                                  help="Report only findings not in this baseline file (default: "
-                                                      "[tool.migsafe] baseline, else .migsafe-baseline.json "
+                                                      "\\[tool.migsafe] baseline, else .migsafe-baseline.json "
                                                       "beside the configuration when it exists)."),
     no_baseline: bool = typer.Option(False, "--no-baseline", help="Report every finding; ignore any baseline."),
     revision_timeout: Optional[float] = typer.Option(None, "--revision-timeout", metavar="SECONDS",
@@ -100,22 +109,29 @@ def review(
                                                           "load-error (default 60; 0: no limit)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Record every revision again; read and write no "
                                                             "cache."),
+    statistics: bool = typer.Option(False, "--statistics", help="Print how many findings each rule has instead "
+                                                                "of the findings (text, or an object with "
+                                                                "--format json)."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", metavar="DIR",
-                                             help="Cache recordings here (default: [tool.migsafe] cache-dir, else "
+                                             help="Cache recordings here (default: \\[tool.migsafe] cache-dir, else "
                                                   ".migsafe_cache beside the versions directory)."),
 ) -> None:
     """Review revision scripts and report the migrations that will hurt a live database."""
     from migsafe.engine import ReviewOptions
-    from migsafe.reporters import FORMATS, renderer
+    from migsafe.reporters import FORMATS, render
+    from migsafe.reporters.wrap import output_width
     from migsafe.worker import review as run_review
 
     if output_format not in FORMATS:
         _fail(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
     if hook and output_format != "text":
         _fail("--hook prints compact text; leave out --format")
+    if statistics and (hook or output_format not in ("text", "json")):
+        _fail("--statistics prints text or json: leave out " + ("--hook" if hook else f"--format {output_format}"))
     targets = _output_targets(outputs or [], FORMATS)
     options = ReviewOptions(paths=list(paths or []), config_file=config, pg_version=pg_version, select=select,
-                            ignore=ignore, fail_on=fail_on, since=since,
+                            extend_select=extend_select, ignore=[*(ignore or []), *(extend_ignore or [])],
+                            fail_on=fail_on, since=since,
                             changed_since=changed_since, strict_imports=strict_imports,
                             downgrade=downgrade or None, revision_timeout=revision_timeout,
                             baseline=baseline_file, use_baseline=not no_baseline,
@@ -125,10 +141,10 @@ def review(
     if cache_dir is not None and no_cache:
         _fail("--cache-dir and --no-cache contradict each other")
     out = _claim_stdout()
-    report = _guard(lambda: run_review(options))
+    report = _guard(lambda: _with_progress(no_color, lambda: run_review(options)))
     for fmt, target in targets:
         try:
-            target.write_text(renderer(fmt)(report, color=False), encoding="utf-8")
+            target.write_text(render(fmt, report, color=False, width=output_width()), encoding="utf-8")
         except OSError as exc:
             _fail(f"--output {fmt}={target}: cannot write: {exc.strerror or exc}")
     if hook:
@@ -137,7 +153,13 @@ def review(
         out.write(render_hook(report, color=_use_color(no_color, out)))
         out.flush()
         _leave(report.exit_code())
-    out.write(renderer(output_format)(report, color=_use_color(no_color, out)))
+    if statistics:
+        from migsafe.reporters import statistics as stats
+
+        out.write(stats.render_json(report) if output_format == "json"
+                  else stats.render_text(report, color=_use_color(no_color, out), width=output_width(out)))
+    else:
+        out.write(render(output_format, report, color=_use_color(no_color, out), width=output_width(out)))
     out.flush()
     _leave(report.exit_code())
 
@@ -146,7 +168,7 @@ def review(
 def write_baseline(
     paths: List[Path] = typer.Argument(None, help="As for `migsafe review`."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                          help="Where to write (default: [tool.migsafe] baseline, else "
+                                          help="Where to write (default: \\[tool.migsafe] baseline, else "
                                                ".migsafe-baseline.json beside the configuration, else here)."),
     config: Optional[Path] = typer.Option(None, "--config", help="pyproject.toml (or migsafe.toml) to read."),
     pg_version: Optional[str] = typer.Option(None, "--pg-version", help="Target PostgreSQL version (default 15)."),
@@ -160,7 +182,7 @@ def write_baseline(
 
     options = ReviewOptions(paths=list(paths or []), config_file=config, pg_version=pg_version,
                             downgrade=downgrade or None, use_baseline=False)
-    report = _guard(lambda: run_review(options))
+    report = _guard(lambda: _with_progress(False, lambda: run_review(options)))
     target = output if output is not None else _guard(
         lambda: baseline_path(options, resolve_settings(options, locate(options.paths, options.cwd)))[0])
     count = _guard(lambda: baseline.write(report.findings, target))
@@ -209,26 +231,40 @@ def replay(
                             changed_since=changed_since, strict_imports=strict_imports,
                             revision_timeout=revision_timeout)
     out = _claim_stdout()
-    result = _guard(lambda: run_replay(options, progress=_progress()))
-    module = __import__(f"migsafe.reporters.replay_{'text' if output_format == 'text' else output_format}",
-                        fromlist=["render"])
-    out.write(module.render(result, color=_use_color(no_color, out)))
+    result = _guard(lambda: _with_progress(no_color, lambda: run_replay(options)))
+    if output_format == "text":
+        from migsafe.reporters.replay_text import render
+
+        out.write(render(result, color=_use_color(no_color, out), width=_width(out)))
+    else:
+        module = __import__(f"migsafe.reporters.replay_{output_format}", fromlist=["render"])
+        out.write(module.render(result, color=_use_color(no_color, out)))
     out.flush()
     raise typer.Exit(result.exit_code())
 
 
-def _progress():  # type: ignore[no-untyped-def]
-    """Progress lines on stderr when it is a terminal; silence otherwise (CI logs stay clean)."""
-    if not sys.stderr.isatty():
-        return None
-    from rich.console import Console
+def _with_progress(no_color: bool, call):  # type: ignore[no-untyped-def]
+    """``call()`` with a progress bar on stderr when stderr is a terminal; nothing otherwise (CI logs stay
+    clean, and stdout, the report's, never gets it)."""
+    from migsafe.progress_bar import on_stderr
 
-    console = Console(stderr=True)
+    with on_stderr(no_color):
+        return call()
 
-    def say(message: str) -> None:
-        console.print(f"[dim]migsafe replay: {message}…[/dim]")
 
-    return say
+def _width(out: TextIO) -> int:
+    """Columns to render for: ``COLUMNS`` when set (as ``shutil.get_terminal_size`` reads it), else the
+    terminal's when ``out`` is one, else 140 (a log or a file, read in a wide window)."""
+    try:
+        return max(int(os.environ["COLUMNS"]), 40)
+    except (KeyError, ValueError):
+        pass
+    try:
+        if out.isatty():
+            return max(os.get_terminal_size(out.fileno()).columns, 40)
+    except (OSError, ValueError):
+        pass
+    return 140
 
 
 @app.command("rules")
@@ -243,17 +279,23 @@ def list_rules() -> None:
 
 @app.command()
 def explain(rule_id: str = typer.Argument(..., help="A rule id, as shown by `migsafe rules`.")) -> None:
-    """Show a rule's documentation: the problem, what PostgreSQL does, and the safe recipe."""
+    """Show a rule's documentation: the problem, what PostgreSQL does, and the safe recipe (rendered on a
+    terminal; the Markdown source when piped)."""
     from migsafe.docs import rule_doc
-    from migsafe.replay.reconcile import REPLAY_RULES
-    from migsafe.rules import rules_by_id
+    from migsafe.rules import known_rule_ids
 
-    if rule_id not in rules_by_id() and rule_id not in {r.id for r in REPLAY_RULES}:
+    if rule_id not in known_rule_ids():
         _fail(f"unknown rule id {rule_id!r} (see `migsafe rules`)")
     text = rule_doc(rule_id)
     if text is None:
         _fail(f"no documentation page found for {rule_id}")
-    typer.echo(text)
+    if sys.stdout.isatty():  # a reader: render the Markdown; piped or redirected: the page as written
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console(highlight=False).print(Markdown(text))
+    else:
+        typer.echo(text)
 
 
 def _fail(message: str) -> None:

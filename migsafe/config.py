@@ -1,4 +1,5 @@
-"""``[tool.migsafe]`` settings: read from pyproject.toml, validated strictly, overridden by the command line.
+"""migsafe's settings: read from ``.migsafe.toml``, ``migsafe.toml`` or pyproject.toml's ``[tool.migsafe]``,
+validated strictly, adjusted by the command line.
 
 Unknown keys and unknown rule ids are errors: a typo in a safety tool's configuration must not silently turn
 a check off.
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from migsafe.errors import UsageError
+from migsafe.pg_locks import duration_ms
+from migsafe.selection import RuleSelection
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -53,8 +56,9 @@ class PgVersion:
 @dataclass(frozen=True)
 class Settings:
     pg_version: PgVersion = PgVersion(15)
-    select: tuple[str, ...] = ()  # empty: all rules
-    ignore: tuple[str, ...] = ()
+    # Which rules run: the configuration file's select/extend-select/ignore, then the command line's
+    # (migsafe/selection.py combines them as ruff does).
+    rule_selection: tuple[RuleSelection, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)
     start_after: str | None = None
     fail_on: str = "warning"
@@ -89,9 +93,9 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-_KEYS = {"pg-version", "select", "ignore", "severity", "start-after", "fail-on", "transaction-per-migration",
-         "strict-imports", "lock-timeout", "transactional-ddl", "default-schema", "driver",
-         "downgrade", "revision-timeout", "baseline", "cache-dir", "deploy"}
+_KEYS = {"pg-version", "select", "extend-select", "ignore", "extend-ignore", "severity", "start-after", "fail-on",
+         "transaction-per-migration", "strict-imports", "lock-timeout", "transactional-ddl", "default-schema",
+         "driver", "downgrade", "revision-timeout", "baseline", "cache-dir", "deploy"}
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -153,13 +157,23 @@ def _toml_error(path: Path, text: str, exc: Exception) -> str:
     return f"{path}:{line}: invalid TOML: {message[: found.start()]}" + (f" (column {column})" if column else "")
 
 
+# In one directory, the first of these that exists wins, as ruff prefers .ruff.toml to ruff.toml to
+# pyproject.toml; a pyproject.toml counts only with a [tool.migsafe] table, the dedicated files always.
+CONFIG_NAMES = (".migsafe.toml", "migsafe.toml", "pyproject.toml")
+
+
 def find_config(start: Path) -> Path | None:
-    """The nearest pyproject.toml with a ``[tool.migsafe]`` table, from ``start`` upward."""
+    """The configuration closest to ``start``: from ``start`` upward, the first directory holding a
+    ``.migsafe.toml``, a ``migsafe.toml`` or a pyproject.toml with ``[tool.migsafe]`` (ruff's discovery:
+    files further up are not merged in)."""
     start = start.resolve()
     for directory in [start, *start.parents]:
-        candidate = directory / "pyproject.toml"
-        if candidate.is_file() and tool_table(read_toml(candidate), "migsafe", candidate) is not None:
-            return candidate
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if not candidate.is_file():
+                continue
+            if name != "pyproject.toml" or tool_table(read_toml(candidate), "migsafe", candidate) is not None:
+                return candidate
     return None
 
 
@@ -175,16 +189,20 @@ def load_settings(config_file: Path | None, known_rules: set[str]) -> Settings:
     where = str(config_file)
     unknown = sorted(set(table) - _KEYS)
     if unknown:
-        raise UsageError(f"{where}: unknown key {unknown[0]!r} in [tool.migsafe] "
-                         f"(known: {', '.join(sorted(_KEYS))})")
+        section = " in [tool.migsafe]" if table is not data else ""
+        raise UsageError(f"{where}: unknown key {unknown[0]!r}{section} (known: {', '.join(sorted(_KEYS))})")
     settings = Settings(config_file=config_file)
     if "pg-version" in table:
         settings = replace(settings, pg_version=PgVersion.parse(table["pg-version"], where))
-    for key in ("select", "ignore"):
+    ids: dict[str, tuple[str, ...]] = {}
+    for key in ("select", "extend-select", "ignore", "extend-ignore"):
         if key in table:
-            ids = _string_list(table[key], f"{where}: {key}")
-            check_rule_ids(ids, known_rules, f"{where}: {key}")
-            settings = replace(settings, **{key: tuple(ids)})
+            ids[key] = tuple(_string_list(table[key], f"{where}: {key}"))
+            check_rule_ids(list(ids[key]), known_rules, f"{where}: {key}")
+    if ids:
+        settings = replace(settings, rule_selection=(RuleSelection(
+            select=ids.get("select"), extend_select=ids.get("extend-select", ()),
+            ignore=ids.get("ignore", ()) + ids.get("extend-ignore", ())),))
     if "severity" in table:
         sev = table["severity"]
         if not isinstance(sev, dict):
@@ -251,8 +269,6 @@ def check_revision_timeout(value: object, where: str) -> float:
 
 def check_lock_timeout(value: object, where: str) -> str:
     """A PostgreSQL duration as ``SET lock_timeout`` accepts it: "2s", "500ms", "1min", or a number of ms."""
-    from migsafe.sql.locks import duration_ms
-
     if isinstance(value, bool) or not isinstance(value, (str, int)) or duration_ms(value) is None:
         raise UsageError(f"{where}: lock-timeout must be a PostgreSQL duration such as \"2s\", \"500ms\" or "
                          f"\"1min\" (units us, ms, s, min, h, d), not {value!r}")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from migsafe import config as cfg
 from migsafe import deploy as dp
+from migsafe import progress
 from migsafe.cache import DIRECTORY_NAME, Cache, HistoryCache
 from migsafe.envpy import Driver, read_driver, read_env_py
 from migsafe.errors import UsageError
@@ -19,7 +20,8 @@ from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
 from migsafe.project import Project, locate
 from migsafe.report import Finding, PartialReview, Report
 from migsafe.revisions import History, load_history
-from migsafe.rules import Hit, Rule, RevisionView, all_rules, rules_by_id
+from migsafe.rules import Hit, Rule, RevisionView, all_rules, known_rule_ids, rules_by_id
+from migsafe.selection import RuleSelection, enabled_rules, split_ids
 from migsafe.suppression import Suppressions, parse_directives
 
 
@@ -29,8 +31,9 @@ class ReviewOptions:
     cwd: Path = field(default_factory=Path.cwd)
     config_file: Path | None = None
     pg_version: str | None = None
-    select: list[str] | None = None
-    ignore: list[str] | None = None
+    select: list[str] | None = None  # replaces the configuration's rule selection (as ruff's --select)
+    extend_select: list[str] | None = None  # adds rules
+    ignore: list[str] | None = None  # adds to the configuration's ignores (--ignore, --extend-ignore)
     fail_on: str | None = None
     since: str | None = None
     transaction_per_migration: bool | None = None
@@ -45,18 +48,20 @@ class ReviewOptions:
 
 
 def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
-    known = set(rules_by_id())
-    config_file = options.config_file or cfg.find_config(project.root)
+    known = known_rule_ids()
+    config_file = options.config_file or cfg.find_config(_config_start(options, project))
     settings = cfg.load_settings(config_file, known)
     overrides: dict[str, object] = {}
     if options.pg_version is not None:
         overrides["pg_version"] = cfg.PgVersion.parse(options.pg_version, "--pg-version")
-    for key in ("select", "ignore"):
-        value = getattr(options, key)
-        if value:
-            ids = [part.strip() for item in value for part in item.split(",") if part.strip()]
-            cfg.check_rule_ids(ids, known, f"--{key}")
-            overrides[key] = tuple(ids)
+    given = {key: split_ids(getattr(options, key)) for key in ("select", "extend_select", "ignore")}
+    for key, ids in given.items():
+        if ids is not None:
+            cfg.check_rule_ids(list(ids), known, f"--{key.replace('_', '-')}")
+    command_line = RuleSelection(select=given["select"], extend_select=given["extend_select"] or (),
+                                 ignore=given["ignore"] or ())
+    if not command_line.empty:
+        overrides["rule_selection"] = settings.rule_selection + (command_line,)
     if options.fail_on is not None:
         overrides["fail_on"] = cfg.check_fail_on(options.fail_on, "--fail-on")
     if options.since is not None:
@@ -83,11 +88,20 @@ def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
     return settings.with_overrides(**overrides)
 
 
+def _config_start(options: ReviewOptions, project: Project) -> Path:
+    """Where the search for a configuration file starts: the reviewed directory (an alembic.ini's own), as
+    ruff starts from the files it checks, so a migsafe.toml beside a versions directory is found before one
+    at the repository's root; revision files and no path at all: the project's root."""
+    if len(options.paths) == 1 and options.paths[0].suffix != ".py":
+        given = options.cwd / options.paths[0]
+        return given if given.is_dir() else given.parent
+    return project.root
+
+
 def active_rules(settings: cfg.Settings) -> list[Rule]:
-    rules = list(all_rules())
-    if settings.select:
-        rules = [r for r in rules if r.id in settings.select]
-    return [r for r in rules if r.id not in settings.ignore]
+    rules = all_rules()
+    enabled = enabled_rules(frozenset(r.id for r in rules), settings.rule_selection)
+    return [r for r in rules if r.id in enabled]
 
 
 @dataclass
@@ -118,6 +132,7 @@ def plan(options: ReviewOptions) -> Plan:
         cache = Cache.open(cache_directory(options, project, settings),
                            protected=[project.root, *project.versions_dirs])
     history_cache = HistoryCache(cache) if cache is not None else None
+    progress.report("reading revision files")
     history = load_history(paths, history_cache)
     if history_cache is not None:
         history_cache.save()
@@ -139,6 +154,7 @@ def plan(options: ReviewOptions) -> Plan:
                 else read_driver(project.config_file, project.env_py)),
         fail_on=settings.fail_on,
         cwd=options.cwd,
+        config_file=settings.config_file,
     )
     report.notes.extend(project.notes)
     report.errors.extend(listing.unreadable)
@@ -229,6 +245,7 @@ def _review(options: ReviewOptions, work: Plan) -> Report:
     rules = active_rules(settings)
     suppressions: dict[str, Suppressions] = {}
     for order, revision in enumerate(recorded):
+        progress.report("checking revisions", order, len(recorded))
         if not revision.reported:
             continue
         report.revisions_reviewed += 1
@@ -244,6 +261,7 @@ def _review(options: ReviewOptions, work: Plan) -> Report:
                                                           env_py=_env_py(project),
                                                           unused_notes=revision.downgrade is None
                                                           or revision.downgrade.error is not None)
+    progress.report("checking revisions", len(recorded), len(recorded))
     # The rollback: downgrade() of the reported revisions, newest first, after the upgrade findings.
     downgrades = [r.downgrade for r in reversed(recorded) if r.reported and r.downgrade is not None]
     for order, revision in enumerate(downgrades, start=len(recorded)):

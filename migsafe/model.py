@@ -164,3 +164,27 @@ class RecordedRevision:
     @property
     def path(self) -> Path:
         return self.file.path
+
+
+_MEMBERS: dict[str, Any] = {"history": None, "index": {}, "position": {}}
+
+
+def transaction_members(history: list[RecordedRevision], transaction: int,
+                        deploy: frozenset[str]) -> list[RecordedRevision]:
+    """The revisions of ``deploy`` with statements in ``transaction``, in upgrade order.
+
+    The recording runs the whole history as one upgrade, so with one transaction per upgrade every revision
+    shares a transaction number; a real ``alembic upgrade`` runs one deploy, and only its revisions share the
+    transaction. Indexed once per reviewed history from each revision's transaction numbers: asking per
+    statement would otherwise walk the whole history (quadratic on 2,000 revisions), and a cached revision's
+    statements are read only when they are needed."""
+    if _MEMBERS["history"] is not history:
+        index: dict[str, list[RecordedRevision]] = {}
+        position: dict[int, int] = {}
+        for number, revision in enumerate(history):
+            index.setdefault(revision.revision, []).append(revision)
+            position[id(revision)] = number
+        _MEMBERS.update(history=history, index=index, position=position)
+    found = [revision for name in deploy for revision in _MEMBERS["index"].get(name, ())
+             if transaction in revision.transactions]
+    return sorted(found, key=lambda revision: _MEMBERS["position"][id(revision)])

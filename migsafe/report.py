@@ -56,6 +56,7 @@ class Report:
     deploy: str = "each-revision"  # which revisions one `alembic upgrade` runs (migsafe/deploy.py)
     deploy_description: str = "each revision deployed on its own"
     driver: Driver = field(default_factory=Driver)  # decides what follows a bare COMMIT
+    config_file: Path | None = None  # the configuration file the settings came from (None: defaults)
     revisions_reviewed: int = 0
     revisions_loaded: int = 0
     fail_on: str = "warning"
@@ -111,9 +112,18 @@ class Report:
     @property
     def assumed(self) -> str:
         """The assumptions line's words after the PostgreSQL version: the transaction model, the deploy model
-        (which revisions one `alembic upgrade` runs decides what "the same transaction" spans) and the driver
-        (it decides what follows a bare COMMIT)."""
-        return f"{self.transaction_description}; {self.deploy_description}; {self.driver.description}"
+        (which revisions one `alembic upgrade` runs decides what "the same transaction" spans), the driver
+        (it decides what follows a bare COMMIT) and the configuration file read."""
+        return (f"{self.transaction_description}; {self.deploy_description}; {self.driver.description}; "
+                f"{self.settings_description}")
+
+    @property
+    def settings_description(self) -> str:
+        """Which configuration file the settings came from: a reader who sees an unexpected rule set or
+        PostgreSQL version knows which file to open (or that none was found)."""
+        if self.config_file is None:
+            return "default settings (no configuration file found)"
+        return f"settings from {self.display_path(self.config_file)}"
 
     @property
     def assumptions_line(self) -> str:

@@ -11,7 +11,7 @@ one: a revision adding 50,000 columns to one table keeps 50,000 snapshots in lin
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from migsafe.persistent import EMPTY, EMPTY_LIST, PersistentList, PersistentMap
 from migsafe.sql import actions as A
@@ -50,12 +50,16 @@ class Table:
     kind: str = "table"  # "matview" for a materialized view: indexes are built on it like on a table
     named_in: str | None = None  # revision whose RENAME gave the table its current name
     # The recorder's transaction numbers (None: not in a transaction, or not known) of the CREATE, of the last
-    # TRUNCATE (or DELETE of every row under a lock that kept writers out) with no INSERT since, and of the
-    # last lock that blocks INSERT (SHARE and stronger). Until that transaction commits, other sessions cannot
-    # see a relation it created, nor put rows into a table it emptied that way.
+    # TRUNCATE (or DELETE of every row under a lock that kept writers out, or ADD COLUMN ... NOT NULL without a
+    # default, which fails on a table with rows) with no INSERT since, and of the last lock that blocks INSERT
+    # (SHARE and stronger). Until that transaction commits, other sessions cannot see a relation it created,
+    # nor put rows into a table it emptied that way.
     created_in_transaction: int | None = None
     emptied_in_transaction: int | None = None
     emptied_in: str | None = None  # the revision that emptied it (the transaction may span revisions)
+    # True when the table is empty only because an earlier statement would have failed on a row (ADD COLUMN
+    # ... NOT NULL without a default): past that statement it holds none, but that statement is the problem.
+    emptied_by_failure: bool = False
     write_locked_in_transaction: int | None = None
 
     def column(self, name: str) -> Column | None:
@@ -343,7 +347,7 @@ def _transaction_effects(schema: Schema, action: A.Action, transaction: int) -> 
     """Before the action runs: note the tables it locks against writers in ``transaction``; return the
     relations it may create, as they were (to tell a CREATE that made something from an IF NOT EXISTS that
     did not)."""
-    from migsafe.replay.locks import blocks
+    from migsafe.pg_locks import blocks
     from migsafe.sql.locks import action_locks
 
     for lock in action_locks(action, None, schema.tables, schema.indexes):
@@ -367,12 +371,19 @@ def _after_in_transaction(schema: Schema, action: A.Action, rev: str | None, tra
     if isinstance(action, A.Truncate):
         for name in _truncated(schema, action):
             _mark_emptied(schema, name, rev, transaction)
+    elif isinstance(action, A.AddColumn):
+        table = schema.tables.get(action.table)
+        if table is not None and table.emptied_in_transaction != transaction \
+                and add_column_fails_on_rows(action, schema.enums):
+            # Past this statement the table holds no row (with one, PostgreSQL aborts: "column contains null
+            # values"), and its ACCESS EXCLUSIVE lock keeps other sessions from adding any until commit.
+            _mark_emptied(schema, action.table, rev, transaction, by_failure=True)
     elif isinstance(action, A.DataChange):
         table = schema.tables.get(action.table)
         if table is None:
             return
         if action.kind in ("INSERT", "INSERT_SELECT") and table.emptied_in_transaction is not None:
-            schema._put(replace(table, emptied_in_transaction=None))
+            schema._put(replace(table, emptied_in_transaction=None, emptied_by_failure=False))
         elif action.kind == "DELETE" and not action.has_where and table.write_locked_in_transaction == transaction:
             # Every row this transaction can see is gone, and its lock keeps other sessions from adding any
             # until it commits. A DELETE without such a lock leaves the application free to insert again.
@@ -389,11 +400,36 @@ def _truncated(schema: Schema, action: A.Truncate) -> list[QName]:
     return names
 
 
-def _mark_emptied(schema: Schema, name: QName, rev: str | None, transaction: int) -> None:
+def _mark_emptied(schema: Schema, name: QName, rev: str | None, transaction: int, by_failure: bool = False) -> None:
     table = schema._table_or_placeholder(name)
-    # TRUNCATE takes ACCESS EXCLUSIVE: held until the transaction ends.
-    schema._put(replace(table, emptied_in_transaction=transaction, emptied_in=rev,
+    # TRUNCATE (and ALTER TABLE) take ACCESS EXCLUSIVE: held until the transaction ends.
+    schema._put(replace(table, emptied_in_transaction=transaction, emptied_in=rev, emptied_by_failure=by_failure,
                         write_locked_in_transaction=transaction))
+
+
+# PostgreSQL's built-in base and range types (pg_catalog), as the parser names them: none has a default. A
+# column of any other type may be of a domain, and a domain's default fills the existing rows (checked on 15:
+# ADD COLUMN c d NOT NULL, with CREATE DOMAIN d AS int DEFAULT 7, succeeds on a table with rows).
+_BUILTIN_TYPES = frozenset(
+    "bit bool box bpchar bytea char cidr circle date datemultirange daterange float4 float8 inet int2 int4 "
+    "int4multirange int4range int8 int8multirange int8range interval json jsonb jsonpath line lseg macaddr "
+    "macaddr8 money name numeric nummultirange numrange oid path point polygon text time timestamp timestamptz "
+    "timetz tsmultirange tsquery tsrange tstzmultirange tstzrange tsvector uuid varbit varchar xml".split())
+
+
+def add_column_fails_on_rows(action: A.AddColumn, enums: Mapping[QName, EnumType | None]) -> bool:
+    """Whether ``ADD COLUMN`` aborts on a table that has a row: NOT NULL, nothing to fill the existing rows
+    with (no default, no serial, identity or generated value), of a type that brings no default either (a
+    built-in type, or an enum in ``enums``), and not ``IF NOT EXISTS`` (which may do nothing)."""
+    column = action.column
+    if not column.not_null or not column.leaves_rows_null or action.if_not_exists:
+        return False
+    sql_type = column.type
+    if sql_type is None or not sql_type.known:
+        return False  # a stand-in's type is unknown: it may be a domain with a default
+    if sql_type.schema is None and sql_type.name in _BUILTIN_TYPES:
+        return True
+    return enums.get(sql_type.qname) is not None
 
 
 _APPLY = {

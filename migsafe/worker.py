@@ -14,7 +14,8 @@ the report, and it *supervises*:
   inside the worker still ends well-behaved slow revisions without a restart.
 * The worker's stdin and stdout are ``/dev/null``: what revisions print, from any thread, process or C
   extension, never reaches migsafe's stdout, where only this process writes the report. What migsafe itself
-  writes to ``sys.stderr`` in the worker is passed on here.
+  writes to ``sys.stderr`` in the worker is passed on here, and so is its progress (:mod:`migsafe.progress`)
+  when this process shows a bar.
 * Revision code that signals its parent signals this process (the worker's parent, and the tail child's
   after a double fork, this process being the subreaper). This process takes SIGINT, SIGTERM and SIGHUP
   with ``sigtimedwait`` and ignores those sent from the worker's process group; from anyone else they stop
@@ -37,6 +38,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+from migsafe import progress
 from migsafe.engine import ReviewOptions
 from migsafe.errors import MigsafeError, Terminated
 from migsafe.recording import watch
@@ -153,9 +155,12 @@ def _work(options: ReviewOptions, refused: dict[str, str], fd: int, results: Bin
     sys.stdin = open(os.devnull)  # noqa: SIM115 - for the life of the process
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115
     sys.stderr = watch.StderrToSupervisor(own)  # type: ignore[assignment]
+    # Forked from the command line with its listener (a bar on the terminal): pass reports on instead.
+    shown = watch.ProgressToSupervisor(own) if progress.active() else None
     outcome: tuple[Any, ...]
     try:
-        outcome = ("report", engine.review(options))
+        with progress.listening(shown):
+            outcome = ("report", engine.review(options))
     except MigsafeError as exc:
         outcome = ("error", str(exc))
     except BaseException as exc:  # noqa: BLE001 - told to the user in one line, as the CLI does in process
@@ -193,6 +198,7 @@ class _Supervisor:
             # Messages come two per revision: waking for each would take a processor's time from the
             # recording processes (13% of a 2,000-revision review on two processors). Take them in batches.
             time.sleep(_BATCH)
+            progress.tick()
             self._take_signals()
             self._reap()
             if self.status is not None:
@@ -244,6 +250,8 @@ class _Supervisor:
                 if line not in self.said_before:
                     sys.stderr.write(line + "\n")
                 self.said.add(line)
+        elif kind == b"P":
+            progress.report(*watch.progress_of(payload))
         elif kind == b"R" and sender == self.pid:
             self.results.seek(0)
             outcome = pickle.loads(self.results.read(_LENGTH.unpack(payload)[0]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -161,3 +162,26 @@ def history_generator() -> ModuleType:
         sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
         spec.loader.exec_module(module)
     return module
+
+
+_TEXT_FINDING = re.compile(r"  line (\d+): (error|warning|info) (\S+)( \(downgrade\))?$")
+
+
+def text_findings(output: str) -> list[tuple[str, int, str, str]]:
+    """(path, line, severity, rule id) of each finding in ``--format text`` output, with every revision's path
+    put back together from the rows it was folded into (text output fits the terminal's width)."""
+    found: list[tuple[str, int, str, str]] = []
+    rows = output.splitlines()
+    path = ""
+    for number, row in enumerate(rows):
+        if row.startswith("revision "):
+            header = row
+            for follow in rows[number + 1:]:
+                if not follow.startswith("    ") or follow.startswith("  line "):
+                    break
+                header += ("" if header.endswith("/") else " ") + follow.strip()
+            path = header.split(": ", 1)[1]
+        elif (match := _TEXT_FINDING.match(row)) is not None:
+            found.append((path, int(match.group(1)), match.group(2),
+                          match.group(3) + (match.group(4) or "")))
+    return found

@@ -14,7 +14,7 @@ from pathlib import Path
 import alembic
 import pytest
 
-from conftest import USERS_TABLE, write_history
+from conftest import USERS_TABLE, text_findings, write_history
 
 # Written by hand before `alembic revision`: the table the new revision will index, so it holds data.
 FIRST_REVISION = '''"""accounts"""
@@ -48,6 +48,17 @@ migsafe.type = console_scripts
 migsafe.entrypoint = migsafe
 migsafe.options = {options}
 """
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "alembic-hook.md"
+
+
+def _docs_hook_config(language: str) -> str:
+    """The hook configuration docs/alembic-hook.md tells users to paste, in ``language`` (ini or toml)."""
+    blocks = re.findall(rf"^```{language}\n(.*?)^```", DOCS.read_text(encoding="utf-8"), re.S | re.M)
+    found = [block for block in blocks if "REVISION_SCRIPT_FILENAME" in block]
+    assert len(found) == 1, f"docs/alembic-hook.md: expected one {language} hook block, found {len(found)}"
+    return found[0]
 
 
 def _alembic(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -127,6 +138,27 @@ def test_ini_hook_prints_the_finding_for_the_new_revision_and_leaves_the_file_al
     assert new.read_bytes() == (root / "snapshot.py").read_bytes()
 
 
+def test_the_docs_ini_lines_set_in_the_section_alembic_init_wrote(tmp_path):
+    """docs/alembic-hook.md's lines, set right under the `[post_write_hooks]` line of a fresh `alembic init`
+    as the docs say: Alembic runs the hook. (Pasted as a second `[post_write_hooks]` section, as the docs once
+    said, Alembic stops with DuplicateSectionError.)"""
+    root = tmp_path / "project"
+    script_dir = _init(root)
+    ini = root / "alembic.ini"
+    text = ini.read_text(encoding="utf-8")
+    assert text.count("[post_write_hooks]\n") == 1, "the template of `alembic init` has the section"
+    ini.write_text(text.replace("[post_write_hooks]\n", "[post_write_hooks]\n" + _docs_hook_config("ini"), 1),
+                   encoding="utf-8")
+    result = _alembic(root, "revision", "-m", "x")
+    output = result.stdout
+    assert result.returncode == 0, output
+    assert "Running post write hook 'migsafe'" in output
+    new = _new_revision(script_dir / "versions", "x")
+    assert f"{new.relative_to(root).as_posix()}:{_line_of(new, 'op.create_index')}: error index-not-concurrent" \
+        in output
+    assert output.split("Running post write hook 'migsafe' ...", 1)[1].lstrip().startswith("migsafe: 1 finding")
+
+
 def test_issue_form_from_the_project_root_with_a_nested_versions_dir_and_dated_subdirectories(tmp_path):
     """The exact `review REVISION_SCRIPT_FILENAME` of the issue; script_location five levels down and
     file_template = %%(year)d/%%(month).2d/...: the new file lands in versions/YYYY/MM/, and its history is
@@ -142,7 +174,7 @@ def test_issue_form_from_the_project_root_with_a_nested_versions_dir_and_dated_s
     new = _new_revision(script_dir / "versions", "index_accounts_by_email")
     assert new.parent.parent.parent == script_dir / "versions"  # versions/YYYY/MM/
     line = _line_of(new, "op.create_index")
-    assert f"{new.relative_to(root).as_posix()}:{line}: error index-not-concurrent" in output
+    assert (new.relative_to(root).as_posix(), line, "error", "index-not-concurrent") in text_findings(output)
     assert "1 finding (1 error, 0 warning, 0 info) in 1 revision" in output
     assert "not in this history" not in output
     assert new.read_bytes() == (root / "snapshot.py").read_bytes()
@@ -159,13 +191,8 @@ def test_pyproject_post_write_hooks_and_tool_migsafe(tmp_path):
         fh.write(textwrap.dedent("""
             [tool.migsafe.severity]
             index-not-concurrent = "warning"
-
-            [[tool.alembic.post_write_hooks]]
-            name = "migsafe"
-            type = "console_scripts"
-            entrypoint = "migsafe"
-            options = "review --hook REVISION_SCRIPT_FILENAME"
             """))
+        fh.write("\n" + _docs_hook_config("toml"))  # appended, as docs/alembic-hook.md says
     result = _alembic(root, "revision", "-m", "index accounts by email")
     output = result.stdout
     assert result.returncode == 0, output

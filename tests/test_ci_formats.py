@@ -18,10 +18,14 @@ from migsafe.errors import UsageError
 from migsafe.model import LoadError
 from migsafe.report import Finding, Report
 from migsafe.reporters import FORMATS, renderer
-from migsafe.reporters import github_reporter, markdown_reporter, sarif_reporter
+from migsafe.reporters import github_reporter, gitlab_reporter, markdown_reporter, sarif_reporter
 from migsafe.rules import all_rules
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
+# GitLab publishes no schema for its Code Quality report: this one is written from its documented fields (the
+# file says where from).
+GITLAB_SCHEMA = json.loads((Path(__file__).parent / "data" / "gitlab-code-quality.schema.json")
+                           .read_text(encoding="utf-8"))
 
 INDEX = 'op.create_index("ix_users_email", "users", ["email"])'
 DROP = 'op.drop_column("users", "name")'
@@ -78,7 +82,8 @@ def test_github_annotations_for_a_small_history(tmp_path):
         "migsafe: 2 findings (1 error, 1 warning, 0 info) in 2 revisions",
         "migsafe: assumed PostgreSQL 15, one transaction per revision (transaction_per_migration=True); each "
         "revision deployed on its own; driver psycopg2 (SQLAlchemy's default for postgresql://): statements after "
-        "a bare COMMIT run outside a transaction until Alembic's commit",
+        "a bare COMMIT run outside a transaction until Alembic's commit; default settings (no configuration file "
+        "found)",
     ]
     # The fix is in the message, on its own (escaped) line.
     assert f"%0A%0AFix: {by_rule['drop-column'].fix}" in lines[1]
@@ -207,6 +212,98 @@ def test_sarif_with_load_errors_and_severity_overrides(tmp_path):
     assert notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "versions/003_r3.py"
 
 
+LOCK = 'op.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")'
+
+
+def _tracked(tmp_path: Path, body: str) -> list[tuple[int, str]]:
+    """(start line, partial fingerprint) of each SARIF result of a history whose second revision is ``body``."""
+    report = _review(tmp_path, USERS_TABLE, body, select=["lock-table"])
+    results = json.loads(sarif_reporter.render(report))["runs"][0]["results"]
+    return [(r["locations"][0]["physicalLocation"]["region"]["startLine"],
+             r["partialFingerprints"]["migsafeFingerprint/v1"]) for r in results]
+
+
+def test_sarif_partial_fingerprints_tell_identical_statements_apart(tmp_path):
+    tracked = _tracked(tmp_path, f"{LOCK}\n{LOCK}\n")
+    assert len(tracked) == 2
+    (first_line, first), (second_line, second) = tracked
+    assert first_line != second_line and first != second
+
+
+def test_sarif_partial_fingerprints_survive_lines_added_above(tmp_path):
+    before = _tracked(tmp_path / "before", f"{LOCK}\n{LOCK}\n")
+    unrelated = '# a comment\nop.add_column("users", sa.Column("nickname", sa.Text()))\n\n'
+    after = _tracked(tmp_path / "after", unrelated + f"{LOCK}\n{LOCK}\n")
+    assert [line for line, _ in after] == [line + 3 for line, _ in before]  # the lines moved ...
+    assert [fp for _, fp in after] == [fp for _, fp in before]  # ... the fingerprints did not
+
+
+# --- gitlab ---------------------------------------------------------------------------------------------------
+
+def _gitlab_validator() -> jsonschema.protocols.Validator:
+    cls = jsonschema.validators.validator_for(GITLAB_SCHEMA)
+    cls.check_schema(GITLAB_SCHEMA)
+    return cls(GITLAB_SCHEMA)
+
+
+def test_gitlab_code_quality_report(tmp_path):
+    report = _review(tmp_path, USERS_TABLE, R2 + LOCK + "\n" + LOCK + "\n", BROKEN,
+                     select=[RULES + ",lock-table"])
+    issues = json.loads(gitlab_reporter.render(report))
+    _gitlab_validator().validate(issues)
+    assert len({issue["fingerprint"] for issue in issues}) == len(issues) == 5  # unique, as GitLab requires
+    got = [(i["check_name"], i["severity"], i["location"]["path"], i["location"]["lines"]["begin"]) for i in issues]
+    body = R2 + LOCK + "\n" + LOCK + "\n"
+    lock_lines = [n for n, line in enumerate(revision_source(body, "x", None).splitlines(), start=1) if "LOCK" in line]
+    assert got == [("index-not-concurrent", "critical", "versions/002_r2.py", body_line(body, "create_index")),
+                   ("drop-column", "major", "versions/002_r2.py", body_line(body, "drop_column")),
+                   ("lock-table", "major", "versions/002_r2.py", lock_lines[0]),
+                   ("lock-table", "major", "versions/002_r2.py", lock_lines[1]),
+                   ("load-error", "blocker", "versions/003_r3.py", body_line(BROKEN, "boom"))]
+    finding = report.findings[0]
+    assert issues[0]["description"].startswith(finding.message) and finding.fix in issues[0]["description"]
+    assert "boom" in issues[4]["description"]
+
+
+def test_gitlab_severity_follows_severity_overrides(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.migsafe.severity]\ndrop-column = "info"\n', encoding="utf-8")
+    issues = json.loads(gitlab_reporter.render(_review(tmp_path, USERS_TABLE, DROP)))
+    assert [(i["check_name"], i["severity"]) for i in issues] == [("drop-column", "info")]
+
+
+def test_gitlab_fingerprints_survive_lines_added_above(tmp_path):
+    def fingerprints(directory: Path, prefix: str) -> list[str]:
+        report = _review(directory, USERS_TABLE, prefix + R2)
+        return [issue["fingerprint"] for issue in json.loads(gitlab_reporter.render(report))]
+
+    assert fingerprints(tmp_path / "a", "") == fingerprints(tmp_path / "b", "# moved down\n\n")
+
+
+@pytest.mark.parametrize("change", [
+    lambda issue: issue.update(severity="warning"),  # migsafe's word, not GitLab's
+    lambda issue: issue.pop("check_name"),
+    lambda issue: issue["location"].update(path="./versions/002_r2.py"),
+    lambda issue: issue["location"]["lines"].update(begin="13"),
+])
+def test_gitlab_schema_check_is_real(tmp_path, change):
+    issues = json.loads(gitlab_reporter.render(_review(tmp_path)))
+    _gitlab_validator().validate(issues)
+    change(issues[0])
+    with pytest.raises(jsonschema.ValidationError):
+        _gitlab_validator().validate(issues)
+
+
+def test_gitlab_report_written_with_output(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    versions = _history(tmp_path)
+    code, out, _ = _cli("review", str(versions), "--output", "gitlab=gl-code-quality-report.json")
+    assert code == 1 and "2 findings" in out
+    written = (tmp_path / "gl-code-quality-report.json").read_text(encoding="utf-8")
+    code, single, _ = _cli("review", str(versions), "--format", "gitlab")
+    assert code == 1 and written == single
+    _gitlab_validator().validate(json.loads(written))
+
+
 # --- markdown -------------------------------------------------------------------------------------------------
 
 def test_markdown_summary_table_and_links(tmp_path, monkeypatch):
@@ -227,7 +324,8 @@ def test_markdown_summary_table_and_links(tmp_path, monkeypatch):
     assert text.rstrip().endswith("_Assumed PostgreSQL 15, one transaction per revision "
                                   "(transaction_per_migration=True); each revision deployed on its own; "
                                   "driver psycopg2 (SQLAlchemy's default for postgresql://): statements after a "
-                                  "bare COMMIT run outside a transaction until Alembic's commit._")
+                                  "bare COMMIT run outside a transaction until Alembic's commit; default "
+                                  "settings (no configuration file found)._")
 
     monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
     monkeypatch.setenv("GITHUB_REPOSITORY", "acme/shop")

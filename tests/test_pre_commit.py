@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import text_findings
+
 REPO = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
@@ -178,7 +180,7 @@ def test_migsafe_hook_in_its_own_environment_blocks_the_dangerous_revision(hook_
     output = result.stdout
     assert result.returncode != 0, output
     assert "migsafe (Alembic migration safety)" in output and "Failed" in output
-    assert f"{FILES}/0002_index_accounts.py:{_index_line()}: error index-not-concurrent" in output
+    assert (f"{FILES}/0002_index_accounts.py", _index_line(), "error", "index-not-concurrent") in text_findings(output)
     assert "fix: Build the index with" in output
     # The revision importing the application cannot be fully reviewed in pre-commit's environment, and
     # migsafe says so (a partial review or a load error, naming the module): hence migsafe-system.
@@ -195,7 +197,7 @@ def test_migsafe_system_hook_uses_the_project_environment(hook_repo, project, ap
     result = _try_repo(hook_repo, "migsafe-system", files, cwd=project, env=env)
     output = result.stdout
     assert result.returncode == 1, output
-    assert f"{FILES}/0002_index_accounts.py:{_index_line()}: error index-not-concurrent" in output
+    assert (f"{FILES}/0002_index_accounts.py", _index_line(), "error", "index-not-concurrent") in text_findings(output)
     assert "acme_app" not in output  # imported for real: a complete review
     assert "Traceback" not in output
 

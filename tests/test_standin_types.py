@@ -277,3 +277,52 @@ op.create_table(
     recorded = _record(tmp_path, body)
     create = next(s for s in recorded[0].statements if s.sql.startswith("CREATE TABLE job"))
     assert 'state "PyIntEnum" NOT NULL' in create.sql and 'params "Pydantic"' in create.sql
+
+
+# A real type whose length or precision comes from the application (neutron's ``db_const.UUID_FIELD_SIZE``) used
+# to render the stand-in's dotted name where the length goes: ``VARCHAR(applib_absent.db.constants...)``.
+NEW_TABLE_WITH_APP_LENGTHS = '''
+from applib_absent.db import constants as db_const
+op.create_table(
+    "audit_logs",
+    sa.Column("project_id", sa.String(length=db_const.PROJECT_ID_FIELD_SIZE), nullable=True, index=True),
+    sa.Column("id", sa.String(length=db_const.UUID_FIELD_SIZE), nullable=False),
+    sa.Column("target_id", sa.String(length=db_const.UUID_FIELD_SIZE), nullable=True, index=True),
+    sa.Column("ratio", sa.Numeric(db_const.RATIO_DIGITS, 2)),
+    sa.Column("user_id", sa.Integer(), nullable=False),
+    sa.Column("event", sa.String(length=255), nullable=False),
+    sa.PrimaryKeyConstraint("id"),
+    sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+    sa.UniqueConstraint("user_id"),
+)
+'''
+
+
+def test_a_new_table_whose_lengths_come_from_an_uninstalled_module_enters_the_model(tmp_path):
+    report = _review(tmp_path, USERS_TABLE, NEW_TABLE_WITH_APP_LENGTHS, ignore=["missing-lock-timeout"])
+    assert [n.message for n in report.notes if n.kind == "unparsed-statement"] == []
+    # Its index=True indexes are built on a table created in the same revision: nothing to report.
+    assert [(f.rule, f.line) for f in report.findings] == []
+    recorded = _record(tmp_path / "again", USERS_TABLE, NEW_TABLE_WITH_APP_LENGTHS)
+    create = next(s for s in recorded[1].statements if s.sql.startswith("CREATE TABLE audit_logs"))
+    assert create.parse_error is None and 'project_id "VARCHAR(PROJECT_ID_FIELD_SIZE)"' in create.sql
+    columns = {c.name: c.type for c in create.actions[0].columns}
+    # The length is the application's: the type is unknown (never a guessed varchar), and says why.
+    assert not columns["id"].known and columns["id"].standin == "String(applib_absent.db.constants.UUID_FIELD_SIZE)"
+    assert not columns["ratio"].known
+    assert columns["event"] == A.SqlType("varchar", (255,)) and columns["user_id"] == A.SqlType("int4")
+
+
+def test_a_column_added_or_changed_with_an_uninstalled_length_is_checked(tmp_path):
+    body = '''
+from applib_absent.db import constants as db_const
+op.add_column("users", sa.Column("tenant_id", sa.String(db_const.UUID_FIELD_SIZE), nullable=False))
+op.alter_column("users", "status", type_=sa.String(length=db_const.STATUS_SIZE), existing_type=sa.String(20))
+'''
+    report = _review(tmp_path, USERS_TABLE, body, ignore=["missing-lock-timeout"])
+    assert [n.message for n in report.notes if n.kind == "unparsed-statement"] == []
+    assert [(f.rule, f.line, f.severity) for f in report.findings] == [
+        ("not-null-without-default", body_line(body, "op.add_column"), "error"),
+        ("column-type-rewrite", body_line(body, "op.alter_column"), "warning")]
+    assert "the SQL type of String(applib_absent.db.constants.STATUS_SIZE) is unknown here" \
+        in report.findings[1].message

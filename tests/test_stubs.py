@@ -270,6 +270,25 @@ def test_an_application_module_that_breaks_on_a_stand_in_is_stood_in_for_too(tmp
     assert partial.stubbed == ("shop.models",)  # flask_sqlalchemy is no longer imported
 
 
+def test_project_modules_in_folders_without_init_are_forgotten_with_their_package(tmp_path, monkeypatch):
+    # shop/internal/ has no __init__.py: a namespace package inside the project's package, with no __file__.
+    # Recording forgets the project's modules before importing them again with stand-ins; keeping shop.internal
+    # while shop was gone made that import fail inside importlib (KeyError: 'shop', open-webui's revisions).
+    import importlib
+
+    from migsafe.recording.runner import _forget_project_modules
+
+    (tmp_path / "shop" / "internal").mkdir(parents=True)
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "internal" / "db.py").write_text("X = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = set(sys.modules)
+    importlib.import_module("shop.internal.db")
+    assert sys.modules["shop.internal"].__file__ is None
+    _forget_project_modules(before, [tmp_path])
+    assert not {"shop", "shop.internal", "shop.internal.db"} & set(sys.modules)
+
+
 def test_a_metaclass_made_from_a_stand_in_and_a_real_metaclass_still_builds_classes(tmp_path):
     body = '''
 from sqlalchemy.orm import DeclarativeMeta, declarative_base
@@ -382,3 +401,43 @@ op.execute(tables.users.insert().values(email="b@example.com"))
     recorded = record_history(history.files, sys_path=[tmp_path], config_file=None, transaction_per_migration=True)
     assert [s.sql for s in recorded[1].statements if s.sql.startswith("INSERT")] == [
         "INSERT INTO users (email, name) VALUES ('a@example.com', 'a')"]
+
+
+def test_a_column_that_stand_in_code_may_have_made_stops_the_recording_there(tmp_path):
+    # r2 runs an application helper as a stand-in: it may have added columns the schema model cannot know. A
+    # later revision reflecting the table and using such a column is a partial review up to that line; without
+    # the stand-in, the model knows every column and the missing one is the revision's own error.
+    helper = 'from myapp import helpers\nhelpers.add_audit_columns(op, "users")'
+    reads = '''
+op.create_index("ix_users_email", "users", ["email"])
+users = sa.Table("users", sa.MetaData(), autoload_with=op.get_bind())
+op.execute(users.update().values(created_by=None))
+'''
+    for form in ("created_by=None", "{users.c.created_by: None}", '{users.c["created_by"]: None}'):
+        body = reads.replace("created_by=None", form)
+        report = _report(tmp_path / str(len(form)), USERS_TABLE, helper, body)
+        assert not report.errors, [e.message for e in report.errors]
+        [stop] = [n for n in report.notes if n.kind == "partial-stop"]
+        assert stop.revision == "r3" and "column created_by" in stop.message
+        assert [f.rule for f in report.findings if f.revision == "r3"] == ["index-not-concurrent"]
+    report = _report(tmp_path / "without", USERS_TABLE, reads.replace("created_by=None", "{users.c.created_by: None}"))
+    assert [(e.revision, e.message) for e in report.errors] == [("r2", "AttributeError: created_by")]
+
+
+def test_joining_an_applications_constants_that_are_stand_ins_stops_the_recording_there(tmp_path):
+    # ``",".join([Action.READ, Action.WRITE])`` with the application's constants class a stand-in imported at
+    # module level (no local holds it): str.join needs real strings. What ran before is reviewed; the rest is
+    # said to be unchecked.
+    body = '''
+op.create_index("ix_users_email", "users", ["email"])
+actions = ",".join([Action.READ, Action.WRITE])
+op.execute(sa.text("UPDATE users SET name = :a").bindparams(a=actions))
+'''
+    versions = tmp_path / "versions"
+    first, second = write_history(versions, [USERS_TABLE, body])
+    second.write_text(second.read_text().replace("from alembic import op\n",
+                                                 "from alembic import op\nfrom myapp.policy import Action\n"))
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path, ignore=["missing-lock-timeout"]))
+    assert not report.errors, [e.message for e in report.errors]
+    [stop] = [n for n in report.notes if n.kind == "partial-stop"]
+    assert stop.line == body_line(body, '",".join') + 1 and "_StubMeta found" in stop.message

@@ -19,6 +19,7 @@ transaction state and raises what the real driver or SQLAlchemy would raise.
 
 from __future__ import annotations
 
+import re
 import types
 from typing import Any, Callable, Protocol
 
@@ -45,6 +46,9 @@ class DriverControl(Protocol):
     def answered_columns(self, sql: str) -> list[tuple[str, Any]] | None:
         """For an answered read SQLAlchemy knows no columns of (``text()``): their names and values."""
         ...
+
+
+_FROM = re.compile(r"\bFROM\b")
 
 
 class _NoControl:
@@ -178,7 +182,10 @@ class _Cursor:
             if row is not None and len(row) == len(description):
                 # count(*) and friends answer one row on any database, even an empty one; answered as if
                 # rows existed, a count is 1 and an unknown value a placeholder.
-                self._rows = [tuple(1 if answer and (value is None or (value == 0 and " FROM " in head)) else value
+                # (FROM at the start of a line of a multi-line text() counts too: a missed one answered the
+                # loop's guard with 0, and the guarded body, its COMMIT included, was never seen.)
+                from_clause = _FROM.search(head) is not None
+                self._rows = [tuple(1 if answer and (value is None or (value == 0 and from_clause)) else value
                                     for value in row)]
         elif description is None and (head.startswith(("SELECT", "WITH", "SHOW", "VALUES", "TABLE"))
                                       or " RETURNING " in head):

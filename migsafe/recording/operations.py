@@ -65,6 +65,90 @@ def _name_stand_in_names(operation: Any) -> None:
             setattr(operation, attribute, sa.sql.elements.quoted_name(f"{bare}(...)", quote=True))
 
 
+_TYPE_SLOTS = frozenset({"item_type", "impl", "impl_instance"})
+
+
+def _stand_in_argument(type_: Any) -> str | None:
+    """The dotted name of a stand-in among a real type's arguments (``sa.String(length=db_const.NAME_SIZE)`` with
+    the constants' module not installed), looking into an ARRAY's item type; None when there is none."""
+    from migsafe.recording.stubs import StubBase, UnknownType, _StubMeta
+
+    if not isinstance(type_, sa.types.TypeEngine) or isinstance(type_, (StubBase, UnknownType)):
+        return None
+    for attribute, value in vars(type_).items():
+        if attribute in _TYPE_SLOTS:
+            # A stand-in there is a type (``sa.ARRAY(app.Label())``, a TypeDecorator's ``impl``): it renders
+            # as an unknown type of its own.
+            if isinstance(value, sa.types.TypeEngine) and not isinstance(value, StubBase):
+                found = _stand_in_argument(value)
+                if found is not None:
+                    return found
+            continue
+        if isinstance(value, (StubBase, _StubMeta)):
+            return (value if isinstance(value, _StubMeta) else type(value)).__stub_name__
+        if isinstance(value, sa.types.TypeEngine):
+            found = _stand_in_argument(value)
+            if found is not None:
+                return found
+    return None
+
+
+def _unknown_for_stand_in_argument(type_: Any) -> Any:
+    """A real type given a stand-in argument rendered it into the SQL (``VARCHAR(neutron_lib.db.constants...)``,
+    or a TypeError under SQLAlchemy 1.4), which no parser reads: the statement became an unparsed note and the
+    table it created never entered the schema model. Its SQL type is unknown here (the length is the
+    application's), so it becomes an unknown type that renders as a quoted name, like a stand-in type:
+    ``"VARCHAR(PROJECT_ID_FIELD_SIZE)"``, known to the rules as ``String(length=neutron_lib.db.constants...)``."""
+    from migsafe.recording.stubs import UnknownType
+
+    dotted = _stand_in_argument(type_)
+    if dotted is None:
+        return type_
+    last = re.sub(r"(\(\)|\[\])+$", "", dotted).rsplit(".", 1)[-1]
+    try:  # SQLAlchemy 2 writes the stand-in's dotted name where the length goes
+        name = str(type_.compile(dialect=_plain_dialect())).replace(dotted, last)
+    except Exception:  # noqa: BLE001 - SQLAlchemy 1.4 formats the length with %d: the type's bare SQL name
+        try:
+            name = f"{type(type_)().compile(dialect=_plain_dialect())}({last})"
+        except Exception:  # noqa: BLE001 - a name for messages only
+            name = f"{type(type_).__name__.upper()}({last})"
+    if len(name.encode("utf-8")) > _MAX_IDENTIFIER:  # PostgreSQL's parser cuts longer names (then no lookup)
+        name = name.encode("utf-8")[:_MAX_IDENTIFIER].decode("utf-8", "ignore")
+    return UnknownType(name, f"{type(type_).__name__}({dotted})")
+
+
+_MAX_IDENTIFIER = 63  # NAMEDATALEN - 1
+
+
+def _plain_dialect() -> Any:
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql.dialect()
+
+
+def _replace_stand_in_arguments(operation: Any) -> None:
+    """Give every column type of the operation that has a stand-in argument an unknown type instead (see
+    :func:`_unknown_for_stand_in_argument`): CREATE TABLE's columns, ADD COLUMN's, ALTER COLUMN's types."""
+    columns = []
+    for name in ("columns", "column"):
+        value = getattr(operation, name, None)
+        if isinstance(value, (list, tuple)):
+            columns.extend(value)
+        elif value is not None:
+            columns.append(value)
+    for column in columns:
+        if isinstance(column, sa.Column) and _stand_in_argument(column.type) is not None:
+            column.type = _unknown_for_stand_in_argument(column.type)
+    for name in ("modify_type", "existing_type"):
+        value = getattr(operation, name, None)
+        if value is not None and _stand_in_argument(value) is not None:
+            setattr(operation, name, _unknown_for_stand_in_argument(value))
+    kw = getattr(operation, "kw", None)
+    if isinstance(kw, dict) and kw.get("existing_type") is not None \
+            and _stand_in_argument(kw["existing_type"]) is not None:
+        kw["existing_type"] = _unknown_for_stand_in_argument(kw["existing_type"])
+
+
 class _RecordingMixin:
     _recorder: "OperationTracker"
 
@@ -84,6 +168,7 @@ class _RecordingMixin:
         if isinstance(operation, BulkInsertOp) and self.migration_context.as_sql:  # type: ignore[attr-defined]
             _type_untyped_columns(operation)
         _name_stand_in_names(operation)
+        _replace_stand_in_arguments(operation)
         with self._recorder.operation(operation_name(operation), operation, batch=self._batch_info()):
             return super().invoke(operation)  # type: ignore[misc]
 
@@ -158,6 +243,7 @@ class RecordingBatchOperations(_RecordingMixin, BatchOperations):
 
     def invoke(self, operation: Any) -> Any:
         _name_stand_in_names(operation)
+        _replace_stand_in_arguments(operation)
         before = len(self.impl.batch)
         with self._recorder.operation(operation_name(operation), operation, batch=self._batch_info()) as rec:
             result = BatchOperations.invoke(self, operation)

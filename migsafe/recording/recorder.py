@@ -468,6 +468,9 @@ class Recorder(OperationTracker):
                 for spec in action.constraints:
                     if spec.references is not None:
                         tables.setdefault(spec.references, self.schema.tables.get(spec.references))
+            if isinstance(action, A.AddColumn) and action.column.type is not None and action.column.not_null:
+                # Whether the column's type is an enum (no default) or may be a domain (which has one).
+                enums[action.column.type.qname] = self.schema.enums.get(action.column.type.qname)
             if isinstance(action, A.AlterColumnType):
                 if action.new_type is not None:
                     enums[action.new_type.qname] = self.schema.enums.get(action.new_type.qname)
@@ -528,9 +531,12 @@ class Recorder(OperationTracker):
             self.schema.tables[qname] = replace(
                 current,
                 created_in=before.created_in if before is not None else None,
+                named_in=before.named_in if before is not None else None,
                 holds_data=before.holds_data if before is not None else True,
                 created_in_transaction=before.created_in_transaction if before is not None else None,
                 emptied_in_transaction=before.emptied_in_transaction if before is not None else None,
+                emptied_in=before.emptied_in if before is not None else None,
+                emptied_by_failure=before.emptied_by_failure if before is not None else False,
             )
 
 

@@ -13,6 +13,7 @@ import contextlib
 import gc
 import inspect
 import os
+import re
 import io
 import signal
 import sys
@@ -26,10 +27,11 @@ from typing import Any, Callable, Iterator
 from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 
+from migsafe import progress
 from migsafe.cache import Cache
 from migsafe.envpy import Driver
 from migsafe.errors import Terminated
-from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile
+from migsafe.model import LoadError, Note, RecordedRevision, RevisionFile, Statement
 from migsafe.recording import idioms, watch
 from migsafe.recording.engines import project_engines
 from migsafe.recording.environ import MissingVariables, placeholders
@@ -42,6 +44,9 @@ from migsafe.recording.tail import Tail, wanted as tail_wanted
 from migsafe.recording.tracking import OperationTracker
 from migsafe.schema import Schema
 from migsafe.sql import actions as A
+
+_RECORDING = "recording revisions"  # what the progress bar says (migsafe.progress)
+_DOWNGRADES = "recording downgrades"
 
 
 class RecordingMigrationContext(MigrationContext):
@@ -157,6 +162,7 @@ def record_history(
                 results.extend(reuse.resume(files, reported, recorder, learned))
                 for resumed in results:
                     stand_in_tables.saw(resumed)
+            progress.report(_RECORDING, len(results), len(files))
 
             def record(index: int) -> tuple[RecordedRevision, BaseException | None]:
                 if index % _COLLECT_EVERY == _COLLECT_EVERY - 1:
@@ -183,7 +189,8 @@ def record_history(
 
             def add_downgrade_evidence(rec: RecordedRevision) -> None:
                 if want_downgrade_evidence and rec.reported and rec.error is None and _needs_downgrade(rec):
-                    rec.downgrade_actions = _downgrade_actions(rec, context, recorder)
+                    rec.downgrade_actions = _downgrade_actions(rec, context, recorder, sys_path)
+                    _adopt_reverted_types(rec)
 
             # A long history's tail is recorded by a second process (see recording.tail), from where recording
             # starts for real: after the revisions taken from the cache.
@@ -201,6 +208,7 @@ def record_history(
                         if cached is not None:
                             stand_in_tables.saw(cached)
                             results.append(cached)
+                            progress.report(_RECORDING, len(results), len(files))
                             continue
                         before = recorder.checkpoint()
                     if not forked and (reuse is None or not reuse.reusing) and tail_wanted(len(files) - index):
@@ -221,6 +229,7 @@ def record_history(
                         reuse.store(index, rec, before, recorder, learned, failure)
                     stand_in_tables.saw(rec)
                     results.append(rec)
+                    progress.report(_RECORDING, len(results), len(files))
             finally:
                 if tail is not None:
                     tail.close()
@@ -244,10 +253,10 @@ def _record_downgrades(results: list[RecordedRevision], context: MigrationContex
     recorder.default_schema = default_schema
     recorder.schema.tables = {name: replace(table, holds_data=True) for name, table in recorder.schema.tables.items()}
     outer = contextlib.nullcontext() if per_migration else context.begin_transaction()
+    to_run = [rec for rec in reversed(results) if rec.reported and rec.error is None]
     with outer:  # type: ignore[attr-defined]
-        for rec in reversed(results):
-            if not rec.reported or rec.error is not None:
-                continue
+        for done, rec in enumerate(to_run):
+            progress.report(_DOWNGRADES, done, len(to_run))
             down = RecordedRevision(file=rec.file, reported=True, shipping_set=rec.shipping_set,
                                     direction="downgrade")
             finder = StubFinder(list(rec.stubbed), recorder.stub_called) if rec.stubbed else None
@@ -263,6 +272,7 @@ def _record_downgrades(results: list[RecordedRevision], context: MigrationContex
                 if per_migration:
                     recorder.end_transaction()
             rec.downgrade = down
+        progress.report(_DOWNGRADES, len(to_run), len(to_run))
 
 
 def _record_online_else_offline(rec: RecordedRevision, environment: EnvironmentContext, recorder: Recorder,
@@ -491,6 +501,8 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
         _start_over(rec, recorder, checkpoint)
     if failure is not None and rec.error is not None and _failed_on_missing_data(rec, failure):
         _stopped_on_missing_data(rec)
+    elif failure is not None and rec.error is not None and (column := _unknown_column(failure, recorder)):
+        _stopped_on_unknown_column(rec, column)
     used = finder.used if finder is not None else set()
     rec.stubbed = tuple(n for n in stubbed if n in used)
     if learned is not None:
@@ -600,8 +612,11 @@ def _caused_by_stand_in(failure: BaseException, revision_path: Path | None = Non
     """Whether a failure involves a stand-in: its message names one, or a stand-in's own code raised it."""
     from migsafe.recording import stubs
 
-    if any(mark in str(failure) for mark in ("migsafe stub", "migsafe stand-in", "'_StubMeta'", "'StubBase'")):
-        return True  # named by its repr, or by its type (``int() argument must be ..., not '_StubMeta'``)
+    if any(mark in str(failure) for mark in ("migsafe stub", "migsafe stand-in", "'_StubMeta'", "'StubBase'",
+                                             "_StubMeta found")):
+        # Named by its repr, or by its type (``int() argument must be ..., not '_StubMeta'``; ``",".join()`` of
+        # an application's constants: ``sequence item 0: expected str instance, _StubMeta found``).
+        return True
     if isinstance(failure, TypeError) and str(failure) in _NOT_AN_EXCEPTION:
         # ``raise AppError(...)`` or ``except AppError:`` with the application's exception class a stand-in
         # (it is no BaseException): the revision meant to raise or catch one, mostly when reflection or a
@@ -649,12 +664,12 @@ def _stopped_on_stand_in(rec: RecordedRevision, failure: BaseException, recorder
     rec.error = None
     line = error.line if error is not None else rec.file.line
     message = error.message if error is not None else type(failure).__name__
-    model = _stubbed_model(failure)
     source = rec.source_lines[line - 1] if line and 0 < line <= len(rec.source_lines) else ""
-    if model is not None and any(call in source for call in ("query(", "select(", "scalars(", "execute(", "scalar(")):
-        # An ORM read of a stubbed model: record it as the read of that model's table it would have been, so
-        # the loop that writes the rows back is still seen as a back-fill.
-        recorder.stubbed_read(rec, line, table_name_for(model))
+    table = _queried_table(rec, failure) if any(call in source for call in _READ_CALLS) else None
+    if table is not None:
+        # An ORM read next to a stand-in: record it as the read of the queried model's table it would have been,
+        # so the loop that writes the rows back is still seen as a back-fill.
+        recorder.stubbed_read(rec, line, table)
     rec.stub_calls.append((f"(stopped here: {message})", line or 1))
     rec.notes.append(Note(kind="partial-stop",
                           message=f"recording stopped at line {line}, where the revision used a stand-in as the "
@@ -676,6 +691,43 @@ def _failed_on_missing_data(rec: RecordedRevision, failure: BaseException) -> bo
     return any(note.kind == "data-dependent" and (note.line or 0) <= (rec.error.line or 0) for note in rec.notes)
 
 
+def _unknown_column(failure: BaseException, recorder: Recorder) -> str | None:
+    """The column a revision asked of a reflected table that the schema model does not have (``table.c.name``,
+    ``table.c["name"]``), when the model cannot be trusted to know every column: application code ran as
+    stand-ins earlier in the history (it may have made the column), or the history starts after the table
+    was made. On a real database the column is there; None for any other failure."""
+    from sqlalchemy.sql.base import ColumnCollection, ReadOnlyColumnCollection
+
+    collections = (ColumnCollection, ReadOnlyColumnCollection)
+    if isinstance(failure, AttributeError) and isinstance(getattr(failure, "obj", None), collections):
+        name = failure.name
+    elif isinstance(failure, KeyError) and any(
+            frame.f_code.co_name == "__getitem__" and isinstance(frame.f_locals.get("self"), collections)
+            for frame, _ in traceback.walk_tb(failure.__traceback__)):
+        name = failure.args[0] if failure.args else None
+    elif type(failure).__name__ == "CompileError" and str(failure).startswith("Unconsumed column names: "):
+        name = str(failure).removeprefix("Unconsumed column names: ")  # ``update().values(name=...)``
+    else:
+        return None
+    stand_ins = getattr(recorder.unknown_table, "creator", None) is not None
+    if not isinstance(name, str) or not (stand_ins or not recorder.schema.complete):
+        return None
+    return name
+
+
+def _stopped_on_unknown_column(rec: RecordedRevision, name: str) -> None:
+    error = rec.error
+    assert error is not None
+    rec.error = None
+    rec.notes.append(Note(kind="partial-stop",
+                          message=f"recording stopped at line {error.line}, where the revision used column "
+                                  f"{name} of a reflected table, "
+                                  "which the schema model does not have (application code that is not importable "
+                                  "here, or that ran before the history starts, may have made it); the rest of "
+                                  "upgrade() was not checked",
+                          path=rec.path, line=error.line, revision=rec.revision))
+
+
 def _stopped_on_missing_data(rec: RecordedRevision) -> None:
     """Keep what was recorded up to the failure, and say where recording stopped and why, instead of a
     load-error that drops the whole revision (on a real database the rows are there and it runs)."""
@@ -687,6 +739,91 @@ def _stopped_on_missing_data(rec: RecordedRevision) -> None:
                                   f"an offline review does not have ({error.message}); the rest of upgrade() was "
                                   "not checked",
                           path=rec.path, line=error.line, revision=rec.revision))
+
+
+_READ_CALLS = ("query(", "select(", "scalars(", "execute(", "scalar(")
+
+
+def _queried_table(rec: RecordedRevision, failure: BaseException) -> str | None:
+    """The table the failing ORM read names: the first argument of ``query(...)`` / ``select(...)`` in the
+    revision's statement that failed, looked up where it ran. The revision's own declarative class gives its
+    ``__tablename__`` (``session.query(Slice)`` when only the session is a stand-in); a stand-in model the usual
+    table name of its class (``myapp.models.Order`` -> ``order``). None when the query names nothing this can
+    read: no table is named rather than one guessed from whatever stand-in is at hand (the session)."""
+    import ast
+
+    frame = None
+    for candidate, lineno in traceback.walk_tb(failure.__traceback__):
+        if candidate.f_code.co_filename == str(rec.path):
+            frame, line = candidate, lineno
+    if frame is None:
+        return None
+    try:
+        tree = ast.parse("\n".join(rec.source_lines))
+    except (SyntaxError, ValueError):
+        return None
+    statements = [node for node in ast.walk(tree) if isinstance(node, ast.stmt)
+                  and node.lineno <= line <= (node.end_lineno or node.lineno)
+                  and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    if not statements:
+        return None
+    innermost = min(statements, key=lambda node: (node.end_lineno or node.lineno) - node.lineno)
+    header = innermost.iter if isinstance(innermost, (ast.For, ast.AsyncFor)) else \
+        innermost.test if isinstance(innermost, (ast.While, ast.If)) else innermost
+    for node in ast.walk(header):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        called = node.func.attr if isinstance(node.func, ast.Attribute) else \
+            node.func.id if isinstance(node.func, ast.Name) else None
+        if called is None or f"{called}(" not in _READ_CALLS:
+            continue
+        try:
+            value = _evaluate_name(node.args[0], frame)
+        except Exception:  # noqa: BLE001 - not a plain name: nothing to read
+            continue
+        table = _model_table(value)
+        if table is not None:
+            return table
+    return None
+
+
+def _evaluate_name(node: Any, frame: Any) -> Any:
+    """The value of a name or dotted name (``Slice``, ``models.Order``, ``Order.id``) in a frame; nothing else is
+    evaluated."""
+    import ast
+    import builtins
+
+    if isinstance(node, ast.Name):
+        for scope in (frame.f_locals, frame.f_globals, vars(builtins)):
+            if node.id in scope:
+                return scope[node.id]
+        raise NameError(node.id)
+    if isinstance(node, ast.Attribute):
+        return getattr(_evaluate_name(node.value, frame), node.attr)
+    raise ValueError("not a name")
+
+
+def _model_table(value: Any) -> str | None:
+    """The table a query's first argument reads: a mapped class's ``__tablename__``/``__table__``, a column's
+    class, a Table; a stand-in's class-like name (``myapp.models.Order.id`` -> ``order``)."""
+    import sqlalchemy as sa
+
+    from migsafe.recording import stubs
+
+    if isinstance(value, (stubs.StubBase, stubs._StubMeta)):
+        name = (value if isinstance(value, stubs._StubMeta) else type(value)).__stub_name__
+        classes = [part for part in re.sub(r"(\(\)|\[\])", "", name).split(".") if part[:1].isupper()]
+        return table_name_for(classes[-1]) if classes else None
+    if isinstance(value, sa.Table):
+        return value.name
+    if isinstance(value, type):
+        tablename = value.__dict__.get("__tablename__") or getattr(value, "__tablename__", None)
+        if isinstance(tablename, str):
+            return tablename
+        table = getattr(value, "__table__", None)
+        return table.name if isinstance(table, sa.Table) else None
+    owner = getattr(value, "class_", None)  # an ORM attribute (``Order.id``)
+    return _model_table(owner) if isinstance(owner, type) else None
 
 
 def _stubbed_model(failure: BaseException) -> str | None:
@@ -701,13 +838,23 @@ def _stubbed_model(failure: BaseException) -> str | None:
     return None
 
 
+def _namespace_folder(module: Any) -> str:
+    """The first folder of a namespace package, read without iterating its ``__path__`` (iterating recomputes
+    it from the parent package, which raises when the parent was already forgotten)."""
+    path = getattr(module, "__path__", None)
+    folders = getattr(path, "_path", path)
+    return str(folders[0]) if isinstance(folders, list) and folders else ""
+
+
 def _forget_project_modules(before: set[str], sys_path: list[Path]) -> None:
     """Application modules imported while stand-ins were active may hold stand-ins: import them afresh next
     time. Library modules stay (re-importing them would duplicate their classes)."""
     roots = [str(p) for p in sys_path]
     for name in set(sys.modules) - before:
         module = sys.modules.get(name)
-        filename = getattr(module, "__file__", None) or ""
+        # A namespace package (a folder without __init__.py) has no __file__, only its __path__: forgetting its
+        # parent but keeping it made the next import of anything under it fail in importlib (KeyError).
+        filename = getattr(module, "__file__", None) or _namespace_folder(module)
         if name.startswith("_migsafe_rev_") or any(filename.startswith(root) for root in roots):
             sys.modules.pop(name, None)
 
@@ -903,6 +1050,8 @@ def _needs_downgrade(rec: RecordedRevision) -> bool:
         return True
     for statement in rec.statements:
         for action in statement.actions:
+            if isinstance(action, A.AlterColumnType) and _old_type_unknown(statement, action):
+                return True
             if isinstance(action, A.DropColumn):
                 table = statement.tables_before.get(action.table)
                 if table is None or table.column(action.column) is None or table.column(action.column).type is None:
@@ -915,9 +1064,12 @@ def _needs_downgrade(rec: RecordedRevision) -> bool:
     return False
 
 
-def _downgrade_actions(rec: RecordedRevision, context: MigrationContext, recorder: Recorder) -> tuple[A.Action, ...]:
+def _downgrade_actions(rec: RecordedRevision, context: MigrationContext, recorder: Recorder,
+                       sys_path: list[Path] | None = None) -> tuple[A.Action, ...]:
     """Record ``downgrade()`` against a throwaway schema; its ADD COLUMN / CREATE TABLE say what was dropped,
-    its DROP COLUMN / DROP TABLE what was added in its place."""
+    its DROP COLUMN / DROP TABLE what was added in its place, its ALTER COLUMN ... TYPE what type a column had.
+    The modules the upgrade ran with stand-ins for get them again: without them the revision does not even
+    import."""
     scratch = RecordedRevision(file=rec.file, reported=False)
     if watch.refused(rec.path, "downgrade evidence") is not None:
         rec.cacheable = False  # as for a timeout: it may finish next time
@@ -925,6 +1077,10 @@ def _downgrade_actions(rec: RecordedRevision, context: MigrationContext, recorde
     real_schema, checkpoint = recorder.schema, recorder.checkpoint()
     recorder.schema = Schema()
     limit = getattr(context, "_revision_timeout", None)
+    finder = StubFinder(list(rec.stubbed), recorder.stub_called) if rec.stubbed else None
+    before = set(sys.modules)
+    if finder is not None:
+        finder.install()
     try:
         with watch.watched(rec.path, "downgrade evidence", limit), time_limit(limit), \
                 contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(), idioms.shimmed():
@@ -942,9 +1098,51 @@ def _downgrade_actions(rec: RecordedRevision, context: MigrationContext, recorde
     except BaseException:  # noqa: BLE001 - evidence is best effort
         pass
     finally:
+        if finder is not None:
+            finder.uninstall()
+            _forget_project_modules(before, sys_path or [])
         recorder.end_revision()
         # Transaction numbers too: a revision reviewed or only loaded for context leaves the same state.
         recorder.schema = real_schema
         recorder.restore(checkpoint)
     return tuple(a for s in scratch.statements for a in s.actions
-                 if isinstance(a, (A.AddColumn, A.CreateTable, A.DropColumn, A.DropTable)))
+                 if isinstance(a, (A.AddColumn, A.CreateTable, A.DropColumn, A.DropTable, A.AlterColumnType)))
+
+
+def _old_type_unknown(statement: Statement, action: A.AlterColumnType) -> bool:
+    """A type change whose old type neither ``existing_type=`` nor the schema model knows (a table that predates
+    the history, a column of a type from a module not installed here): the revision's ``downgrade()``, which
+    usually changes the column back, may say what it was."""
+    if action.new_type is None or (action.old_type_hint is not None and action.old_type_hint.known):
+        return False
+    table = statement.tables_before.get(action.table)
+    column = table.column(action.column) if table is not None else None
+    return column is None or column.type is None or not column.type.known
+
+
+def _adopt_reverted_types(rec: RecordedRevision) -> None:
+    """Give each upgrade type change whose old type is unknown the type ``downgrade()`` changes that column back
+    to. ``downgrade()`` undoes the upgrade in reverse, so its last change of a column restores the type the
+    column had before the upgrade's first change of it: only that first change gets it."""
+    from dataclasses import replace
+
+    restored: dict[tuple[A.QName, str], A.SqlType] = {}
+    for action in rec.downgrade_actions or ():
+        if isinstance(action, A.AlterColumnType) and action.new_type is not None:
+            restored[(action.table, action.column)] = action.new_type
+    if not restored:
+        return
+    seen: set[tuple[A.QName, str]] = set()
+    for statement in rec.statements:
+        changed = False
+        actions = list(statement.actions)
+        for position, action in enumerate(actions):
+            if not isinstance(action, A.AlterColumnType) or (action.table, action.column) in seen:
+                continue
+            seen.add((action.table, action.column))
+            back = restored.get((action.table, action.column))
+            if back is not None and _old_type_unknown(statement, action):
+                actions[position] = replace(action, old_type_reverted=back)
+                changed = True
+        if changed:
+            statement.actions = tuple(actions)

@@ -41,6 +41,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from migsafe import progress
 from migsafe.model import RecordedRevision, RevisionFile
 from migsafe.recording.recorder import DriverState, Recorder
 from migsafe.recording.reuse import imported_since
@@ -278,6 +279,7 @@ def _child(first: int, count: int, recorder: Recorder, learned: list[str],
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports it; the child just ends
+        progress.forget()  # the parent reports the revisions as it merges them
         recorder.speculative = True
         chunk: list[Speculation] = []
         known = set(sys.modules)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-# kind (b"B" begin, b"E" end, b"S" stderr text, b"R" result), pid, payload length; then the payload.
+# kind (b"B" begin, b"E" end, b"S" stderr text, b"P" progress, b"R" result), pid, payload length; then the
+# payload.
 HEADER = struct.Struct("<cii")
 _STDERR_CHUNK = 1000  # characters: at most 4,000 bytes, so a message stays under Linux's PIPE_BUF (4,096)
 
@@ -72,6 +73,27 @@ def watched(path: Path, function: str, limit: float | None) -> Iterator[None]:
         yield
     finally:
         _watch.send(b"E")
+
+
+class ProgressToSupervisor:
+    """The worker's :class:`migsafe.progress.Listener`, installed when the command line shows progress: each
+    report goes to the supervisor, which reports it again in its own process (:func:`progress_of`)."""
+
+    def __init__(self, watch: Watch) -> None:
+        self._watch = watch
+
+    def update(self, stage: str, done: int, total: int | None, item: str = "") -> None:
+        fields = f"{done}\x00{'' if total is None else total}\x00{stage[:200]}\x00{item[:200]}"
+        self._watch.send(b"P", fields.encode("utf-8", "replace"))
+
+    def tick(self) -> None:
+        pass  # the supervisor ticks on its own
+
+
+def progress_of(payload: bytes) -> tuple[str, int, int | None, str]:
+    """A progress message's report: stage, done, total, item."""
+    done, total, stage, item = payload.decode("utf-8", "replace").split("\x00")
+    return stage, int(done), int(total) if total else None, item
 
 
 class StderrToSupervisor:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migsafe.replay.locks import DANGEROUS, blocks
+from migsafe.pg_locks import DANGEROUS, blocks
 
 
 @dataclass

@@ -8,35 +8,35 @@ server did that no rule predicted becomes a finding of its own (``observed-rewri
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
-from migsafe.config import PgVersion
+from migsafe.config import PgVersion, Settings
+from migsafe.pg_locks import DANGEROUS, strength
 from migsafe.report import Finding, Report
-from migsafe.replay.locks import DANGEROUS, strength
 from migsafe.replay.model import ObservedStatement, ReplayedRevision
 from migsafe.rules.base import Rule
 
-OBSERVED_REWRITE = Rule(
-    id="observed-rewrite", severity="error",
-    summary="Replay saw an existing table (or its index) rewritten, and no static rule predicted it",
-    fix="Find the statement's safe form in the docs of the closest rule (column-type-rewrite, volatile-default); "
-        "a rewrite holds ACCESS EXCLUSIVE for as long as copying the table takes.")
-OBSERVED_FULL_SCAN = Rule(
-    id="observed-full-scan", severity="warning",
-    summary="Replay saw an existing table fully scanned under a strong lock, and no static rule predicted it",
-    fix="Move validation out of the locking statement (NOT VALID + VALIDATE CONSTRAINT in a later transaction) "
-        "or batch the work outside the migration's transaction.")
-OBSERVED_BLOCKING_LOCK = Rule(
-    id="observed-blocking-lock", severity="info",
-    summary="Replay saw a lock that blocks application traffic on an existing table, with no lock_timeout set",
-    fix="Set a short lock timeout first (`op.execute(\"SET LOCAL lock_timeout = '5s'\")`) so the migration fails "
-        "fast instead of queueing every query behind it, and retry the deploy.")
-MIGRATION_FAILED = Rule(
-    id="migration-failed", severity="error",
-    summary="The revision failed on a PostgreSQL server holding data",
-    fix="Read PostgreSQL's message; the migration would fail the same way in production.")
+from migsafe.rules._replay_only import (  # declared beside the static rules; reported here
+    MIGRATION_FAILED, OBSERVED_BLOCKING_LOCK, OBSERVED_FULL_SCAN, OBSERVED_REWRITE, REPLAY_RULES)
 
-REPLAY_RULES = (OBSERVED_REWRITE, OBSERVED_FULL_SCAN, OBSERVED_BLOCKING_LOCK, MIGRATION_FAILED)
+
+
+def configured(found: list[Finding], settings: Settings) -> list[Finding]:
+    """Replay's own findings as the configuration wants them: ``ignore`` leaves them out and ``severity``
+    changes theirs, as for static rules. ``select`` limits them only when it names one of them: a ``select``
+    of static rules narrows what the review predicts, and must not hide that a migration failed on a real
+    server."""
+    from migsafe.rules import known_rule_ids
+    from migsafe.selection import enabled_rules
+
+    ids = frozenset(rule.id for rule in REPLAY_RULES)
+    sources = settings.rule_selection
+    enabled = enabled_rules(frozenset(known_rule_ids()), sources) & ids
+    if not any(source.select and set(source.select) & ids for source in sources):
+        enabled = ids - {rule for source in sources for rule in source.ignore}
+    return [replace(f, severity=settings.severity.get(f.rule, f.severity)) for f in found if f.rule in enabled]
+
 
 # Rules whose verdict depends on the PostgreSQL version judged for.
 VERSION_DEPENDENT = {"enum-add-value-in-transaction", "volatile-default", "set-not-null", "column-type-rewrite",

@@ -17,19 +17,17 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
+from migsafe import progress
 from migsafe.config import PgVersion
 from migsafe.engine import ReviewOptions, plan, review
 from migsafe.model import RecordedRevision
 from migsafe.replay.model import ReplayedRevision
-from migsafe.replay.reconcile import reconcile
+from migsafe.replay.reconcile import configured, reconcile
 from migsafe.report import Report
 
 DEFAULT_ROWS = 5000
 DATABASE_URL_VARIABLE = "MIGSAFE_DATABASE_URL"
-
-Progress = Callable[[str], None]
 
 
 @dataclass
@@ -53,11 +51,12 @@ class ReplayReport:
         return self.report.exit_code()
 
 
-def replay(options: ReplayOptions, progress: Progress | None = None) -> ReplayReport:
+def replay(options: ReplayOptions) -> ReplayReport:
+    """Review, then replay on a scratch database. How far it is goes to :mod:`migsafe.progress`: the review's
+    recording, the server's start, then one step per revision run."""
     from migsafe.replay.server import scratch_database
 
     _require_sqlalchemy_2()
-    say = progress or (lambda _message: None)
     started = time.perf_counter()
     database_url = _take_credentials(options.database_url)
     work = plan(options)  # validates the project and settings before a server is started
@@ -72,7 +71,7 @@ def replay(options: ReplayOptions, progress: Progress | None = None) -> ReplayRe
     order = {f.revision: i for i, f in enumerate(files) if f.revision}
     judged = work.settings.pg_version
     pg_major = _server_major(options, judged)
-    say("starting PostgreSQL")
+    progress.report("starting PostgreSQL")
     extensions = _extensions(work.recorded, {f.revision for f in to_run})
     with scratch_database(database_url=database_url, pg_bin=options.pg_bin, pg_version=pg_major,
                           extensions=extensions) as db:
@@ -80,8 +79,8 @@ def replay(options: ReplayOptions, progress: Progress | None = None) -> ReplayRe
         result.server_version = db.server_version
         server = PgVersion(db.server_version_num // 10000, db.server_version_num % 10000)
         stubs = {r.revision: r.stubbed for r in static.partial}
-        result.revisions = _run(db, to_run, reported, work, options.rows, say, stubs)
-    found = reconcile(static, result.revisions, server, judged, order)
+        result.revisions = _run(db, to_run, reported, work, options.rows, stubs)
+    found = configured(reconcile(static, result.revisions, server, judged, order), work.settings)
     static.findings.extend(found)
     static.sort()
     result.seconds = time.perf_counter() - started
@@ -101,7 +100,7 @@ def _require_sqlalchemy_2() -> None:
                          "run replay from an environment with SQLAlchemy 2")
 
 
-def _run(db: object, files: list, reported: set[str], work: object, rows: int, say: Progress,
+def _run(db: object, files: list, reported: set[str], work: object, rows: int,
          stubs: dict[str, tuple[str, ...]]) -> list[ReplayedRevision]:
     import sqlalchemy as sa
     from alembic.runtime.migration import MigrationContext
@@ -136,7 +135,7 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int, s
             with isolated(project.sys_path, operations, environment):
                 outer = contextlib.nullcontext() if per_migration else context.begin_transaction()
                 with outer:  # type: ignore[attr-defined]
-                    for file in files:
+                    for done, file in enumerate(files):
                         reviewed = file.revision in reported
                         entry = ReplayedRevision(revision=file.revision or file.path.stem, path=file.path,
                                                  reviewed=reviewed)
@@ -145,10 +144,11 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int, s
                             # before it starts: a second connection would wait on the migration's locks.
                             # Otherwise seed again only when the previous revision may have left a table
                             # without rows (it created one, emptied one, or ran unobserved).
-                            say(f"seeding tables before {entry.revision}")
+                            progress.report("seeding tables", done, len(files), entry.revision)
                             _seed(db, rows, entry)
                             seeded_once = True
-                        say(f"{'replaying' if reviewed else 'applying'} {entry.revision}")
+                        progress.report("replaying revisions" if reviewed else "applying revisions", done,
+                                        len(files), entry.revision)
                         rec = RecordedRevision(file=file, reported=reviewed)
                         tracer.tracing = reviewed
                         if reviewed:

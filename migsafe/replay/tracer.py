@@ -173,7 +173,7 @@ class Tracer(OperationTracker):
             }
 
     def _locks(self, dbapi: Any) -> tuple[list[LockObservation], str | None]:
-        from migsafe.replay.locks import strength
+        from migsafe.pg_locks import strength
 
         with dbapi.cursor() as cur:
             cur.execute(_LOCKS_SQL)

@@ -1,6 +1,7 @@
 """Reporters: each renders a :class:`~migsafe.report.Report` to text and nothing else.
 
-A reporter is a function ``render(report, *, color: bool) -> str`` in a module named after its format.
+A reporter is a function ``render(report, *, color: bool) -> str`` in a module named after its format; the
+formats in :data:`SIZED` also take ``width``, the terminal columns they fit their rows to.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ import importlib
 from typing import Callable
 
 from migsafe.report import Report
+from migsafe.reporters.wrap import DEFAULT_WIDTH
 
-FORMATS = ("text", "json", "github", "sarif", "markdown")
+FORMATS = ("text", "concise", "json", "github", "sarif", "markdown", "gitlab")
+SIZED = frozenset({"text"})  # rendered for a width; the others are records or machine formats
 
 Renderer = Callable[..., str]
 
@@ -22,4 +25,10 @@ def renderer(fmt: str) -> Renderer:
     return module.render  # type: ignore[no-any-return]
 
 
-__all__ = ["FORMATS", "Report", "renderer"]
+def render(fmt: str, report: Report, *, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
+    """``report`` in format ``fmt``, fitted to ``width`` columns when the format is one read on a terminal."""
+    draw = renderer(fmt)
+    return draw(report, color=color, width=width) if fmt in SIZED else draw(report, color=color)
+
+
+__all__ = ["FORMATS", "SIZED", "Report", "render", "renderer"]

@@ -25,6 +25,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             "driver": report.driver.name,
             "driver_source": report.driver.source,
             "driver_description": report.driver.description,
+            "config_file": report.display_path(report.config_file) if report.config_file else None,
         },
         "findings": [
             {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from migsafe.replay.locks import blocks
+from migsafe.pg_locks import blocks
 from migsafe.replay.run import ReplayReport
 from migsafe.reporters.json_reporter import as_dict as review_dict
 

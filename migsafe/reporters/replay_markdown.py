@@ -37,5 +37,6 @@ def render(result: ReplayReport, *, color: bool = False) -> str:
         lines += ["### Could not be reviewed", ""]
         lines += [f"- `{report.display_path(e.path)}:{e.line}`: {_cell(e.message)}" for e in report.errors]
         lines.append("")
-    lines.append(f"_Assumed PostgreSQL {report.pg_version}, {report.transaction_description}._")
+    lines.append(f"_Assumed PostgreSQL {report.pg_version}, {report.transaction_description}; "
+                 f"{report.settings_description}._")
     return "\n".join(lines) + "\n"

@@ -2,7 +2,8 @@
 
 The tool driver lists every rule (not only the selected ones) with its descriptions, its documentation page
 as help text and ``helpUri``, and its default level. Each finding is a result with a physical location
-relative to the repository root (``uriBaseId`` ``%SRCROOT%``). Revisions that could not be reviewed are tool
+relative to the repository root (``uriBaseId`` ``%SRCROOT%``) and ``partialFingerprints`` that follow it
+across commits (:mod:`migsafe.reporters.fingerprints`). Revisions that could not be reviewed are tool
 execution notifications of the run's invocation, which is then not successful.
 """
 
@@ -17,6 +18,7 @@ from migsafe import __version__
 from migsafe.changes import relative_path
 from migsafe.docs import DOCS_URL, rule_doc
 from migsafe.report import Report
+from migsafe.reporters.fingerprints import SARIF_KEY, occurrence_fingerprints
 from migsafe.reporters.github_reporter import report_root
 from migsafe.rules import Rule, all_rules
 
@@ -57,7 +59,7 @@ def as_dict(report: Report) -> dict[str, Any]:
     index = {rule.id: i for i, rule in enumerate(rules)}
     descriptors = [rule_descriptor(rule) for rule in rules]
     results = []
-    for f in report.findings:
+    for f, tracked in zip(report.findings, occurrence_fingerprints(report.findings)):
         if f.rule not in index:  # not a review rule (should not happen): still describe it
             index[f.rule] = len(descriptors)
             descriptors.append({"id": f.rule, "helpUri": DOCS_URL.format(id=f.rule)})
@@ -69,6 +71,8 @@ def as_dict(report: Report) -> dict[str, Any]:
             "message": {"text": ("In downgrade(): " if f.direction == "downgrade" else "")
                                 + f"{f.message}\nFix: {f.fix}"},
             "locations": [_location(f.path, f.line, f.end_line, root)],
+            # Code scanning tracks an alert across commits by this (it would otherwise hash the line's text).
+            "partialFingerprints": {SARIF_KEY: tracked},
             "properties": {"revision": f.revision, "sql": f.sql, "direction": f.direction},
         })
     notifications = [
@@ -113,6 +117,7 @@ def as_dict(report: Report) -> dict[str, Any]:
                     "deploy_description": report.deploy_description,
                     "driver": report.driver.name,
                     "driver_description": report.driver.description,
+                    "config_file": report.display_path(report.config_file) if report.config_file else None,
                 },
                 "revisions_reviewed": report.revisions_reviewed,
             },

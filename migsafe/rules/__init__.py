@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from migsafe.rules.base import Hit, RevisionView, Rule
 
-__all__ = ["Hit", "RevisionView", "Rule", "all_rules", "rules_by_id"]
+__all__ = ["Hit", "RevisionView", "Rule", "all_rules", "known_rule_ids", "rules_by_id"]
 
 _NOT_RULES = {"base"}
 
@@ -33,3 +33,12 @@ def all_rules() -> tuple[Rule, ...]:
 
 def rules_by_id() -> dict[str, Rule]:
     return {rule.id: rule for rule in all_rules()}
+
+
+def known_rule_ids() -> set[str]:
+    """Every id ``select``, ``ignore`` and ``severity`` may name: the static rules, and the findings only
+    ``migsafe replay`` reports (``observed-*``, ``migration-failed``; documented in docs/rules/ like the
+    others). A review has no use for the replay ids, but one configuration serves both commands."""
+    from migsafe.rules._replay_only import REPLAY_RULES
+
+    return set(rules_by_id()) | {rule.id for rule in REPLAY_RULES}

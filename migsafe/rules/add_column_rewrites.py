@@ -67,7 +67,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
             continue
         # A table created in this revision has no rows to rewrite; a batch recreate copies the table anyway
         # and has its own finding (table-rewrite-command).
-        if view.is_new_table(statement, action.table) or statement.operation.batch_recreate:
+        if view.holds_no_rows(statement, action.table) or statement.operation.batch_recreate:
             continue
         yield view.hit(
             statement,

@@ -37,12 +37,12 @@ from typing import Iterator
 from pglast import ast
 
 from migsafe.model import Statement
-from migsafe.replay.locks import strength
+from migsafe.pg_locks import strength
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
 from migsafe.sql.analysis import catalog_query, result_shape
-from migsafe.sql.locks import (TableLock, mode_name, select_sources, statement_parts, table_is_new,
-                                 transaction_facts)
+from migsafe.sql.locks import (TableLock, mode_name, select_sources, statement_parts, table_holds_no_rows,
+                                 table_is_new, transaction_facts)
 
 RULE = Rule(
     id="backfill-in-transaction",
@@ -96,6 +96,8 @@ def _backfills(view: RevisionView, statement: Statement, loops: list[tuple[int, 
         if isinstance(action, A.DataChange) and action.kind in _KINDS:
             if table_is_new(view, statement, action.table):
                 continue
+            if action.kind in ("UPDATE", "DELETE") and table_holds_no_rows(view, statement, action.table):
+                continue  # emptied earlier in this transaction, under a lock that keeps it so: no row to change
             if action.kind == "INSERT_SELECT" and not select_sources(node, statement.default_schema):
                 continue  # INSERT ... SELECT <constants>: seed rows, nothing read
             if action.kind == "INSERT_SELECT":
@@ -226,6 +228,6 @@ def _loop_over_rows(view: RevisionView, statement: Statement,
     if any(line < other.line <= last for other in view.statements):
         return None
     for table in select_sources(statement.node, statement.default_schema):
-        if not table_is_new(view, statement, table):
+        if not table_holds_no_rows(view, statement, table):
             return table, line
     return None

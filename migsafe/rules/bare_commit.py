@@ -100,17 +100,27 @@ def check(view: RevisionView) -> Iterator[Hit]:
             fix = _ISOLATION_FIX if statement.operation.name == "bind.set_isolation_level" else _ROLLBACK_FIX
             yield view.hit(statement, message, key=("transaction", statement.index), fix=fix)
         else:
+            blocker = _first_not_rerunnable(view)
             message = (f"{_ENDS[kind]} the migration's transaction{how} in the middle of upgrade(): "
                        f"the statements before it are permanent at once, {follows}and alembic_version is only "
                        "updated at the end, so a failure after this point leaves the database half-migrated "
-                       "with the revision unrecorded, and re-running the upgrade fails on what was applied")
-            if statement.operation.name == "bind.commit" and not _env_py_commits(view.env_py) \
-                    and not _autocommits_after(statements, position):
+                       "with the revision unrecorded")
+            if blocker is not None:
+                message += (", and re-running the upgrade fails on what was applied (line "
+                            f"{blocker.line}: {_why_not_rerunnable(blocker)})")
+            else:
+                message += ("; every statement of the revision can run again (IF [NOT] EXISTS, writes limited by a "
+                            "WHERE, SET/DROP NOT NULL, defaults), so re-running the upgrade completes it, but until "
+                            "then the database is between the two revisions")
+            autobegin = statement.operation.name == "bind.commit" and not _env_py_commits(view.env_py) \
+                and not _autocommits_after(statements, position)
+            if autobegin:
                 message += ("; and SQLAlchemy then begins a transaction of its own for what follows (the "
                             "alembic_version update included) that Alembic's commit does not end: when this is the "
                             "last revision of an `alembic upgrade`, that is rolled back as the connection closes, "
                             "while the upgrade exits 0")
-            yield view.hit(statement, message, key=("transaction", statement.index))
+            severity = "warning" if blocker is None and not autobegin else None
+            yield view.hit(statement, message, key=("transaction", statement.index), severity=severity)
 
 
 def _ending_alembic_transactions(statements: list[Statement]) -> Iterator[tuple[int, Statement]]:
@@ -143,6 +153,38 @@ def _ends_work(view: RevisionView, position: int, statement: Statement, kind: st
     if kind == "rollback":
         return any(_is_work(s) for s in view.earlier_in_transaction(statement))
     return any(s.transaction == statement.transaction and _is_work(s) for s in view.statements[:position])
+
+
+def _first_not_rerunnable(view: RevisionView) -> Statement | None:
+    """The first statement of the revision that cannot run a second time once applied (see
+    :func:`~migsafe.sql.actions.runs_again`): a re-run after a failure past the COMMIT runs upgrade() from the top
+    again, and with psycopg2 what ran after the COMMIT is applied too. A statement not understood counts as one."""
+    for statement in view.statements:
+        if not statement.actions or not all(A.runs_again(action) for action in statement.actions):
+            return statement
+    return None
+
+
+def _why_not_rerunnable(statement: Statement) -> str:
+    action = next((a for a in statement.actions if not A.runs_again(a)), None)
+    if action is None:
+        return "a statement migsafe did not understand"
+    if isinstance(action, (A.CreateTable, A.CreateIndex, A.AddColumn, A.CreateMatView)):
+        return f"{_kind(action)} without IF NOT EXISTS"
+    if isinstance(action, (A.DropTable, A.DropIndex, A.DropColumn, A.DropConstraint, A.DropMatView)):
+        return f"{_kind(action)} without IF EXISTS"
+    if isinstance(action, A.DataChange):
+        if action.kind in ("UPDATE", "DELETE"):
+            return f"{action.kind} of every row (no WHERE)"
+        return "an INSERT that does not skip rows already there (no ON CONFLICT, no NOT EXISTS)"
+    return f"{_kind(action)}, which cannot run twice"
+
+
+def _kind(action: A.Action) -> str:
+    import re
+
+    name = action.kind if isinstance(action, A.Other) else type(action).__name__
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", name).upper()
 
 
 def _block_follows(statements: list[Statement], position: int) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from migsafe.config import PgVersion, Settings
-from migsafe.model import RecordedRevision, Statement
+from migsafe.model import RecordedRevision, Statement, transaction_members
 from migsafe.schema import Table
 from migsafe.sql import actions as A
 
@@ -110,15 +110,22 @@ class RevisionView:
         return (known is not None and statement.transaction is not None
                 and known.created_in_transaction == statement.transaction and known.created_in in self.shipping)
 
-    def holds_no_rows(self, statement: Statement, name: A.QName) -> bool:
+    def holds_no_rows(self, statement: Statement, name: A.QName, *, proven_by_failure: bool = True) -> bool:
         """True when the table has no rows when the statement runs: new in this deploy (see
         :meth:`is_new_table`), or emptied earlier in the same transaction by a TRUNCATE (or a DELETE of every
-        row while the transaction held a lock that kept writers out), with no INSERT since."""
+        row while the transaction held a lock that kept writers out), with no INSERT since; or proven empty by
+        an earlier ``ADD COLUMN ... NOT NULL`` without a default in the same transaction, which PostgreSQL
+        aborts on a table with rows (that statement has its own finding, not-null-without-default).
+
+        Then nothing scans, rewrites or loses rows there, and the lock that emptied it is held until commit:
+        later statements on it add no wait. ``proven_by_failure=False`` leaves out the ``ADD COLUMN`` proof (for
+        the rule that reports such statements: a second one is just as wrong as the first)."""
         if self.is_new_table(statement, name):
             return True
         known = statement.tables_before.get(name)
         return (known is not None and statement.transaction is not None
-                and known.emptied_in_transaction == statement.transaction and known.emptied_in in self.shipping)
+                and known.emptied_in_transaction == statement.transaction and known.emptied_in in self.shipping
+                and (proven_by_failure or not known.emptied_by_failure))
 
     @property
     def shipping(self) -> frozenset[str]:
@@ -170,14 +177,21 @@ class RevisionView:
 
     @staticmethod
     def old_column_type(statement: Statement, action: A.AlterColumnType) -> A.SqlType | None:
-        """A column's type before a type change (see :func:`~migsafe.sql.type_changes.type_before_change`);
-        None when neither Alembic's ``existing_type`` nor the schema model knows."""
-        from migsafe.sql.type_changes import type_before_change
+        """A column's type before a type change (see :func:`~migsafe.sql.type_changes.old_type_evidence`);
+        None when neither Alembic's ``existing_type``, the schema model nor the revision's ``downgrade()``
+        knows."""
+        return RevisionView.old_column_type_evidence(statement, action)[0]
+
+    @staticmethod
+    def old_column_type_evidence(statement: Statement,
+                                 action: A.AlterColumnType) -> tuple[A.SqlType | None, str | None]:
+        """The type before a type change and where it comes from ("existing_type", "model", "downgrade")."""
+        from migsafe.sql.type_changes import old_type_evidence
 
         table = statement.tables_before.get(action.table)
         column = table.column(action.column) if table is not None else None
-        return type_before_change(action.old_type_hint, column.type if column is not None else None,
-                                  action.new_type)
+        return old_type_evidence(action.old_type_hint, column.type if column is not None else None,
+                                 action.new_type, action.old_type_reverted)
 
     def index_table(self, statement: Statement, index: A.QName) -> A.QName | None:
         found = statement.indexes_before.get(index)
@@ -336,7 +350,6 @@ def _names(table: A.QName, text: str) -> bool:
     return re.search(rf"\b{re.escape(table.name)}\b", text, re.IGNORECASE) is not None
 
 
-_MEMBERS: dict[str, Any] = {"history": None, "index": {}, "position": {}}
 _COMPLETE: dict[str, Any] = {"history": None, "complete": False}
 
 
@@ -350,24 +363,3 @@ def history_complete(history: list[RecordedRevision]) -> bool:
                        for parent in revision.file.down_revisions + revision.file.depends_on)
         _COMPLETE.update(history=history, complete=complete)
     return bool(_COMPLETE["complete"])
-
-
-def transaction_members(history: list[RecordedRevision], transaction: int,
-                        deploy: frozenset[str]) -> list[RecordedRevision]:
-    """The revisions of ``deploy`` with statements in ``transaction``, in upgrade order.
-
-    The recording runs the whole history as one upgrade, so with one transaction per upgrade every revision
-    shares a transaction number; a real ``alembic upgrade`` runs one deploy, and only its revisions share the
-    transaction. Indexed once per reviewed history from each revision's transaction numbers: asking per
-    statement would otherwise walk the whole history (quadratic on 2,000 revisions), and a cached revision's
-    statements are read only when they are needed."""
-    if _MEMBERS["history"] is not history:
-        index: dict[str, list[RecordedRevision]] = {}
-        position: dict[int, int] = {}
-        for number, revision in enumerate(history):
-            index.setdefault(revision.revision, []).append(revision)
-            position[id(revision)] = number
-        _MEMBERS.update(history=history, index=index, position=position)
-    found = [revision for name in deploy for revision in _MEMBERS["index"].get(name, ())
-             if transaction in revision.transactions]
-    return sorted(found, key=lambda revision: _MEMBERS["position"][id(revision)])

@@ -13,6 +13,7 @@ from migsafe.model import Statement
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.rules.enum_recreate import converts_to_enum
 from migsafe.sql import actions as A
+from migsafe.sql.locks import column_may_be_indexed
 from migsafe.sql.type_changes import Change, classify, is_plain_using, may_avoid_rewrite, sets_utc, using_expression
 
 RULE = Rule(
@@ -34,6 +35,10 @@ _FIX_STANDIN = ("Review it where the application's column types are importable (
                 "change can be judged; if it does rewrite, add a new column, backfill it in batches, switch the "
                 "code, then drop the old column.")
 
+_FIX_REINDEX = ("On a large indexed table, add a new column of the new type, backfill it in batches, build its "
+                "indexes CONCURRENTLY, switch the code, then drop the old column; on a small table the rebuild is "
+                "quick and this can be suppressed.")
+
 _FIX_TIMEZONE = ("Run op.execute(\"SET LOCAL TimeZone = 'UTC'\") just before the change (PostgreSQL 12+): the table "
                  "is then not rewritten and existing values are read as UTC; indexes on the column are still "
                  "rebuilt, so on a large indexed table add a new timestamptz column and backfill it instead.")
@@ -45,7 +50,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
     for statement, action in view.actions(A.AlterColumnType):
         if action.new_type is None or statement.operation.batch_recreate:
             continue
-        if view.is_new_table(statement, action.table):
+        if view.holds_no_rows(statement, action.table):
             continue
         hit = _judge(view, statement, action)
         if hit is not None:
@@ -61,8 +66,10 @@ def _judge(view: RevisionView, statement: Statement, action: A.AlterColumnType) 
     assert new is not None
     column = f"{action.table}.{action.column}"
     key = ("column", action.table, action.column)
-    old = view.old_column_type(statement, action)
+    old, source = view.old_column_type_evidence(statement, action)
     change = f"changes column {column}" + (f" from {old}" if old is not None else "") + f" to {new}"
+    if source == "downgrade" and old is not None and old.known:
+        change += f" ({old} is the type the revision's downgrade() changes it back to)"
     if action.using and not is_plain_using(using_expression(statement.node, action.column), action.column, new):
         return view.hit(statement, f"{change} with a USING expression: every row is recomputed, so {_REWRITE}",
                         key=key)
@@ -84,6 +91,15 @@ def _judge(view: RevisionView, statement: Statement, action: A.AlterColumnType) 
         return None
     if verdict is Change.TIMEZONE:
         return _timezone_hit(view, statement, change, key)
+    if verdict is Change.REINDEX:
+        if not column_may_be_indexed(statement, action.table, action.column):
+            return None  # the stored values stay as they are and no index covers the column: catalog only
+        return view.hit(statement,
+                        f"{change}: {old} and {new} share their stored form (the cast between them is declared "
+                        "WITHOUT FUNCTION), so the table is not rewritten, but the column's operator class "
+                        "changes and every index on the column is rebuilt under an ACCESS EXCLUSIVE lock, "
+                        "blocking reads and writes while they build", key=key, fix=_FIX_REINDEX,
+                        severity="warning")
     return view.hit(statement, f"{change}: {_REWRITE}", key=key)
 
 
@@ -106,7 +122,7 @@ def _timezone_hit(view: RevisionView, statement: Statement, change: str, key: tu
         return view.hit(statement, f"{change}: before PostgreSQL 12 this always converts every value, so "
                                    f"{_REWRITE}", key=key)
     if _timezone_is_utc(view, statement):
-        if not _may_be_indexed(statement, key):
+        if not column_may_be_indexed(statement, *key[1:]):  # type: ignore[arg-type]
             return None  # no rewrite and no index to rebuild: a catalog change only
         return view.hit(statement,
                         f"{change} with TimeZone set to UTC: the table is not rewritten, but every index on the "
@@ -117,19 +133,6 @@ def _timezone_hit(view: RevisionView, statement: Statement, change: str, key: tu
                     "other TimeZone it reinterprets every value in that zone and rewrites the table under an "
                     "ACCESS EXCLUSIVE lock, and indexes on the column are rebuilt either way",
                     key=key, fix=_FIX_TIMEZONE, severity="warning")
-
-
-def _may_be_indexed(statement: Statement, key: tuple[object, ...]) -> bool:
-    """Whether an index may cover the column. Only a table the history created is fully known; an index
-    on an expression may involve any column."""
-    _, table_name, column = key
-    table = statement.tables_before.get(table_name)  # type: ignore[arg-type]
-    if table is None or table.created_in is None:
-        return True
-    if any(c.kind in ("primary_key", "unique", "exclude") and column in c.columns for c in table.constraints):
-        return True
-    return any(ix.table == table_name and (column in ix.columns or "*" in ix.columns or not ix.columns)
-               for ix in statement.indexes_before.values() if ix is not None)
 
 
 def _timezone_is_utc(view: RevisionView, statement: Statement) -> bool:

@@ -16,8 +16,8 @@ from typing import Any, Iterable, Iterator
 
 from pglast import ast, enums
 
-from migsafe.model import RecordedRevision, Statement
-from migsafe.rules.base import Hit, RevisionView, Rule, transaction_members
+from migsafe.model import RecordedRevision, Statement, transaction_members
+from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
 
 RULE = Rule(
@@ -254,7 +254,7 @@ def _check_validate(view: RevisionView, statement: Statement, action: A.Validate
 @RULE.check
 def check(view: RevisionView) -> Iterator[Hit]:
     for statement, action in view.actions(A.AddConstraint, A.ValidateConstraint):
-        if view.is_new_table(statement, action.table) or statement.operation.batch_recreate:
+        if view.holds_no_rows(statement, action.table) or statement.operation.batch_recreate:
             continue
         if isinstance(action, A.AddConstraint):
             yield from _check_add(view, statement, action)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from migsafe.pg_locks import SUGGESTED_LOCK_TIMEOUT
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
 
@@ -25,8 +26,8 @@ RULE = Rule(
 
 _BEFORE_14_FIX = (
     "PostgreSQL before 14 has no DETACH CONCURRENTLY: run the detach in its own short migration after "
-    "`op.execute(\"SET LOCAL lock_timeout = '5s'\")`, so it gives up instead of queueing all traffic behind a "
-    "long-running query, and retry the deploy if it times out."
+    f"`op.execute(\"SET LOCAL lock_timeout = '{SUGGESTED_LOCK_TIMEOUT}'\")`, so it gives up instead of queueing all "
+    "traffic behind a long-running query, and retry the deploy if it times out."
 )
 
 

@@ -82,7 +82,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
     for statement, action in view.actions(A.AlterColumnType):
         if action.new_type is None or statement.operation.batch_recreate:
             continue
-        if view.is_new_table(statement, action.table) or not converts_to_enum(view, statement, action):
+        if view.holds_no_rows(statement, action.table) or not converts_to_enum(view, statement, action):
             continue
         qname = action.new_type.qname
         recreated = _recreated_here(view, statement, qname)

@@ -21,7 +21,7 @@ from typing import Iterable, Iterator, Mapping
 from migsafe.model import Statement
 from migsafe.rules.base import ActionT, Hit, RevisionView, Rule
 from migsafe.rules.drop_table import created_in_this_deploy
-from migsafe.schema import Column
+from migsafe.schema import Column, add_column_fails_on_rows
 from migsafe.sql import actions as A
 from migsafe.sql.data_flow import fills_column, fills_table, reads_column, reads_table
 
@@ -79,11 +79,12 @@ class _DroppedColumn:
     table: A.QName
     name: str
     type: A.SqlType | None
+    default: str | None = None  # its server default, when the model or downgrade() says
 
 
 def _column_renames(view: RevisionView) -> Iterator[Hit]:
     added = [action for _, action in _user_actions(view, A.AddColumn) if not action.column.generated_stored]
-    dropped = [_DroppedColumn(statement, drop.table, drop.column, _dropped_column_type(view, statement, drop))
+    dropped = [_DroppedColumn(statement, drop.table, drop.column, *_dropped_column(view, statement, drop))
                for statement, drop in _user_actions(view, A.DropColumn)
                if not view.is_new_table(statement, drop.table)]
     for table in dict.fromkeys(d.table for d in dropped):
@@ -96,11 +97,12 @@ def _column_renames(view: RevisionView) -> Iterator[Hit]:
         table_dropped = [d for d in table_dropped if d.name not in recreated]
         for old in table_dropped:
             new = _only_partner(old, table_added, table_dropped)
-            if new is None or _data_kept(view, old.statement, table, old.name, new.name):
+            if new is None or _filled_by_default(old, new) \
+                    or _data_kept(view, old.statement, table, old.name, new.name):
                 continue
             if _links_differ(view, old.statement, table, old.name, new.name):
                 continue
-            yield _column_hit(view, old, new)
+            yield _column_hit(view, old, new, _failing_add(view, old.statement, table))
 
 
 def _only_partner(old: _DroppedColumn, added: list[A.ColumnSpec],
@@ -118,10 +120,28 @@ def _only_partner(old: _DroppedColumn, added: list[A.ColumnSpec],
     return None if rivals else new
 
 
+def _filled_by_default(old: _DroppedColumn, new: A.ColumnSpec) -> bool:
+    """True when the added column gets a value in every existing row that the author chose: a server default
+    (or a serial or identity sequence), like ``UPDATE t SET new = 'x'``. A soft-delete flag added
+    ``NOT NULL DEFAULT false`` is a new column, not the dropped one renamed. Unless the dropped column had that
+    same default: autogenerate copies a model's ``server_default`` into the ``add_column`` it writes for a
+    rename it did not recognise."""
+    if new.leaves_rows_null:
+        return False
+    return not (new.default_sql is not None and old.default is not None
+                and _same_default(new.default_sql, old.default))
+
+
+def _same_default(a: str, b: str) -> bool:
+    return " ".join(a.lower().split()) == " ".join(b.lower().split())
+
+
 def _data_kept(view: RevisionView, drop: Statement, table: A.QName, old: str, new: str) -> bool:
     """True when the revision itself shows that the values are handled: a statement reads the old column (an
     ``UPDATE`` or ``INSERT ... SELECT`` copying it, a ``SELECT`` a Python loop copies from), fills the new one
     (whatever from: its values are then the author's choice), or the table is emptied (no rows to lose)."""
+    if view.holds_no_rows(drop, table, proven_by_failure=False):
+        return True  # emptied earlier in the transaction, which may span revisions
     cascades_from = _referenced(view, drop, table)
     for statement in view.statements:
         if statement is drop:
@@ -130,6 +150,20 @@ def _data_kept(view: RevisionView, drop: Statement, table: A.QName, old: str, ne
                 or _empties(statement, table, cascades_from):
             return True
     return False
+
+
+def _failing_add(view: RevisionView, drop: Statement, table: A.QName) -> str | None:
+    """The ``ADD COLUMN ... NOT NULL`` without a default on ``table`` in the drop's transaction, which
+    PostgreSQL aborts on a table with a row (as "the ADD COLUMN of 'c' at line N"): as written, the revision
+    either fails there or finds the table empty, so the drop loses nothing yet. None when there is none."""
+    for statement in view.statements:
+        if _proves_empty(statement, table, drop):
+            column = next(a.column.name for a in statement.actions if isinstance(a, A.AddColumn)
+                          and a.table == table and add_column_fails_on_rows(a, statement.enums_before))
+            return f"the ADD COLUMN of {column!r} at line {statement.line}"
+    if view.holds_no_rows(drop, table):
+        return "an earlier ADD COLUMN of this deploy"
+    return None
 
 
 def _links_differ(view: RevisionView, drop: Statement, table: A.QName, old: str, new: str) -> bool:
@@ -174,18 +208,48 @@ def _empties(statement: Statement, table: A.QName, cascades_from: frozenset[A.QN
     return False
 
 
-def _column_hit(view: RevisionView, old: _DroppedColumn, new: A.ColumnSpec) -> Hit:
+def _proves_empty(statement: Statement, table: A.QName, drop: Statement) -> bool:
+    """An ``ADD COLUMN ... NOT NULL`` without a default on ``table`` in the drop's transaction: PostgreSQL
+    aborts it on a table with a row, so if the revision succeeds the table held none, and the lock keeps it
+    so until commit (not-null-without-default reports the ADD). Nothing is lost by the drop."""
+    if statement.transaction is None or statement.transaction != drop.transaction:
+        return False
+    return any(isinstance(action, A.AddColumn) and action.table == table
+               and add_column_fails_on_rows(action, statement.enums_before) for action in statement.actions)
+
+
+def _column_hit(view: RevisionView, old: _DroppedColumn, new: A.ColumnSpec, failing: str | None) -> Hit:
     table = old.table
-    evidence = [f"the only {old.type} column dropped or added on {table}",
-                f"nothing in the revision copies {old.name!r} into {new.name!r}, fills {new.name!r} or empties "
-                f"{table}"]
+    defaulted = not new.leaves_rows_null  # with the default the dropped column had (else no finding)
+    fills = f"fills {new.name!r} otherwise than with that default" if defaulted else f"fills {new.name!r}"
+    evidence = [f"the only {old.type} column dropped or added on {table}"]
+    if defaulted:
+        evidence.append(f"{new.name!r} gets the default {new.default_sql} that {old.name!r} had")
+    evidence.append(f"nothing in the revision copies {old.name!r} into {new.name!r}, {fills} or empties {table}")
     if _column_signature(view, old, new.name):
         evidence.append(f"downgrade() re-adds {old.name!r} as {old.type} and drops {new.name!r}")
+    starts = f"every row of {new.name!r} gets the default instead" if defaulted else f"{new.name!r} starts empty"
+    found = (f"drops column {old.name!r} of table {table} and adds {new.name!r} of the same type {old.type} in the "
+             f"same revision ({'; '.join(evidence)}): this is how autogenerate writes a rename")
+    if failing is not None:
+        # With a row in the table the revision stops at that ADD; without one there is nothing to lose. The
+        # rename is still wrong, and the usual fix of the ADD (a default, or nullable) would lose the values.
+        return view.hit(
+            old.statement,
+            f"{found}. As written it loses nothing: {failing} is NOT NULL without a default, which PostgreSQL "
+            f"aborts on a table with rows (not-null-without-default); but once that ADD is made to pass (a "
+            f"default, or nullable), PostgreSQL deletes every value of {old.name!r} (ACCESS EXCLUSIVE lock) while "
+            f"{starts}",
+            key=("column", table, old.name),
+            severity="warning",
+            fix=f"Replace the add_column/drop_column pair with op.alter_column({table.name!r}, {old.name!r}, "
+                f"new_column_name={new.name!r}{_schema_kw(table)}) (see rename-column to do it without breaking "
+                "running code), which also keeps the column's values; if the data really should go, suppress "
+                "this finding.",
+        )
     return view.hit(
         old.statement,
-        f"drops column {old.name!r} of table {table} and adds {new.name!r} of the same type {old.type} in the "
-        f"same revision ({'; '.join(evidence)}): this is how autogenerate writes a rename, and PostgreSQL "
-        f"deletes every value of {old.name!r} (ACCESS EXCLUSIVE lock) while {new.name!r} starts empty",
+        f"{found}, and PostgreSQL deletes every value of {old.name!r} (ACCESS EXCLUSIVE lock) while {starts}",
         key=("column", table, old.name),
         fix=f"If this is a rename, replace the add_column/drop_column pair with "
             f"op.alter_column({table.name!r}, {old.name!r}, new_column_name={new.name!r}{_schema_kw(table)}) "
@@ -204,21 +268,23 @@ def _column_signature(view: RevisionView, old: _DroppedColumn, new: str) -> bool
                             for a in actions)
 
 
-def _dropped_column_type(view: RevisionView, statement: Statement, drop: A.DropColumn) -> A.SqlType | None:
-    """The schema model knows the type when the history created the column; for a file reviewed alone,
-    autogenerate's ``downgrade()`` re-adds the dropped column with its reflected type."""
+def _dropped_column(view: RevisionView, statement: Statement,
+                    drop: A.DropColumn) -> tuple[A.SqlType | None, str | None]:
+    """The dropped column's type and server default. The schema model knows them when the history created the
+    column; for a file reviewed alone, autogenerate's ``downgrade()`` re-adds the dropped column with its
+    reflected type and default."""
     known = view.table_before(statement, drop.table)
     column = known.column(drop.column) if known is not None else None
     if column is not None and column.type is not None:
-        return column.type
+        return column.type, column.default_sql
     for action in view.revision.downgrade_actions or ():
         if isinstance(action, A.AddColumn) and action.table == drop.table and action.column.name == drop.column:
-            return action.column.type
+            return action.column.type, action.column.default_sql
         if isinstance(action, A.CreateTable) and action.table == drop.table:
             for spec in action.columns:
                 if spec.name == drop.column:
-                    return spec.type
-    return None
+                    return spec.type, spec.default_sql
+    return None, None
 
 
 # -- tables ------------------------------------------------------------------------------------------------------
@@ -264,9 +330,9 @@ def _rows_kept(view: RevisionView, drop: Statement, old: A.QName, new: A.QName) 
         if statement is drop:
             continue
         if reads_table(statement, old) or fills_table(statement, new) \
-                or _empties(statement, old, _referenced(view, drop, old)):
+                or _empties(statement, old, _referenced(view, drop, old)) or _proves_empty(statement, old, drop):
             return True
-    return False
+    return view.holds_no_rows(drop, old)
 
 
 def _table_signature(view: RevisionView, old: A.QName, new: A.QName) -> bool:

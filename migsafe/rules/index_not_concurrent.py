@@ -30,7 +30,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
         # A table created in this deploy has no rows and no readers yet, and a relation created earlier in the
         # same transaction (a materialized view filled by its query included) is invisible to every other
         # session until the commit: the lock costs nothing.
-        if view.is_new_table(statement, action.table) or view.created_in_transaction(statement, action.table):
+        if view.holds_no_rows(statement, action.table) or view.created_in_transaction(statement, action.table):
             continue
         # batch_alter_table(recreate="always") copies the whole table under ACCESS EXCLUSIVE anyway; the
         # index builds are part of that copy, which has its own finding.

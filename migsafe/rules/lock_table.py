@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from migsafe.model import Statement
-from migsafe.replay.locks import blocks
+from migsafe.pg_locks import blocks
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.rules.drop_table import created_in_this_deploy
 from migsafe.sql import actions as A

@@ -31,19 +31,20 @@ from urllib.parse import unquote_plus
 from pglast import ast
 
 from migsafe.model import Statement
+from migsafe.pg_locks import SUGGESTED_LOCK_TIMEOUT, duration_ms
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
 from migsafe.sql.analysis import parse
-from migsafe.sql.locks import ACCESS_EXCLUSIVE, TableLock, duration_ms, lock_on_live_table, statement_locks
+from migsafe.sql.locks import ACCESS_EXCLUSIVE, TableLock, lock_on_live_table, statement_locks
 
 RULE = Rule(
     id="missing-lock-timeout",
     severity="warning",
     summary="An ACCESS EXCLUSIVE lock requested with no lock_timeout: while it waits, every query on the table "
             "queues behind it",
-    fix="Start upgrade() with `op.execute(\"SET LOCAL lock_timeout = '5s'\")` (or set it once for every "
-        "migration in env.py), and retry the deploy when it times out; if your deploy already sets it, say so "
-        "with `lock-timeout = \"5s\"` in [tool.migsafe].",
+    fix=f"Start upgrade() with `op.execute(\"SET LOCAL lock_timeout = '{SUGGESTED_LOCK_TIMEOUT}'\")` (or set it "
+        "once for every migration in env.py), and retry the deploy when it times out; if your deploy already sets "
+        f"it, say so with `lock-timeout = \"{SUGGESTED_LOCK_TIMEOUT}\"` in [tool.migsafe].",
 )
 
 
@@ -63,7 +64,8 @@ def check(view: RevisionView) -> Iterator[Hit]:
     if first is None:
         return
     statement, lock = first
-    more = f"; {count - 1} more statement{'s' if count > 2 else ''} of this revision do the same" if count > 1 else ""
+    more = (f"; {count - 1} more statement{'s' if count > 2 else ''} of this revision {'do' if count > 2 else 'does'} "
+            "the same") if count > 1 else ""
     yield view.hit(
         statement,
         f"takes an ACCESS EXCLUSIVE lock on {lock.describe()} with no lock_timeout set: if any transaction holds "
@@ -123,7 +125,7 @@ def lock_timeout_assignments(statement: Statement) -> list[tuple[bool, int | Non
 
 
 def _set_config_calls(node: Any) -> list[tuple[bool, int | None]]:
-    """``SELECT set_config('lock_timeout', '5s', is_local)``."""
+    """``SELECT set_config('lock_timeout', '2s', is_local)``."""
     found: list[tuple[bool, int | None]] = []
     if not isinstance(node, ast.SelectStmt):
         return found
@@ -218,8 +220,8 @@ def _text_sets(text: str) -> bool:
 
 
 def _options_set(text: str) -> bool:
-    """libpq ``options``: ``-c lock_timeout=5s``, ``-clock_timeout=5s``, ``--lock_timeout=5s``, possibly inside a
-    URL query (``?options=-c%20lock_timeout%3D5s``)."""
+    """libpq ``options``: ``-c lock_timeout=2s``, ``-clock_timeout=2s``, ``--lock_timeout=2s``, possibly inside a
+    URL query (``?options=-c%20lock_timeout%3D2s``)."""
     decoded = unquote_plus(text)
     for token in decoded.replace("&", " ").replace("?", " ").split():
         for prefix in ("options=", "-c", "--"):

@@ -7,11 +7,8 @@ relation "t" contains null values``: the deploy fails halfway. Columns that fill
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 
-from pglast import ast, enums
-
-from migsafe.model import Statement
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
 
@@ -25,55 +22,17 @@ RULE = Rule(
 )
 
 
-def _column_def(statement: Statement, column: str) -> Any | None:
-    """The ADD COLUMN definition of ``column`` in the statement's AST (None for anything else)."""
-    node = statement.node
-    if not isinstance(node, ast.AlterTableStmt):
-        return None
-    for cmd in node.cmds or ():
-        if (cmd.subtype == enums.AlterTableType.AT_AddColumn and isinstance(cmd.def_, ast.ColumnDef)
-                and cmd.def_.colname == column):
-            return cmd.def_
-    return None
-
-
-def _is_null_constant(expr: Any) -> bool:
-    while isinstance(expr, ast.TypeCast):
-        expr = expr.arg
-    return isinstance(expr, ast.A_Const) and bool(expr.isnull)
-
-
-def _has_real_default(statement: Statement, column: A.ColumnSpec) -> bool:
-    """A default other than ``DEFAULT NULL`` (which leaves the existing rows NULL just the same)."""
-    if column.default_sql is None:
-        return False
-    coldef = _column_def(statement, column.name)
-    if coldef is None:
-        return True
-    defaults = [coldef.raw_default] + [c.raw_expr for c in coldef.constraints or ()
-                                       if c.contype == enums.ConstrType.CONSTR_DEFAULT]
-    return not all(_is_null_constant(d) for d in defaults if d is not None)
-
-
-def _fills_every_row(statement: Statement, column: A.ColumnSpec) -> bool:
-    """Serial, identity and generated columns (stored or, on PostgreSQL 18, virtual) compute a value for each
-    existing row; the cost of that is another rule's business."""
-    if column.serial or column.identity or column.generated_stored:
-        return True
-    coldef = _column_def(statement, column.name)
-    return coldef is not None and any(c.contype == enums.ConstrType.CONSTR_GENERATED
-                                      for c in coldef.constraints or ())
-
-
 @RULE.check
 def check(view: RevisionView) -> Iterator[Hit]:
     for statement, action in view.actions(A.AddColumn):
         column = action.column
-        if not column.not_null or _fills_every_row(statement, column):
+        # A default other than DEFAULT NULL fills the existing rows; serial, identity and generated columns
+        # compute a value for each (the cost of that is another rule's business).
+        if not column.not_null or not column.leaves_rows_null:
             continue
-        if _has_real_default(statement, column):
-            continue
-        if view.holds_no_rows(statement, action.table):
+        # Emptied by TRUNCATE in this transaction; a table that is empty only because an earlier NOT NULL column
+        # would have failed on its rows does not count (both statements are wrong the same way).
+        if view.holds_no_rows(statement, action.table, proven_by_failure=False):
             continue
         yield view.hit(
             statement,

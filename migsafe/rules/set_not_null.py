@@ -71,7 +71,7 @@ def _advice(view: RevisionView, statement: Statement, action: A.SetNotNull) -> t
 @RULE.check
 def check(view: RevisionView) -> Iterator[Hit]:
     pairs = ((s, a) for s, a in view.actions(A.SetNotNull)
-             if not view.is_new_table(s, a.table) and _needs_scan(view, s, a))
+             if not view.holds_no_rows(s, a.table) and _needs_scan(view, s, a))
     # One ALTER TABLE may set several columns NOT NULL: PostgreSQL scans once, we report once.
     for statement, group in groupby(pairs, key=lambda pair: pair[0]):
         actions = [action for _, action in group]

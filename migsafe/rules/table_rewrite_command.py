@@ -81,7 +81,7 @@ def _command_hit(view: RevisionView, statement: Statement) -> Hit | None:
     for action in statement.actions:
         if not isinstance(action, A.RewriteTable):
             continue
-        if action.table is not None and view.is_new_table(statement, action.table):
+        if action.table is not None and view.holds_no_rows(statement, action.table):
             continue
         if action.index is not None and relation_created_here(view, statement, action.index):
             continue
@@ -110,7 +110,7 @@ def _batch_hits(view: RevisionView) -> Iterator[Hit]:
             if not (isinstance(action, A.DropTable) and action.table.name == operation.batch_table):
                 continue
             reported.add(id(operation))
-            if view.is_new_table(statement, action.table):
+            if view.holds_no_rows(statement, action.table):
                 break
             yield view.hit(
                 statement,

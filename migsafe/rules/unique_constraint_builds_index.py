@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from migsafe.model import Statement
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
 
@@ -21,6 +22,12 @@ _PK_FIX = ("Make the columns NOT NULL first (CHECK (col IS NOT NULL) NOT VALID, 
            "the index with `op.create_index(..., unique=True, postgresql_concurrently=True)` inside "
            "`with op.get_context().autocommit_block():`, then "
            "`op.execute(\"ALTER TABLE t ADD CONSTRAINT name PRIMARY KEY USING INDEX name\")`.")
+
+
+_PK_NOT_NULL_FIX = ("Build the index with `op.create_index(..., unique=True, postgresql_concurrently=True)` inside "
+                    "`with op.get_context().autocommit_block():`, then "
+                    "`op.execute(\"ALTER TABLE t ADD CONSTRAINT name PRIMARY KEY USING INDEX name\")` (the columns "
+                    "are NOT NULL already: attaching the index scans nothing).")
 
 
 def _describe(action: A.AddConstraint) -> str:
@@ -41,16 +48,30 @@ def check(view: RevisionView) -> Iterator[Hit]:
             continue
         if constraint.using_index:
             continue  # the index already exists: attaching it is a catalog change
-        if view.is_new_table(statement, action.table):
+        if view.holds_no_rows(statement, action.table):
             continue
         if statement.operation.batch_recreate:
             continue
         primary = constraint.kind == "primary_key"
-        work = "builds a unique index and scans the columns for NULLs" if primary else "builds a unique index"
+        # A primary key makes its columns NOT NULL: PostgreSQL scans for NULLs first, unless every column is
+        # NOT NULL already (checked on 15: one scan then, the index build's; two on nullable columns).
+        nullable = primary and not _all_not_null(view, statement, action)
+        work = "builds a unique index and scans the columns for NULLs" if nullable else "builds a unique index"
         yield view.hit(
             statement,
             f"adds {_describe(action)}: {work} while holding an ACCESS EXCLUSIVE lock on the table, so every "
             "query on it, reads included, waits until the build finishes",
             key=("constraint", action.table, constraint.name or constraint.columns),
-            fix=_PK_FIX if primary else None,
+            fix=(_PK_FIX if nullable else _PK_NOT_NULL_FIX) if primary else None,
         )
+
+
+def _all_not_null(view: RevisionView, statement: Statement, action: A.AddConstraint) -> bool:
+    """Whether the schema model knows every column of the key as NOT NULL when the statement runs: declared
+    so, set so earlier, or part of a primary key since dropped (PostgreSQL keeps a dropped primary key's
+    columns NOT NULL; checked on 15)."""
+    table = view.table_before(statement, action.table)
+    if table is None or not action.constraint.columns:
+        return False
+    columns = [table.column(name) for name in action.constraint.columns]
+    return all(column is not None and not column.nullable for column in columns)

@@ -63,7 +63,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
         column = action.column
         if column.default_sql is None or column.serial or column.identity or column.generated_stored:
             continue
-        if view.is_new_table(statement, action.table) or statement.operation.batch_recreate:
+        if view.holds_no_rows(statement, action.table) or statement.operation.batch_recreate:
             continue
         where = f"adds column {column.name!r} to table {action.table} with default {column.default_sql}"
         if column.default_volatile:

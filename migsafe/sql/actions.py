@@ -85,6 +85,17 @@ class ColumnSpec:
     identity: bool = False
     generated_stored: bool = False
     primary_key: bool = False
+    default_null: bool = False  # the declared default is NULL (``DEFAULT NULL``): no value, as without one
+    generated_virtual: bool = False  # GENERATED ALWAYS AS (...) VIRTUAL (PostgreSQL 18): computed when read
+
+    @property
+    def leaves_rows_null(self) -> bool:
+        """Whether ``ADD COLUMN`` leaves the column NULL in every row the table already has: no default (or
+        ``DEFAULT NULL``), and not a column that computes its own value (serial, identity, generated). The
+        column's type may still bring a default (a domain's): that is the caller's question."""
+        if self.serial or self.identity or self.generated_stored or self.generated_virtual:
+            return False
+        return self.default_sql is None or self.default_null
 
 
 @dataclass(frozen=True)
@@ -131,12 +142,14 @@ class RenameTable(Action):
 class AddColumn(Action):
     table: QName
     column: ColumnSpec
+    if_not_exists: bool = False  # ADD COLUMN IF NOT EXISTS: nothing happens when the column is there
 
 
 @dataclass(frozen=True)
 class DropColumn(Action):
     table: QName
     column: str
+    if_exists: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,6 +167,9 @@ class AlterColumnType(Action):
     using: bool = False
     # The type before the change when the operation told us (Alembic's ``existing_type``).
     old_type_hint: SqlType | None = None
+    # The type the revision's own ``downgrade()`` changes the column back to (its reverse ``alter_column``):
+    # evidence of the type before the change when neither ``existing_type`` nor the schema model knows it.
+    old_type_reverted: SqlType | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +208,7 @@ class ValidateConstraint(Action):
 class DropConstraint(Action):
     table: QName
     name: str
+    if_exists: bool = False
 
 
 @dataclass(frozen=True)
@@ -255,7 +272,10 @@ class DataChange(Action):
 
     kind: str
     table: QName
-    has_where: bool = False
+    has_where: bool = False  # UPDATE/DELETE: a WHERE clause
+    on_conflict: bool = False  # INSERT ... ON CONFLICT (DO NOTHING / DO UPDATE)
+    # INSERT ... SELECT whose WHERE reads the target table (an anti-join or NOT EXISTS on the rows already there)
+    skips_existing: bool = False
 
 
 @dataclass(frozen=True)
@@ -357,3 +377,34 @@ class DetachPartition(Action):
     table: QName
     partition: QName
     concurrently: bool = False
+
+
+# Statements that only read, or set up the session: running them again changes nothing.
+_HARMLESS_OTHER = frozenset({"Select", "VariableShowStmt", "ExplainStmt", "CommentStmt", "VacuumStmt",
+                             "CheckPointStmt", "NotifyStmt", "ListenStmt", "UnlistenStmt", "DiscardStmt"})
+
+
+def runs_again(action: Action) -> bool:
+    """Whether running the statement a second time, after it was applied, succeeds (a re-run of a half-applied
+    revision): ``IF [NOT] EXISTS`` forms, ``SET``/``DROP NOT NULL``, ``SET``/``DROP DEFAULT``, a type change
+    without USING, UPDATE/DELETE limited by a WHERE, an INSERT ... SELECT that skips the rows already in the
+    target (its WHERE reads the target) or an INSERT ... ON CONFLICT, reads and session settings. CREATE without IF NOT EXISTS, ADD COLUMN, ADD CONSTRAINT, a
+    rename, a plain INSERT (a duplicate key, or the rows twice) do not."""
+    if isinstance(action, (Transaction, SetVariable, SetNotNull, DropNotNull, SetDefault, ValidateConstraint,
+                           RefreshMatView, LockTable, Truncate, Reindex, RewriteTable)):
+        return True
+    if isinstance(action, (CreateTable, CreateIndex, AddColumn, CreateMatView)):
+        return action.if_not_exists and not (isinstance(action, CreateTable) and action.as_select)
+    if isinstance(action, AddEnumValue):
+        return action.if_not_exists
+    if isinstance(action, (DropTable, DropIndex, DropColumn, DropConstraint, DropMatView)):
+        return action.if_exists
+    if isinstance(action, AlterColumnType):
+        return not action.using
+    if isinstance(action, DataChange):
+        if action.kind in ("UPDATE", "DELETE"):
+            return action.has_where
+        return action.on_conflict or action.skips_existing
+    if isinstance(action, Other):
+        return action.kind in _HARMLESS_OTHER
+    return False

@@ -291,10 +291,13 @@ def _column_spec(coldef: Any) -> A.ColumnSpec:
     volatile = False
     identity = bool(coldef.identity and coldef.identity != "\x00")
     generated_stored = bool(coldef.generated and coldef.generated not in ("\x00", "v"))
+    generated_virtual = coldef.generated == "v"
     primary_key = False
+    defaults = []
     if coldef.raw_default is not None:
         default_sql = _deparse(coldef.raw_default)
         volatile = is_volatile(coldef.raw_default)
+        defaults.append(coldef.raw_default)
     for con in coldef.constraints or ():
         ct = con.contype
         if ct == enums.ConstrType.CONSTR_NOTNULL:
@@ -302,6 +305,7 @@ def _column_spec(coldef: Any) -> A.ColumnSpec:
         elif ct == enums.ConstrType.CONSTR_DEFAULT:
             default_sql = _deparse(con.raw_expr)
             volatile = is_volatile(con.raw_expr)
+            defaults.append(con.raw_expr)
         elif ct == enums.ConstrType.CONSTR_IDENTITY:
             identity = True
             not_null = True
@@ -309,6 +313,8 @@ def _column_spec(coldef: Any) -> A.ColumnSpec:
             # generated_kind 's' = STORED; 'v' = VIRTUAL (PostgreSQL 18), which stores nothing.
             if con.generated_kind != "v":
                 generated_stored = True
+            else:
+                generated_virtual = True
         elif ct == enums.ConstrType.CONSTR_PRIMARY:
             primary_key = True
             not_null = True
@@ -322,7 +328,16 @@ def _column_spec(coldef: Any) -> A.ColumnSpec:
         identity=identity,
         generated_stored=generated_stored,
         primary_key=primary_key,
+        default_null=bool(defaults) and all(_is_null_constant(d) for d in defaults),
+        generated_virtual=generated_virtual,
     )
+
+
+def _is_null_constant(expr: Any) -> bool:
+    """``NULL`` or ``NULL::type``: a default that gives no value."""
+    while isinstance(expr, ast.TypeCast):
+        expr = expr.arg
+    return isinstance(expr, ast.A_Const) and bool(expr.isnull)
 
 
 def _not_null_check_column(expr: Any) -> str | None:
@@ -410,14 +425,14 @@ def _alter_table(node: Any, schema: str) -> Iterable[A.Action]:
     for cmd in node.cmds or ():
         sub = cmd.subtype
         if sub == T.AT_AddColumn:
-            yield A.AddColumn(table=table, column=_column_spec(cmd.def_))
+            yield A.AddColumn(table=table, column=_column_spec(cmd.def_), if_not_exists=bool(cmd.missing_ok))
             for con in cmd.def_.constraints or ():
                 spec = _constraint_spec(con, schema)
                 if spec and spec.kind in ("foreign_key", "check", "unique", "primary_key"):
                     yield A.AddConstraint(table=table, constraint=A.ConstraintSpec(
                         **{**spec.__dict__, "columns": spec.columns or (cmd.def_.colname,)}))
         elif sub == T.AT_DropColumn:
-            yield A.DropColumn(table=table, column=cmd.name)
+            yield A.DropColumn(table=table, column=cmd.name, if_exists=bool(cmd.missing_ok))
         elif sub == T.AT_AlterColumnType:
             coldef = cmd.def_
             yield A.AlterColumnType(table=table, column=cmd.name, new_type=normalize_type(coldef.typeName),
@@ -441,7 +456,7 @@ def _alter_table(node: Any, schema: str) -> Iterable[A.Action]:
         elif sub == T.AT_ValidateConstraint:
             yield A.ValidateConstraint(table=table, name=cmd.name)
         elif sub == T.AT_DropConstraint:
-            yield A.DropConstraint(table=table, name=cmd.name)
+            yield A.DropConstraint(table=table, name=cmd.name, if_exists=bool(cmd.missing_ok))
         elif sub in _REWRITE_SUBCOMMANDS:
             yield A.RewriteTable(command=_REWRITE_SUBCOMMANDS[sub], table=table)
         elif sub == T.AT_DetachPartition:
@@ -518,7 +533,22 @@ def _delete(node: Any, schema: str) -> Iterable[A.Action]:
 def _insert(node: Any, schema: str) -> Iterable[A.Action]:
     select = node.selectStmt
     from_select = isinstance(select, ast.SelectStmt) and select.valuesLists is None
-    yield A.DataChange(kind="INSERT_SELECT" if from_select else "INSERT", table=qualified(node.relation, schema))
+    table = qualified(node.relation, schema)
+    yield A.DataChange(kind="INSERT_SELECT" if from_select else "INSERT", table=table,
+                       on_conflict=node.onConflictClause is not None,
+                       skips_existing=from_select and _skips_existing(select, table, schema))
+
+
+def _skips_existing(select: Any, target: QName, schema: str) -> bool:
+    """Whether an INSERT's SELECT filters with a WHERE and reads the target table itself (``LEFT JOIN target ...
+    WHERE target.id IS NULL``, ``WHERE NOT EXISTS (SELECT 1 FROM target ...)``): the usual guard against the
+    rows already being there, which makes a second run insert nothing twice."""
+    if select.op is not None and select.op != enums.SetOperation.SETOP_NONE:
+        return select.larg is not None and select.rarg is not None \
+            and _skips_existing(select.larg, target, schema) and _skips_existing(select.rarg, target, schema)
+    if select.whereClause is None:
+        return False
+    return any(isinstance(n, ast.RangeVar) and qualified(n, schema) == target for n in walk_nodes(select))
 
 
 def _select(node: Any, schema: str) -> Iterable[A.Action]:

@@ -4,7 +4,7 @@ The static counterpart of what replay observes in ``pg_locks``: rules that reaso
 (several strong locks held together, a back-fill under a DDL lock, an ACCESS EXCLUSIVE request without a
 ``lock_timeout``) need to know, per action, which mode it takes on which table, and which actions read or
 write every row. Lock modes are spelled as ``pg_locks.mode`` spells them, with names and strength from
-:mod:`migsafe.replay.locks`.
+:mod:`migsafe.pg_locks`.
 
 Checked on PostgreSQL 15 by reading ``pg_locks`` inside a transaction after each statement:
 
@@ -26,7 +26,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 from pglast import ast
 
-from migsafe.replay.locks import DANGEROUS, MODES, strength
+from migsafe.model import transaction_members
+from migsafe.pg_locks import DANGEROUS, MODES, strength
 from migsafe.sql import actions as A
 from migsafe.sql.actions import QName
 from migsafe.sql.analysis import ParsedStatement, parse, qualified
@@ -381,6 +382,14 @@ def lock_on_live_table(view: Any, statement: Any, lock: TableLock) -> bool:
     return True
 
 
+def table_holds_no_rows(view: Any, statement: Any, table: QName) -> bool:
+    """``view.holds_no_rows`` (new in this deploy, or emptied earlier in the same transaction) for any table a
+    statement names; outside its ``tables_before`` snapshot, :func:`table_is_new` decides."""
+    if table in statement.tables_before:
+        return bool(view.holds_no_rows(statement, table))
+    return table_is_new(view, statement, table)
+
+
 @dataclass(frozen=True)
 class StatementFacts:
     """What one statement of a transaction does, judged in the context of its own revision."""
@@ -402,8 +411,6 @@ def transaction_facts(view: Any, transaction: int) -> list[StatementFacts]:
     reviewed history (a transaction spanning a whole single-transaction upgrade would otherwise be walked
     once per revision). ``view`` is a :class:`~migsafe.rules.base.RevisionView`.
     """
-    from migsafe.rules.base import transaction_members
-
     history = view.history
     if _FACTS["history"] is not history or _FACTS["pg_version"] != view.pg_version:
         _FACTS.update(history=history, pg_version=view.pg_version, facts={})
@@ -423,7 +430,7 @@ def _facts(view: Any, statement: Any) -> StatementFacts:
     slow = None
     for action, node in statement_parts(statement):
         slow = slow_work(statement, action, node, pg_version=view.pg_version,
-                         is_new=lambda table: table_is_new(view, statement, table))
+                         is_new=lambda table: table_holds_no_rows(view, statement, table))
         if slow is not None:
             break
     return StatementFacts(statement=statement, strong=strong, slow=slow)
@@ -436,7 +443,8 @@ def slow_work(statement: Any, action: A.Action, node: Any, *, pg_version: Any,
     """What slow work ``action`` does on a table with rows — a scan, a rewrite, an index build, a back-fill —
     as a short phrase for a message, or None when it is quick (catalog only, or on a new empty table).
 
-    ``is_new(table)`` says whether a table was created in the same revision and holds no rows;
+    ``is_new(table)`` says whether a table holds no rows (created in this deploy, or emptied earlier in the
+    transaction);
     ``pg_version`` decides the version-dependent cases (a validated CHECK spares the SET NOT NULL scan from 12,
     a non-volatile default is not written into every row from 11).
     """
@@ -454,7 +462,7 @@ def slow_work(statement: Any, action: A.Action, node: Any, *, pg_version: Any,
             return None
         return f"scans every row of {action.table} to validate {action.name}"
     if isinstance(action, A.AlterColumnType):
-        return _type_change_work(action, before, node)
+        return _type_change_work(statement, action, before, node)
     if isinstance(action, A.AddColumn):
         return _add_column_work(action, pg_version)
     if isinstance(action, A.CreateIndex):
@@ -518,7 +526,7 @@ def _inline(statement: Any, spec: A.ConstraintSpec) -> bool:
     return False
 
 
-def _type_change_work(action: A.AlterColumnType, before: Any, node: Any) -> str | None:
+def _type_change_work(statement: Any, action: A.AlterColumnType, before: Any, node: Any) -> str | None:
     new = action.new_type
     if new is None:
         return None
@@ -526,11 +534,27 @@ def _type_change_work(action: A.AlterColumnType, before: Any, node: Any) -> str 
     if action.using and not is_plain_using(using_expression(node, action.column), action.column, new):
         return rewrite
     column = before.column(action.column) if before is not None else None
-    old = type_before_change(action.old_type_hint, column.type if column is not None else None, new)
+    old = type_before_change(action.old_type_hint, column.type if column is not None else None, new,
+                             action.old_type_reverted)
     if old is None:
         return None if may_avoid_rewrite(new) else rewrite
     # Change.UNKNOWN (a type from a module not installed here) claims no work: it may be no change at all.
-    return rewrite if classify(old, new) in (Change.REWRITE, Change.TIMEZONE) else None
+    verdict = classify(old, new)
+    if verdict is Change.REINDEX and column_may_be_indexed(statement, action.table, action.column):
+        return f"rebuilds the indexes on {action.table}.{action.column} (changed to {new})"
+    return rewrite if verdict in (Change.REWRITE, Change.TIMEZONE) else None
+
+
+def column_may_be_indexed(statement: Any, table_name: QName, column: str) -> bool:
+    """Whether an index may cover the column when ``statement`` runs. Only a table the history created is fully
+    known; an index on an expression may involve any column."""
+    table = statement.tables_before.get(table_name)
+    if table is None or table.created_in is None:
+        return True
+    if any(c.kind in ("primary_key", "unique", "exclude") and column in c.columns for c in table.constraints):
+        return True
+    return any(ix.table == table_name and (column in ix.columns or "*" in ix.columns or not ix.columns)
+               for ix in statement.indexes_before.values() if ix is not None)
 
 
 def _add_column_work(action: A.AddColumn, pg_version: Any) -> str | None:
@@ -573,32 +597,3 @@ def select_sources(node: Any, default_schema: str = "public") -> list[QName]:
             elif isinstance(sub, ast.RangeVar):
                 relations.append(sub)
     return [qualified(r, default_schema) for r in relations if r.schemaname or r.relname not in ctes]
-
-
-# -- lock_timeout values ---------------------------------------------------------------------------------------
-
-_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "min": 60_000.0, "h": 3_600_000.0, "d": 86_400_000.0}
-
-
-def duration_ms(value: object) -> int | None:
-    """A ``lock_timeout`` value in milliseconds as PostgreSQL reads it (``5000``, ``'5s'``, ``'250 ms'``,
-    ``'1min'``; units are case-sensitive; no unit means milliseconds; rounded to whole milliseconds), or None
-    when PostgreSQL would reject it. 0 means no timeout."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        number, unit = float(value), "ms"
-    else:
-        text = str(value).strip().strip("'").strip()
-        digits = len(text)
-        while digits and not (text[digits - 1].isdigit() or text[digits - 1] == "."):
-            digits -= 1
-        number_text, unit = text[:digits].strip(), text[digits:].strip() or "ms"
-        try:
-            number = float(number_text)
-        except ValueError:
-            return None
-    if unit not in _UNITS_MS:
-        return None
-    ms = round(number * _UNITS_MS[unit])
-    return ms if 0 <= ms <= 2_147_483_647 else None

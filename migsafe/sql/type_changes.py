@@ -39,7 +39,15 @@ _PRECISION_TYPES = frozenset({"timestamp", "timestamptz", "time", "timetz"})
 _INTERVAL_FULL_RANGE = 0x7FFF
 
 # Target types some other type reaches without a rewrite; used when the old type is unknown.
-_REACHABLE_WITHOUT_REWRITE = _WIDENABLE | {"text", "numeric", "inet"}
+_REACHABLE_WITHOUT_REWRITE = _WIDENABLE | {"text", "numeric", "inet", "citext"}
+
+# Extension casts declared WITHOUT FUNCTION: the value is relabelled, not converted, so ALTER COLUMN ... TYPE
+# keeps the table. The citext extension declares text -> citext, varchar -> citext, citext -> text and
+# citext -> varchar that way (bpchar -> citext goes through a function, and to a bounded varchar(n) the length
+# check recomputes every value). Checked on PostgreSQL 15 (pg_class.relfilenode): varchar(50), varchar and text
+# to citext and back keep the table, but each index on the column is rebuilt (text_ops -> citext_ops); citext
+# to varchar(60) and char(10) to citext rewrite it.
+_RELABEL_CASTS = frozenset({("text", "citext"), ("varchar", "citext"), ("citext", "text"), ("citext", "varchar")})
 
 # TimeZone settings with a fixed zero UTC offset: with one of these, 12+ converts timestamp <-> timestamptz
 # without a rewrite (checked: UTC, Etc/UTC, GMT, Universal, Zulu, 0; Europe/London is not fixed and rewrites).
@@ -55,6 +63,9 @@ class Change(enum.Enum):
     REWRITE = "rewrite"  # every row is converted: table rewritten, indexes rebuilt
     TIMEZONE = "timezone"  # timestamp <-> timestamptz: no rewrite on 12+ only when the session TimeZone is UTC
     UNKNOWN = "unknown"  # a type from a module not installed here: which SQL type it is, nobody here knows
+    # The stored bytes stay valid but the column's operator class changes: the table is not rewritten, every
+    # index on the column (with its type's default operator class) is rebuilt, still under ACCESS EXCLUSIVE.
+    REINDEX = "reindex"
 
 
 def canonical_name(sqltype: SqlType) -> str:
@@ -83,11 +94,16 @@ def classify(old: SqlType, new: SqlType) -> Change:
         return Change.UNKNOWN
     if same_type(old, new):
         return Change.SAME
-    if old.array or new.array or old.schema or new.schema:
-        # Array element changes go through an array coercion (checked: varchar(10)[] to text[] rewrites);
-        # user-defined types (enums, domains) convert through I/O.
+    if old.array or new.array:
+        # Array element changes go through an array coercion (checked: varchar(10)[] to text[] rewrites).
         return Change.REWRITE
     before, after = canonical_name(old), canonical_name(new)
+    if (before, after) in _RELABEL_CASTS and not (after == "varchar" and new.mods):
+        # An extension's type (citext) lives in whatever schema the extension was created in.
+        return Change.REINDEX
+    if old.schema or new.schema:
+        # User-defined types (enums, domains) convert through I/O.
+        return Change.REWRITE
     if {before, after} == {"timestamp", "timestamptz"}:
         # A precision below 6 on the target adds a rounding step the planner cannot prove harmless: rewrite
         # even in UTC (checked: timestamp to timestamptz(3) rewrites, to timestamptz(6) does not).
@@ -129,17 +145,37 @@ def _ge(a: int | str, b: int | str) -> bool:
     return isinstance(a, int) and isinstance(b, int) and a >= b
 
 
-def type_before_change(hint: SqlType | None, modelled: SqlType | None, new: SqlType | None) -> SqlType | None:
-    """A column's type just before ``ALTER COLUMN ... TYPE new``: Alembic's ``existing_type`` (``hint``) first,
-    since the author said so, else the schema model's. Except when the model says the column already has the
-    new type: a conversion repeated by a later revision (or twice in one) finds the column converted, whatever
-    ``existing_type`` the author copied, and PostgreSQL neither rewrites the table nor rebuilds its indexes
-    (checked on 15: ``TYPE jsonb USING c::jsonb`` on a jsonb column keeps every relfilenode). Built-in types
-    only: an enum or domain can be dropped and made again under the same name, and the column then has the old
-    one."""
+def type_before_change(hint: SqlType | None, modelled: SqlType | None, new: SqlType | None,
+                       reverted: SqlType | None = None) -> SqlType | None:
+    """A column's type just before ``ALTER COLUMN ... TYPE new`` (see :func:`old_type_evidence`)."""
+    return old_type_evidence(hint, modelled, new, reverted)[0]
+
+
+def old_type_evidence(hint: SqlType | None, modelled: SqlType | None, new: SqlType | None,
+                      reverted: SqlType | None = None) -> tuple[SqlType | None, str | None]:
+    """A column's type just before ``ALTER COLUMN ... TYPE new``, and where it comes from: ``"existing_type"``
+    (Alembic's, ``hint``: the author said so), ``"model"`` (the schema built from the earlier revisions) or
+    ``"downgrade"`` (``reverted``: the type the revision's own ``downgrade()`` changes the column back to).
+
+    A known type beats one from a module not installed here (a stand-in, whose SQL nobody here knows), in that
+    order of trust. One exception: when the model says the column already has the new type, a conversion
+    repeated by a later revision (or twice in one) finds the column converted, whatever ``existing_type`` the
+    author copied, and PostgreSQL neither rewrites the table nor rebuilds its indexes (checked on 15: ``TYPE
+    jsonb USING c::jsonb`` on a jsonb column keeps every relfilenode). Built-in types only: an enum or domain
+    can be dropped and made again under the same name, and the column then has the old one. A ``downgrade()``
+    that "restores" the new type itself reverts nothing and is no evidence."""
     if modelled is not None and new is not None and not modelled.schema and same_type(modelled, new):
-        return modelled
-    return hint if hint is not None else modelled
+        return modelled, "model"
+    if reverted is not None and new is not None and same_type(reverted, new):
+        reverted = None
+    candidates = ((hint, "existing_type"), (modelled, "model"), (reverted, "downgrade"))
+    for candidate, source in candidates:
+        if candidate is not None and candidate.known:
+            return candidate, source
+    for candidate, source in candidates:
+        if candidate is not None:
+            return candidate, source
+    return None, None
 
 
 def may_avoid_rewrite(new: SqlType) -> bool:

@@ -14,6 +14,13 @@ depends_on = None
 
 
 def upgrade():
+    # The CHECKs first: past the ADD COLUMN tenant_id ... NOT NULL below, users is empty (with a row the ADD
+    # fails), and they would scan nothing.
+    op.execute(  # expect: constraint-without-not-valid
+        "ALTER TABLE users "
+        "ADD CONSTRAINT ck_users_email_lower CHECK (email = lower(email)), "
+        "ADD CONSTRAINT ck_users_name_len CHECK (char_length(name) <= 200)"
+    )
     op.execute(  # expect: not-null-without-default, set-not-null, drop-column
         """
         ALTER TABLE users
@@ -21,11 +28,6 @@ def upgrade():
             ALTER COLUMN email SET NOT NULL,
             DROP COLUMN legacy_flags
         """
-    )
-    op.execute(  # expect: constraint-without-not-valid
-        "ALTER TABLE users "
-        "ADD CONSTRAINT ck_users_email_lower CHECK (email = lower(email)), "
-        "ADD CONSTRAINT ck_users_name_len CHECK (char_length(name) <= 200)"
     )
 
 

@@ -30,8 +30,10 @@ def _replay(path: Path, cwd: Path, **options: object):
 
 
 def _migsafe(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    # A wide report, whatever the terminal running the tests: the statement tables keep one row per statement.
+    env = {**os.environ, "COLUMNS": "200"}
     return subprocess.run([sys.executable, "-m", "migsafe", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
+                          timeout=300, env=env)
 
 
 def test_every_static_finding_of_the_dangerous_sample_is_confirmed():

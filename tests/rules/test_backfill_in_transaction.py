@@ -288,6 +288,41 @@ op.execute("UPDATE users SET name = lower(name)")
     assert "a later statement changes every row of it without a WHERE" in finding.message
 
 
+def test_an_orm_loop_through_a_stand_in_session_names_the_queried_model_table(tmp_path):
+    # The application's session factory is not installed here; the model is the revision's own declarative
+    # class. The read is the model's table ("charts"), never the session stand-in's name.
+    from conftest import revision_source, write_history
+
+    versions = tmp_path / "versions"
+    write_history(versions, [USERS_TABLE.replace('"users"', '"charts"', 1)])
+    module_level = '''from sqlalchemy.ext.declarative import declarative_base
+from myapp_absent import db
+
+Base = declarative_base()
+
+
+class Chart(Base):
+    __tablename__ = "charts"
+    id = sa.Column(sa.Integer, primary_key=True)
+    status = sa.Column(sa.String(20))
+'''
+    body = '''
+bind = op.get_bind()
+session = db.Session(bind=bind)
+for chart in session.query(Chart).filter(Chart.status == "table"):
+    chart.status = "grid"
+session.commit()
+'''
+    source = revision_source(body, "r2", "r1").replace("\ndef upgrade", f"\n{module_level}\n\ndef upgrade", 1)
+    (versions / "002_r2.py").write_text(source, encoding="utf-8")
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path, select=[RULE]))
+    assert not report.errors, [e.message for e in report.errors]
+    [finding] = _findings(report)
+    line = next(n for n, text in enumerate(source.splitlines(), start=1) if "for chart in" in text)
+    assert finding.line == line
+    assert "reads the rows of table charts" in finding.message and "session" not in finding.message
+
+
 def test_a_drop_if_exists_of_a_table_no_revision_creates_is_no_lock_to_cite(review_history):
     # IF EXISTS finds no datasets_backup in a database built by the history (no revision creates it): no lock.
     # The lock the back-fill's rows wait for is the unique constraint's, taken after it.

@@ -1,3 +1,5 @@
+import pytest
+
 from conftest import USERS_TABLE, body_line, review_deployed_together, rule_hits
 
 RULE = "bare-commit"
@@ -398,3 +400,122 @@ session.commit()
 '''
     report = review_history(USERS_TABLE, reads_then_rolls_back, adds)
     assert [(revision, line) for revision, line in rule_hits(report, RULE) if revision == "r3"] == []
+
+
+# -- a deliberate batch loop whose every statement can run again ------------------------------------------------
+ENV_PY_THAT_COMMITS = '''
+from alembic import context
+from sqlalchemy import create_engine
+
+with create_engine(context.config.get_main_option("sqlalchemy.url")).connect() as connection:
+    context.configure(connection=connection, transaction_per_migration=True)
+    with context.begin_transaction():
+        context.run_migrations()
+        context.get_bind().commit()
+'''
+
+RERUNNABLE_BATCHES = '''
+op.execute("SET statement_timeout = 60000")
+op.create_index("ix_users_email_migration", "users", ["email"], if_not_exists=True)
+bind = op.get_bind()
+# (FROM starts a line of the SQL, as in a triple-quoted string at the left margin.)
+while bind.execute(sa.text(
+        "SELECT count(*)\\nFROM users LEFT JOIN teams ON teams.owner_email = users.email\\nWHERE teams.id IS NULL"
+        )).scalar_one() > 0:
+    bind.execute(sa.text("""
+INSERT INTO teams (owner_email)
+SELECT DISTINCT users.email
+FROM users LEFT JOIN teams ON teams.owner_email = users.email
+WHERE teams.id IS NULL
+LIMIT 1000"""))
+    bind.commit()
+while bind.execute(sa.text("SELECT count(*) FROM users WHERE team_id IS NULL")).scalar_one() > 0:
+    bind.execute(sa.text("""
+UPDATE users SET team_id = teams.id FROM teams
+WHERE teams.owner_email = users.email AND users.team_id IS NULL
+  AND users.id IN (SELECT id FROM users WHERE team_id IS NULL LIMIT 1000)"""))
+    bind.commit()
+op.alter_column("users", "team_id", nullable=False, server_default=None)
+op.drop_index("ix_users_email_migration", "users", if_exists=True)
+'''
+
+TEAMS = '''
+op.create_table("teams", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("owner_email", sa.String(100)))
+op.add_column("users", sa.Column("team_id", sa.Integer(), nullable=True))
+'''
+
+
+def _review_with_env_py(tmp_path, *bodies):
+    from conftest import write_history
+
+    from migsafe.engine import ReviewOptions, review
+
+    write_history(tmp_path / "migrations" / "versions", [USERS_TABLE, TEAMS, *bodies])
+    (tmp_path / "migrations" / "env.py").write_text(ENV_PY_THAT_COMMITS, encoding="utf-8")
+    return review(ReviewOptions(paths=[tmp_path / "migrations"], cwd=tmp_path, select=[RULE]))
+
+
+def test_a_commit_between_batches_that_can_all_run_again_is_a_warning_without_the_rerun_claim(tmp_path):
+    report = _review_with_env_py(tmp_path, RERUNNABLE_BATCHES)
+    assert not report.errors, [e.message for e in report.errors]
+    # The first COMMIT in source order: the first loop's guard (a count whose FROM starts a line) runs its body.
+    assert rule_hits(report, RULE) == [("r3", body_line(RERUNNABLE_BATCHES, "bind.commit()"))]
+    [finding] = _findings(report)
+    assert finding.severity == "warning"
+    assert "re-running the upgrade fails" not in finding.message
+    assert "every statement of the revision can run again" in finding.message
+    assert "leaves the database half-migrated with the revision unrecorded" in finding.message
+
+
+def test_a_statement_that_cannot_run_twice_keeps_the_error_and_is_named(tmp_path):
+    body = RERUNNABLE_BATCHES + 'op.add_column("users", sa.Column("joined_team_at", sa.DateTime()))\n'
+    report = _review_with_env_py(tmp_path, body)
+    [finding] = _findings(report)
+    assert finding.severity == "error"
+    assert (f"re-running the upgrade fails on what was applied (line {body_line(body, 'joined_team_at')}: "
+            "ADD COLUMN without IF NOT EXISTS)") in finding.message
+
+
+def test_a_plain_insert_between_the_batches_cannot_run_twice(tmp_path):
+    body = RERUNNABLE_BATCHES.replace(
+        'op.drop_index(', 'op.execute("INSERT INTO teams (owner_email) VALUES (\'root@example.com\')")\nop.drop_index(')
+    [finding] = _findings(_review_with_env_py(tmp_path, body))
+    assert finding.severity == "error"
+    assert "an INSERT that does not skip rows already there" in finding.message
+
+
+
+@pytest.mark.parametrize("sql, again", [
+    ("CREATE INDEX IF NOT EXISTS ix ON users (email)", True),
+    ("CREATE INDEX ix ON users (email)", False),
+    ("CREATE TABLE IF NOT EXISTS t (id int)", True),
+    ("CREATE TABLE t (id int)", False),
+    ("ALTER TABLE users ADD COLUMN IF NOT EXISTS c int", True),
+    ("ALTER TABLE users ADD COLUMN c int", False),
+    ("ALTER TABLE users DROP COLUMN IF EXISTS c", True),
+    ("ALTER TABLE users DROP COLUMN c", False),
+    ("DROP INDEX IF EXISTS ix", True),
+    ("DROP INDEX ix", False),
+    ("ALTER TABLE users DROP CONSTRAINT IF EXISTS k", True),
+    ("ALTER TABLE users ADD CONSTRAINT k UNIQUE (email)", False),
+    ("ALTER TABLE users ALTER COLUMN c SET NOT NULL", True),
+    ("ALTER TABLE users ALTER COLUMN c SET DEFAULT 0", True),
+    ("ALTER TABLE users ALTER COLUMN c TYPE bigint", True),
+    ("ALTER TABLE users ALTER COLUMN c TYPE bigint USING c::bigint * 100", False),
+    ("ALTER TABLE users RENAME COLUMN a TO b", False),
+    ("UPDATE users SET c = 1 WHERE c IS NULL", True),
+    ("UPDATE users SET c = c + 1", False),
+    ("INSERT INTO users (email) VALUES ('a')", False),
+    ("INSERT INTO users (email) VALUES ('a') ON CONFLICT DO NOTHING", True),
+    ("INSERT INTO teams (owner) SELECT email FROM users WHERE NOT EXISTS "
+     "(SELECT 1 FROM teams WHERE teams.owner = users.email)", True),
+    ("INSERT INTO teams (owner) SELECT email FROM users WHERE email LIKE '%@x'", False),
+    ("SELECT count(*) FROM users", True),
+    ("SET statement_timeout = 1000", True),
+])
+def test_which_statements_run_again_once_applied(sql, again):
+    from migsafe.sql.actions import runs_again
+    from migsafe.sql.analysis import parse
+
+    [statement] = parse(sql)
+    assert statement.actions and all(runs_again(a) for a in statement.actions) is again

@@ -1,6 +1,9 @@
+from pathlib import Path
+
 import pytest
 
-from conftest import USERS_TABLE, body_line, rule_hits
+from conftest import USERS_TABLE, body_line, revision_source, rule_hits
+from migsafe.engine import ReviewOptions, review
 from migsafe.sql.analysis import parse_type
 from migsafe.sql.type_changes import classify
 
@@ -259,6 +262,15 @@ VERIFIED_ON_SERVER = [
     ("timestamp", "timestamptz(6)", "timezone"),
     ("timestamp", "timestamptz(3)", "rewrite"),
     ("timestamp(3)", "timestamptz(3)", "rewrite"),
+    # The citext extension's casts declared WITHOUT FUNCTION: the table is kept, each index on the column is
+    # rebuilt (its operator class changes); to a bounded varchar, or from char(n), every value is converted.
+    ("varchar", "citext", "reindex"),
+    ("varchar(50)", "citext", "reindex"),
+    ("text", "citext", "reindex"),
+    ("citext", "text", "reindex"),
+    ("citext", "varchar", "reindex"),
+    ("citext", "varchar(60)", "rewrite"),
+    ("char(10)", "citext", "rewrite"),
 ]
 
 
@@ -292,3 +304,114 @@ def test_same_type_with_an_expression_still_recomputes_every_row(review_history)
     report = review_history(ACCOUNTS, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "op.alter_column")),
                                        ("r2", body_line(body, "op.execute"))]
+
+
+# -- citext: a relabelling, not a conversion --------------------------------------------------------------------
+DOMAINS = """
+op.create_table(
+    "blocked_domains",
+    sa.Column("id", sa.Integer(), primary_key=True),
+    sa.Column("domain", sa.String(), nullable=False),
+    sa.Column("reason", sa.String(200)),
+    sa.UniqueConstraint("domain"),
+)
+"""
+
+
+def test_varchar_to_citext_keeps_the_table_and_rebuilds_the_column_index(review_history):
+    body = """
+op.alter_column("blocked_domains", "domain", existing_type=sa.String(), type_=postgresql.CITEXT(),
+                existing_nullable=False)
+"""
+    report = review_history(DOMAINS, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.alter_column"))]
+    found = finding(report)
+    assert found.severity == "warning"
+    assert "from varchar to citext" in found.message
+    assert "the table is not rewritten" in found.message
+    assert "every index on the column is rebuilt under an ACCESS EXCLUSIVE lock" in found.message
+    assert "rewrites the whole table" not in found.message
+
+
+def test_varchar_to_citext_on_a_column_no_index_covers_is_a_catalog_change(review_history):
+    body = 'op.execute("ALTER TABLE blocked_domains ALTER COLUMN reason TYPE citext")'
+    assert rule_hits(review_history(DOMAINS, body), RULE) == []
+
+
+def test_citext_to_a_bounded_varchar_still_rewrites(review_history):
+    body = """
+op.execute("ALTER TABLE blocked_domains ALTER COLUMN reason TYPE citext")
+op.execute("ALTER TABLE blocked_domains ALTER COLUMN reason TYPE varchar(100)")
+"""
+    report = review_history(DOMAINS, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "varchar(100)"))]
+    assert finding(report).severity == "error"
+
+
+# -- the old type from the revision's own downgrade() -----------------------------------------------------------
+def _review_with_downgrades(tmp_path: Path, *revisions: tuple[str, str], imports: str = ""):
+    """(upgrade body, downgrade body) per revision, chained r1 <- r2 <- ...; ``imports`` at module level."""
+    versions = tmp_path / "versions"
+    versions.mkdir(parents=True)
+    down = None
+    for number, (body, downgrade) in enumerate(revisions, start=1):
+        source = revision_source(body, f"r{number}", down, downgrade=downgrade)
+        source = source.replace("import sqlalchemy as sa\n", f"import sqlalchemy as sa\n{imports}", 1)
+        (versions / f"{number:03d}_r{number}.py").write_text(source, encoding="utf-8")
+        down = f"r{number}"
+    return review(ReviewOptions(paths=[versions], cwd=tmp_path, select=[RULE]))
+
+
+WIDEN_ALIAS = 'op.alter_column("releases", "alias", type_=sa.Unicode(64))'
+
+
+def test_downgrade_changing_the_column_back_says_what_the_type_was(tmp_path):
+    # The table predates the history and the upgrade gives no existing_type=, but downgrade() puts the column
+    # back to Unicode(32): the change is varchar(32) -> varchar(64), which PostgreSQL makes in place.
+    report = _review_with_downgrades(
+        tmp_path, (WIDEN_ALIAS, 'op.alter_column("releases", "alias", type_=sa.Unicode(32))'))
+    assert rule_hits(report, RULE) == []
+
+
+def test_downgrade_evidence_of_a_type_that_does_rewrite_is_named(tmp_path):
+    report = _review_with_downgrades(
+        tmp_path, (WIDEN_ALIAS, 'op.alter_column("releases", "alias", type_=sa.Integer())'))
+    assert rule_hits(report, RULE) == [("r1", body_line(WIDEN_ALIAS, "op.alter_column"))]
+    found = finding(report)
+    assert found.severity == "error"
+    assert "from int4 to varchar(64) (int4 is the type the revision's downgrade() changes it back to)" \
+        in found.message
+
+
+def test_downgrade_restoring_the_new_type_itself_is_no_evidence(tmp_path):
+    report = _review_with_downgrades(
+        tmp_path, (WIDEN_ALIAS, 'op.alter_column("releases", "alias", type_=sa.Unicode(64))'))
+    assert rule_hits(report, RULE) == [("r1", body_line(WIDEN_ALIAS, "op.alter_column"))]
+    assert "current type is unknown" in finding(report).message
+
+
+def test_downgrade_says_what_an_uninstalled_type_was(tmp_path):
+    # The column was created with the application's own type (its package not installed here), and the
+    # revision widens it to String(256); downgrade() gives it back as String(50): varchar(50) -> varchar(256).
+    # The application's modules are imported at the top of the file, so downgrade() runs only with the same
+    # stand-ins as upgrade().
+    imports = "from myapp_absent.db_types import StringID\nfrom myapp_absent.models import COLLATION_ARGS\n"
+    create = """
+op.create_table("slot_pool", sa.Column("id", sa.Integer(), primary_key=True),
+                sa.Column("pool", StringID(length=50)))
+"""
+    widen = """
+with op.batch_alter_table("slot_pool") as batch_op:
+    batch_op.alter_column("pool", type_=sa.String(256, **COLLATION_ARGS))
+"""
+    undo = """
+with op.batch_alter_table("slot_pool") as batch_op:
+    batch_op.alter_column("pool", type_=sa.String(50))
+"""
+    report = _review_with_downgrades(tmp_path, (create, "pass"), (widen, undo), imports=imports)
+    assert not report.errors, [e.message for e in report.errors]
+    assert rule_hits(report, RULE) == []
+    # Without the downgrade's word the stand-in stays unknown, and the warning says which type is unknown.
+    report = _review_with_downgrades(tmp_path / "alone", (create, "pass"), (widen, "pass"), imports=imports)
+    assert rule_hits(report, RULE) == [("r2", body_line(widen, "batch_op.alter_column") + imports.count("\n"))]
+    assert "the SQL type of myapp_absent.db_types.StringID is unknown here" in finding(report).message

@@ -635,3 +635,106 @@ op.create_foreign_key("fk_users_organization", "users", "orgs", ["organization_i
 '''
     report = review_history(USERS_TABLE + ORGS_AND_TEAMS, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "drop_column"))]
+
+
+# -- a table proven empty, a new column filled by its default -------------------------------------------------
+# A members table an earlier revision created: it holds rows by now.
+MEMBERS_TABLE = '''
+op.create_table(
+    "members",
+    sa.Column("id", sa.Integer(), primary_key=True),
+    sa.Column("group_ref", sa.String(), nullable=True),
+    sa.Column("accepted_terms", sa.Boolean(), nullable=False),
+    sa.Column("archived", sa.Boolean(), nullable=False, server_default=sa.text("false")),
+)
+'''
+
+
+def test_new_column_required_without_default_proves_the_table_empty(review_history):
+    # The ADD fails on a table with a row: as written nothing is lost (the revision stops there, or the table
+    # is empty). Still autogenerate's rename: fixing the ADD the usual way (a default, nullable) would lose
+    # the values, so it is said, as a warning, without claiming the values are deleted now.
+    body = '''
+op.add_column("members", sa.Column("group_id", sa.String(), nullable=False))
+op.create_index("ix_members_group_id", "members", ["group_id"])
+op.drop_column("members", "group_ref")
+'''
+    report = review_history(MEMBERS_TABLE, body)
+    assert rule_hits(report, "not-null-without-default") == [("r2", body_line(body, "add_column"))]
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "drop_column"))]
+    [finding] = [f for f in report.findings if f.rule == RULE]
+    assert finding.severity == "warning"
+    assert f"As written it loses nothing: the ADD COLUMN of 'group_id' at line {body_line(body, 'add_column')} " \
+        "is NOT NULL without a default" in finding.message
+    assert "once that ADD is made to pass (a default, or nullable), PostgreSQL deletes every value of " \
+        "'group_ref'" in finding.message
+    assert "op.alter_column('members', 'group_ref', new_column_name='group_id')" in finding.fix
+    assert rule_hits(report, "drop-column") == []
+    # Nothing is indexed on the proven-empty table.
+    assert rule_hits(report, "index-not-concurrent") == []
+
+
+def test_required_column_added_after_the_drop_proves_it_too(review_history):
+    body = '''
+op.drop_column("members", "group_ref")
+op.add_column("members", sa.Column("group_id", sa.String(), nullable=False))
+'''
+    report = review_history(MEMBERS_TABLE, body)
+    [finding] = [f for f in report.findings if f.rule == RULE]
+    assert finding.line == body_line(body, "drop_column") and finding.severity == "warning"
+    assert "As written it loses nothing" in finding.message
+
+
+def test_truncate_then_drop_and_add_loses_nothing(review_history):
+    # Emptied on purpose: no finding (the required column without default is fine on an empty table).
+    body = '''
+op.execute("TRUNCATE members")
+op.add_column("members", sa.Column("group_id", sa.String(), nullable=False))
+op.drop_column("members", "group_ref")
+'''
+    report = review_history(MEMBERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "not-null-without-default") == []
+
+
+def test_nullable_new_column_proves_nothing(review_history):
+    body = '''
+op.add_column("members", sa.Column("group_id", sa.String(), nullable=True))
+op.drop_column("members", "group_ref")
+'''
+    report = review_history(MEMBERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "drop_column"))]
+
+
+def test_new_column_with_a_server_default_is_filled_not_renamed(tmp_path):
+    # A soft-delete flag, NOT NULL DEFAULT false: every row gets a value the author chose, as with
+    # UPDATE members SET deleted = false. The dropped flag of the same type is a drop, even with autogenerate's
+    # downgrade() beside it (it writes the same for any drop + add).
+    body = '''
+op.add_column("members", sa.Column("deleted", sa.Boolean(), server_default=sa.text("FALSE"), nullable=False))
+op.drop_column("members", "accepted_terms")
+'''
+    downgrade = '''
+op.add_column("members", sa.Column("accepted_terms", sa.BOOLEAN(), autoincrement=False, nullable=False))
+op.drop_column("members", "deleted")
+'''
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "001_r1.py").write_text(revision_source(MEMBERS_TABLE, "r1", None), encoding="utf-8")
+    (versions / "002_r2.py").write_text(revision_source(body, "r2", "r1", downgrade=downgrade), encoding="utf-8")
+    report = review(ReviewOptions(paths=[versions], cwd=tmp_path))
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-column") == [("r2", body_line(body, "drop_column"))]
+
+
+def test_new_column_with_the_default_the_old_one_had_is_still_a_rename(review_history):
+    # Autogenerate copies the model's server_default into the add_column of a rename it missed.
+    body = '''
+op.add_column("members", sa.Column("hidden", sa.Boolean(), nullable=False, server_default=sa.text("false")))
+op.drop_column("members", "archived")
+'''
+    report = review_history(MEMBERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "drop_column"))]
+    [finding] = [f for f in report.findings if f.rule == RULE]
+    assert "'hidden' gets the default FALSE that 'archived' had" in finding.message
+    assert "every row of 'hidden' gets the default instead" in finding.message

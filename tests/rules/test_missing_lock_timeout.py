@@ -3,8 +3,8 @@ import pytest
 from conftest import USERS_TABLE, body_line, rule_hits
 from migsafe.config import load_settings
 from migsafe.errors import UsageError
+from migsafe.pg_locks import duration_ms
 from migsafe.rules.missing_lock_timeout import env_sets_lock_timeout
-from migsafe.sql.locks import duration_ms
 
 RULE = "missing-lock-timeout"
 
@@ -18,7 +18,7 @@ def test_add_column_without_lock_timeout(review_history):
     assert rule_hits(report, RULE) == [("r2", body_line(body, "add_column"))]
     [finding] = [f for f in report.findings if f.rule == RULE]
     assert finding.severity == "warning"
-    assert "table users" in finding.message and "1 more statement" in finding.message
+    assert "table users" in finding.message and "1 more statement of this revision does the same" in finding.message
 
 
 def test_raw_sql_without_lock_timeout(review_history):

@@ -1,4 +1,4 @@
-from conftest import USERS_TABLE, body_line, rule_hits
+from conftest import USERS_TABLE, body_line, review_deployed_together, rule_hits
 
 RULE = "rename-column"
 
@@ -144,3 +144,65 @@ def test_rename_away_with_the_old_name_re_added_only_in_the_next_revision_breaks
     body = 'op.alter_column("users", "status", new_column_name="status_old")'
     report = review_history(USERS_TABLE, body, 'op.add_column("users", sa.Column("status", sa.String(40)))')
     assert rule_hits(report, RULE) == [("r2", body_line(body, "alter_column"))]
+
+
+# -- a table renamed by the same deploy -------------------------------------------------------------------------
+def test_column_of_a_table_renamed_earlier_in_the_revision_is_not_reported(review_history):
+    # Running code queries "users" and fails on the table rename (reported by rename-table); nothing that runs
+    # knows "accounts", under any column name.
+    body = '''
+op.rename_table("users", "accounts")
+op.execute("ALTER INDEX users_pkey RENAME TO accounts_pkey")
+op.alter_column("accounts", "name", new_column_name="display_name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "rename-table") == [("r2", body_line(body, "rename_table"))]
+
+
+def test_column_renamed_before_its_table_in_the_same_transaction_is_not_reported(review_history):
+    body = '''
+with op.batch_alter_table("users") as batch_op:
+    batch_op.alter_column("name", new_column_name="display_name")
+op.rename_table("users", "accounts")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "rename-table") == [("r2", body_line(body, "rename_table"))]
+
+
+def test_table_renamed_by_an_earlier_revision_of_the_same_deploy(tmp_path):
+    report = review_deployed_together(tmp_path, [
+        USERS_TABLE,
+        'op.rename_table("users", "accounts")',
+        'op.alter_column("accounts", "name", new_column_name="display_name")',
+    ], together=[2, 3])
+    assert rule_hits(report, RULE) == []
+
+
+def test_table_renamed_by_an_earlier_deploy_is_known_by_its_new_name(review_history):
+    report = review_history(USERS_TABLE, 'op.rename_table("users", "accounts")',
+                            'op.alter_column("accounts", "name", new_column_name="display_name")')
+    assert rule_hits(report, RULE) == [("r3", body_line('op.alter_column("accounts"', "alter_column"))]
+
+
+def test_old_table_name_kept_as_a_view_still_breaks_on_the_column(review_history):
+    # Running code keeps working through the view "users", which shows the column under its new name.
+    body = '''
+op.rename_table("users", "accounts")
+op.alter_column("accounts", "name", new_column_name="display_name")
+op.execute("CREATE VIEW users AS SELECT * FROM accounts")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "alter_column"))]
+
+
+def test_rename_after_a_batch_copy_of_the_table_is_reported(review_history):
+    # The copy-and-swap renames its temporary table to "users": not a rename of "users" itself.
+    body = '''
+with op.batch_alter_table("users", recreate="always") as batch_op:
+    batch_op.alter_column("status", nullable=False)
+op.alter_column("users", "name", new_column_name="full_name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, 'op.alter_column("users"'))]

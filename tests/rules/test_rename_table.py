@@ -92,3 +92,15 @@ op.rename_table("accounts_tmp", "accounts")
 '''
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, '"accounts_tmp")'))]
+
+
+def test_rename_after_a_batch_copy_of_the_table_is_reported(review_history):
+    # batch_alter_table(recreate="always") renames its copy to "users": the table keeps its history (and the
+    # name running code uses), so renaming it afterwards breaks that code like any rename.
+    body = '''
+with op.batch_alter_table("users", recreate="always") as batch_op:
+    batch_op.alter_column("status", nullable=False)
+op.rename_table("users", "accounts")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "op.rename_table"))]

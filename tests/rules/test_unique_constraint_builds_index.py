@@ -36,8 +36,59 @@ def test_create_primary_key_op(review_history):
     report = review_history(EVENTS_TABLE, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "create_primary_key"))]
     [finding] = _findings(report)
-    assert "PRIMARY KEY pk_events" in finding.message and "NULLs" in finding.message
+    assert "PRIMARY KEY pk_events" in finding.message
     assert "PRIMARY KEY USING INDEX" in finding.fix
+    # id is NOT NULL already: the index build is the only scan, and the recipe needs no NOT NULL step.
+    assert "NULLs" not in finding.message and "NOT NULL first" not in finding.fix
+
+
+def test_primary_key_on_a_nullable_column_scans_for_nulls_too(review_history):
+    body = 'op.create_primary_key("pk_events", "events", ["id", "kind"])'
+    report = review_history(EVENTS_TABLE, body)
+    [finding] = _findings(report)
+    assert "scans the columns for NULLs" in finding.message
+    assert finding.fix.startswith("Make the columns NOT NULL first")
+
+
+def test_primary_key_on_a_column_of_unknown_nullability_scans_for_nulls(review_history):
+    body = 'op.create_primary_key("pk_legacy", "legacy_events", ["id"])'
+    [finding] = _findings(review_history(body))
+    assert "scans the columns for NULLs" in finding.message
+
+
+def test_columns_of_a_dropped_primary_key_stay_not_null(review_history):
+    # PostgreSQL keeps attnotnull when the primary key goes (checked on 15): re-keying the table under a new
+    # constraint name scans nothing for NULLs. The key made its column NOT NULL, nothing else did.
+    specs = '''
+op.create_table(
+    "specs",
+    sa.Column("id", sa.String(36)),
+    sa.Column("name", sa.String(50)),
+    sa.PrimaryKeyConstraint("id", name="pk_spec"),
+)
+'''
+    body = '''
+with op.batch_alter_table("specs") as batch_op:
+    batch_op.drop_constraint("pk_spec", type_="primary")
+    batch_op.create_primary_key("pk_specs", ["id"])
+'''
+    report = review_history(specs, body)
+    [finding] = _findings(report)
+    assert finding.line == body_line(body, "create_primary_key")
+    assert "NULLs" not in finding.message and "NOT NULL first" not in finding.fix
+
+
+def test_columns_made_not_null_earlier_in_the_revision(review_history):
+    # A wider key over a column set NOT NULL and a column added NOT NULL with a default, just before.
+    body = '''
+with op.batch_alter_table("events") as batch_op:
+    batch_op.alter_column("kind", existing_type=sa.String(20), nullable=False)
+    batch_op.add_column(sa.Column("shard", sa.Integer(), nullable=False, server_default="0"))
+    batch_op.create_primary_key("pk_events", ["id", "kind", "shard"])
+'''
+    report = review_history(EVENTS_TABLE, body)
+    [finding] = _findings(report)
+    assert "NULLs" not in finding.message and "NOT NULL first" not in finding.fix
 
 
 def test_add_primary_key_raw_sql(review_history):

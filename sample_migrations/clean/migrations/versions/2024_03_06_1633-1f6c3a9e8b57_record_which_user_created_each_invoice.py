@@ -21,7 +21,7 @@ depends_on: Union[str, Sequence[str], None] = None
 def upgrade() -> None:
     """Upgrade schema."""
     # Give up instead of queueing every query on invoices behind a lock we cannot get.
-    op.execute("SET LOCAL lock_timeout = '3s'")
+    op.execute("SET LOCAL lock_timeout = '2s'")
     op.add_column('invoices', sa.Column('created_by_id', sa.Integer(), nullable=True))
     # NOT VALID: no scan of invoices now; validated in the next revision.
     op.execute(

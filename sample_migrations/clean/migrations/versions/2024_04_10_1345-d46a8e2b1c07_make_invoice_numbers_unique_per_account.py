@@ -27,7 +27,7 @@ def upgrade() -> None:
             "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_invoices_account_id_number "
             "ON invoices (account_id, number)"
         )
-    op.execute("SET LOCAL lock_timeout = '3s'")
+    op.execute("SET LOCAL lock_timeout = '2s'")
     op.execute(
         "ALTER TABLE invoices ADD CONSTRAINT uq_invoices_account_id_number "
         "UNIQUE USING INDEX uq_invoices_account_id_number"
