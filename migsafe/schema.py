@@ -11,7 +11,8 @@ one: a revision adding 50,000 columns to one table keeps 50,000 snapshots in lin
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from typing import Iterable, Mapping
+
 from migsafe.persistent import EMPTY, EMPTY_LIST, PersistentList, PersistentMap
 from migsafe.sql import actions as A
 from migsafe.sql.actions import QName, SqlType
@@ -132,6 +133,45 @@ class Schema:
         self._put(replace(current, columns=current.columns.set(column, replace(col, **changes))))
 
 
+def default_constraint_name(table: str, columns: Iterable[str], label: str) -> str:
+    """The name PostgreSQL gives an unnamed constraint (``makeObjectName``: ``users_email_key``,
+    ``users_pkey``, ``orders_user_id_fkey``), shortened the way it shortens them to 63 bytes."""
+    first, second = table, "_".join(columns)
+    room = 63 - len(label) - 1 - (1 if second else 0)
+    while len(first.encode()) + len(second.encode()) > room:
+        if len(first) > len(second):
+            first = first[:-1]
+        else:
+            second = second[:-1]
+    return "_".join(part for part in (first, second, label) if part)
+
+
+# The label PostgreSQL's name for an unnamed constraint ends with. CHECK and EXCLUDE constraints are left
+# unnamed in the model: their default names depend on the expression's columns, which it does not keep.
+_DEFAULT_LABELS = {"foreign_key": "fkey", "unique": "key", "primary_key": "pkey"}
+
+
+def _constraint_name(schema: Schema, table: QName, taken: Iterable[Constraint], kind: str,
+                     columns: tuple[str, ...], name: str | None) -> str | None:
+    """A constraint's name as PostgreSQL records it: the one given, else the default name PostgreSQL chooses
+    (``<table>_<columns>_fkey``...), numbered (``_fkey1``) past a name the table's constraints (and, for the
+    index of a UNIQUE or PRIMARY KEY, the schema's indexes) already use. A revision that created it unnamed
+    and a later one that drops it by that name then mean the same constraint, and its referenced table.
+    (PostgreSQL also avoids constraint names of other tables of the schema, which the model does not check.)"""
+    if name is not None:
+        return name
+    label = _DEFAULT_LABELS.get(kind)
+    if label is None:
+        return None
+    used = {c.name for c in taken if c.name is not None}
+    named = () if kind == "primary_key" else columns
+    candidate, number = default_constraint_name(table.name, named, label), 0
+    while candidate in used or (kind != "foreign_key" and QName(table.schema, candidate) in schema.indexes):
+        number += 1
+        candidate = default_constraint_name(table.name, named, f"{label}{number}")
+    return candidate
+
+
 def _create_table(schema: Schema, a: A.CreateTable, rev: str | None) -> None:
     if a.if_not_exists and a.table in schema.tables:
         return
@@ -142,12 +182,12 @@ def _create_table(schema: Schema, a: A.CreateTable, rev: str | None) -> None:
                        default_sql=c.default_sql)
         for c in a.columns
     }
-    constraints = PersistentList(
-        Constraint(name=c.name, kind=c.kind, validated=not c.not_valid, not_null_column=c.not_null_column,
-                   columns=c.columns, added_in=rev, references=c.references,
-                   referred_columns=c.referred_columns)
-        for c in a.constraints
-    )
+    made: list[Constraint] = []
+    for c in a.constraints:
+        made.append(Constraint(name=_constraint_name(schema, a.table, made, c.kind, c.columns, c.name), kind=c.kind,
+                               validated=not c.not_valid, not_null_column=c.not_null_column, columns=c.columns,
+                               added_in=rev, references=c.references, referred_columns=c.referred_columns))
+    constraints = PersistentList(made)
     schema._put(Table(name=a.table, columns=PersistentMap(columns), constraints=constraints, created_in=rev,
                       holds_data=a.as_select))
 
@@ -231,7 +271,8 @@ def _set_default(schema: Schema, a: A.SetDefault, rev: str | None) -> None:
 def _add_constraint(schema: Schema, a: A.AddConstraint, rev: str | None) -> None:
     current = schema._table_or_placeholder(a.table)
     c = a.constraint
-    new = Constraint(name=c.name, kind=c.kind, validated=not c.not_valid, not_null_column=c.not_null_column,
+    new = Constraint(name=_constraint_name(schema, a.table, current.constraints, c.kind, c.columns, c.name),
+                     kind=c.kind, validated=not c.not_valid, not_null_column=c.not_null_column,
                      columns=c.columns, added_in=rev, references=c.references,
                    referred_columns=c.referred_columns)
     changes: dict[str, object] = {"constraints": current.constraints.append(new)}

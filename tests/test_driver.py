@@ -57,6 +57,16 @@ def test_psycopg2_runs_the_statements_after_a_bare_commit_outside_a_transaction(
         assert rule_hits(report, "bare-commit") == [("r2", body_line(BARE_COMMIT_THEN_INDEX, '"COMMIT"'))]
 
 
+def test_a_bare_commit_leaves_its_own_revision_outside_a_transaction_not_the_next_deploy(tmp_path):
+    # With one transaction per `alembic upgrade`, psycopg2 runs the rest of r2's upgrade outside a transaction
+    # after its COMMIT. r3 is deployed by an upgrade of its own (each revision is its own deploy by default),
+    # which starts in Alembic's transaction: its CREATE INDEX CONCURRENTLY fails there.
+    later = 'op.create_index("ix_users_name", "users", ["name"], postgresql_concurrently=True)'
+    root = _project(tmp_path, USERS_TABLE, BARE_COMMIT_THEN_INDEX, later, url="postgresql+psycopg2://app@db/app")
+    report = review(ReviewOptions(paths=[root], cwd=root, transaction_per_migration=False))
+    assert rule_hits(report, "concurrent-index-in-transaction") == [("r3", body_line(later, "ix_users_name"))]
+
+
 def test_enum_value_used_after_a_bare_commit_depends_on_the_driver(tmp_path):
     # The common "ADD VALUE cannot run in a transaction" work-around: with psycopg 3 the ADD VALUE and its use
     # share the transaction the driver opened after the COMMIT ("unsafe use of new value").

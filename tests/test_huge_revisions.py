@@ -196,9 +196,10 @@ def test_snapshots_of_a_table_after_n_added_constraints_share_their_constraints(
     users = A.QName("public", "users")
     snapshots = [s.tables_before[users].constraints for s in recorded[1].statements]
     assert len(snapshots) == n + n // 2
-    # The primary key (unnamed in the model), then the CHECKs; each VALIDATE sees its constraint not yet valid.
+    # The primary key (created unnamed: PostgreSQL's name), then the CHECKs; each VALIDATE sees its constraint not
+    # yet valid.
     last = list(snapshots[-1])
-    assert [c.name for c in last][:3] == [None, "ck_0", "ck_1"] and len(last) == n + 1
+    assert [c.name for c in last][:3] == ["users_pkey", "ck_0", "ck_1"] and len(last) == n + 1
     assert [c.validated for c in last[1:5]] == [True, False, True, False]
     assert not next(c for c in snapshots[-1] if c.name == "ck_398").validated  # the last statement validates it
     # A tuple per snapshot holds about n * n * 3 / 4 = 120,000 references.

@@ -252,12 +252,33 @@ for fk in inspector.get_foreign_keys("members"):
         "CREATE INDEX ix_members_team_id_fkey ON members (team_id)"]
 
 
+def test_unnamed_constraints_get_the_names_postgresql_gives_them(tmp_path):
+    # Checked on PostgreSQL 15 (pg_constraint): c_a_fkey, c_a_fkey1 for a second key on the same column, c_pkey,
+    # c_a_b_key; a UNIQUE added later whose default name an index already has gets c_a_key1.
+    made = '''
+op.execute("CREATE TABLE p (id int PRIMARY KEY)")
+op.execute("CREATE TABLE p2 (id int PRIMARY KEY)")
+op.execute("CREATE TABLE c (a int PRIMARY KEY, b int, FOREIGN KEY (a) REFERENCES p (id), "
+           "FOREIGN KEY (a) REFERENCES p2 (id), UNIQUE (a, b), c int REFERENCES p)")
+op.execute("CREATE INDEX c_a_key ON c (a)")
+op.execute("ALTER TABLE c ADD UNIQUE (a)")
+op.execute("ALTER TABLE c ADD FOREIGN KEY (b) REFERENCES p (id)")
+'''
+    rec = record(tmp_path, made, 'op.drop_constraint("c_a_fkey1", "c", type_="foreignkey")')[1]
+    [statement] = rec.statements
+    table = statement.tables_before[A.QName("public", "c")]
+    assert {c.name: c.kind for c in table.constraints} == {
+        "c_pkey": "primary_key", "c_a_fkey": "foreign_key", "c_a_fkey1": "foreign_key", "c_a_b_key": "unique",
+        "c_c_fkey": "foreign_key", "c_a_key1": "unique", "c_b_fkey": "foreign_key"}
+    assert next(c.references for c in table.constraints if c.name == "c_a_fkey1") == A.QName("public", "p2")
+
+
 def test_default_constraint_names_are_shortened_like_postgresqls():
-    from migsafe.recording.reflection import _default_name
+    from migsafe.schema import default_constraint_name
 
     # Checked on PostgreSQL 15: CREATE TABLE with a 60-character name and UNIQUE (a 40-character column).
-    assert _default_name("t" * 60, ["c" * 40], "key") == "t" * 29 + "_" + "c" * 29 + "_key"
-    assert _default_name("users", [], "pkey") == "users_pkey"
+    assert default_constraint_name("t" * 60, ["c" * 40], "key") == "t" * 29 + "_" + "c" * 29 + "_key"
+    assert default_constraint_name("users", [], "pkey") == "users_pkey"
 
 
 def test_a_revision_that_needs_rows_it_read_stops_there_as_a_partial_review(tmp_path):

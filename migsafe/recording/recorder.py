@@ -262,6 +262,23 @@ class Recorder(OperationTracker):
         self.in_transaction = False
         self.transaction = None
 
+    def start_upgrade(self) -> None:
+        """A revision's upgrade starts as an ``alembic upgrade`` of its own starts it, on a new connection inside
+        Alembic's transaction, when the whole upgrade is one transaction (``transaction_per_migration=False``).
+
+        The recording runs the whole history as one upgrade. A bare ``COMMIT`` (``op.execute("COMMIT")`` before
+        ``ALTER TYPE ... ADD VALUE``) ends the server's transaction, and psycopg2, which goes by its own note,
+        sends no new ``BEGIN``: in that one upgrade every later revision runs outside a transaction (checked on
+        PostgreSQL 15). That holds only for revisions deployed in the same upgrade; a revision deployed later
+        (by default each revision is its own deploy, see :mod:`migsafe.deploy`) starts in Alembic's
+        transaction. A revision's switch of the connection to autocommit is kept: the recording lets it last
+        into the next revisions."""
+        if self.in_transaction or self.autocommit or self.driver_state.autocommit:
+            return
+        self.driver_state = replace(self.driver_state, begun=False, sqlalchemy_idle=False)
+        self.driver_begin()
+        self._begin_on_bind()
+
     def driver_begin(self) -> None:
         """The driver opens a transaction for the next statement (Alembic's BEGIN, SQLAlchemy's autobegin) unless
         the connection autocommits. It sends the BEGIN with that statement; until then the transaction is

@@ -9,14 +9,14 @@ stand-in connection's inspector answers from it. Without this, such revisions wo
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine.reflection import Inspector
 
 from migsafe.model import Note, RecordedRevision
-from migsafe.schema import Constraint, Schema, Table
+from migsafe.schema import Constraint, Schema, Table, default_constraint_name
 from migsafe.sql.actions import QName, SqlType
 
 _SIMPLE_TYPES: dict[str, Callable[[SqlType], Any]] = {
@@ -163,7 +163,7 @@ def schema_model_inspector(schema_source: Callable[[], Schema],
             table = self._require(table_name, schema)
             for c in table.constraints:
                 if c.kind == "primary_key":
-                    return {"name": c.name or _default_name(table.name.name, (), "pkey"),
+                    return {"name": c.name or default_constraint_name(table.name.name, (), "pkey"),
                             "constrained_columns": list(c.columns)}
             return {"name": None, "constrained_columns": []}
 
@@ -187,7 +187,7 @@ def schema_model_inspector(schema_source: Callable[[], Schema],
         def get_unique_constraints(self, table_name: str, schema: str | None = None,
                                    **kw: Any) -> list[dict[str, Any]]:
             table = self._require(table_name, schema)
-            return [{"name": c.name or _default_name(table.name.name, c.columns, "key"),
+            return [{"name": c.name or default_constraint_name(table.name.name, c.columns, "key"),
                      "column_names": list(c.columns)} for c in table.constraints if c.kind == "unique"]
 
         def get_check_constraints(self, table_name: str, schema: str | None = None,
@@ -229,21 +229,7 @@ def _foreign_key(table: Table, c: Constraint, model: Schema, default_schema: str
     if not referred:
         target = model.tables.get(c.references)
         referred = next((k.columns for k in (target.constraints if target else ()) if k.kind == "primary_key"), ())
-    return {"name": c.name or _default_name(table.name.name, c.columns, "fkey"),
+    return {"name": c.name or default_constraint_name(table.name.name, c.columns, "fkey"),
             "constrained_columns": list(c.columns),
             "referred_schema": None if c.references.schema == default_schema else c.references.schema,
             "referred_table": c.references.name, "referred_columns": list(referred), "options": {}}
-
-
-def _default_name(table: str, columns: Iterable[str], label: str) -> str:
-    """The name PostgreSQL gives an unnamed constraint (``makeObjectName``: ``users_email_key``,
-    ``users_pkey``), shortened the way it shortens them to 63 bytes. A revision that reflects constraints
-    to drop them by name gets the name the database would report."""
-    first, second = table, "_".join(columns)
-    room = 63 - len(label) - 1 - (1 if second else 0)
-    while len(first.encode()) + len(second.encode()) > room:
-        if len(first) > len(second):
-            first = first[:-1]
-        else:
-            second = second[:-1]
-    return "_".join(part for part in (first, second, label) if part)

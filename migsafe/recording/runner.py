@@ -171,6 +171,8 @@ def record_history(
                 rec = RecordedRevision(file=file, reported=reported is None or file.revision in reported)
                 missing.take()
                 stand_in_tables.current = rec
+                if transactional_ddl and not transaction_per_migration:
+                    recorder.start_upgrade()
                 try:
                     failure = _record_online_else_offline(
                         rec, environment, recorder,

@@ -8,6 +8,7 @@ suppressions. Adding a rule means adding a module to ``migsafe/rules/`` and a pa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
@@ -141,6 +142,39 @@ class RevisionView:
         upgrades made is new: the application has used it since they ran."""
         return self.revision.direction == "upgrade" and self.in_deploy(revision_id)
 
+    def never_left_in_place(self, statement: Statement, name: A.QName) -> str | None:
+        """Why a table the schema model does not know cannot exist when ``statement`` runs, in a database built
+        by this history: "no revision creates it", or "revision A creates it and B drops it". It exists only
+        where something outside Alembic made it (projects that bootstrap with ``create_all()`` and ``alembic
+        stamp`` have such tables), and then no revision's code uses it. None when that cannot be said: the
+        model knows the table, the history does not start at its base, this is a rollback, or an earlier
+        revision did work the review could not follow (an unparsed statement, a revision that failed) that
+        names the table."""
+        if statement.tables_before.get(name) is not None:
+            return None
+        if self.revision.direction != "upgrade" or not history_complete(self._history):
+            return None
+        index = _table_fates(self._history)
+        place = index.places.get(id(statement))
+        if place is None:
+            return None
+        if any(at <= place and _names(name, text) for at, text in index.doubts):
+            return None
+        if any(at <= place for at in index.can_create.get(name.name.lower(), ())):
+            return None
+        made_by = dropped_by = None
+        for at, kind, revision in index.events.get(name, ()):
+            if at >= place:
+                break
+            if kind == "create":
+                made_by = revision
+            elif made_by is not None:
+                dropped_by = revision
+        if made_by is not None and dropped_by is None:
+            return None  # made, and gone from the model some way the review did not follow
+        return (f"revision {made_by} creates it and {dropped_by} drops it" if made_by and dropped_by
+                else "no revision creates it")
+
     @staticmethod
     def old_column_type(statement: Statement, action: A.AlterColumnType) -> A.SqlType | None:
         """A column's type before a type change (see :func:`~migsafe.sql.type_changes.old_type_evidence`);
@@ -246,6 +280,74 @@ def _access_exclusive_index(history: list[RecordedRevision], transaction: int, d
                         first.setdefault(lock.table, statement)
         _ACCESS_EXCLUSIVE["index"][key] = (places, first)
     return _ACCESS_EXCLUSIVE["index"][key]  # type: ignore[no-any-return]
+
+
+@dataclass
+class _TableFates:
+    places: dict[int, int]  # each statement's place in the history's upgrade order
+    events: dict[A.QName, list[tuple[int, str, str]]]  # (place, "create" or "drop", revision) per table name
+    # (place, text) of unparsed statements and revisions that failed to record: a doubt about the tables the text
+    # names for every statement from that place on.
+    doubts: list[tuple[int, str]]
+    # Table names an earlier revision's code can create (CREATE TABLE in SQL, op.create_table, a rename into the
+    # name), recorded or not: a branch the recording did not run (``if <extension available>:``) may create it.
+    # The place from which on each name is in doubt, by lower-case name.
+    can_create: dict[str, list[int]] = field(default_factory=dict)
+
+
+_FATES: dict[str, Any] = {"history": None, "index": None}
+
+
+def _table_fates(history: list[RecordedRevision]) -> _TableFates:
+    """Where each table name is created (CREATE TABLE, a rename into it) and dropped across the history, built
+    once per reviewed history: asking per DROP TABLE IF EXISTS walked every earlier statement."""
+    if _FATES["history"] is not history:
+        index = _TableFates(places={}, events={}, doubts=[])
+        for revision in history:
+            if revision.error is not None:
+                index.doubts.append((len(index.places), "\n".join(revision.source_lines)))
+            source_creates = _created_in_source(revision.source_lines)
+            made_here: set[str] = set()
+            for statement in revision.statements:
+                place = len(index.places)
+                index.places[id(statement)] = place
+                if statement.parse_error is not None:
+                    index.doubts.append((place + 1, statement.sql))  # a doubt for the statements after it
+                for action in statement.actions:
+                    if isinstance(action, A.CreateTable):
+                        index.events.setdefault(action.table, []).append((place, "create", revision.revision))
+                        made_here.add(action.table.name.lower())
+                    elif isinstance(action, A.RenameTable):
+                        new = A.QName(action.table.schema, action.new_name)
+                        index.events.setdefault(new, []).append((place, "create", revision.revision))
+                        made_here.add(action.new_name.lower())
+                    elif isinstance(action, A.DropTable):
+                        index.events.setdefault(action.table, []).append((place, "drop", revision.revision))
+            for created in source_creates - made_here:  # a creation not recorded: in doubt for the later revisions
+                index.can_create.setdefault(created, []).append(len(index.places))
+        _FATES.update(history=history, index=index)
+    return _FATES["index"]  # type: ignore[no-any-return]
+
+
+_CREATES_IN_SOURCE = re.compile(
+    r"""\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL)\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+
+        (?:IF\s+NOT\s+EXISTS\s+)?(?:"?[\w$]+"?\s*\.\s*)?"?([\w$]+)
+      | \bRENAME\s+TO\s+"?([\w$]+)
+      | \bcreate_table\(\s*["']([\w$]+)
+      | \brename_table\(\s*["'][\w$]+["']\s*,\s*["']([\w$]+)""",
+    re.IGNORECASE | re.VERBOSE)
+
+
+def _created_in_source(lines: list[str]) -> set[str]:
+    """Lower-case names of the tables a revision's code can create, read from its source text."""
+    found: set[str] = set()
+    for match in _CREATES_IN_SOURCE.finditer("\n".join(lines)):
+        found.add(next(group for group in match.groups() if group).lower())
+    return found
+
+
+def _names(table: A.QName, text: str) -> bool:
+    return re.search(rf"\b{re.escape(table.name)}\b", text, re.IGNORECASE) is not None
 
 
 _COMPLETE: dict[str, Any] = {"history": None, "complete": False}

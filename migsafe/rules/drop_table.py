@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
-from migsafe.model import RecordedRevision, Statement
-from migsafe.rules.base import Hit, RevisionView, Rule, history_complete
+from migsafe.model import Statement
+from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
 
 RULE = Rule(
@@ -101,60 +100,12 @@ def check(view: RevisionView) -> Iterator[Hit]:
 
 def _made_outside_alembic(view: RevisionView, statement: Statement, action: A.DropTable) -> str | None:
     """The message for ``DROP TABLE IF EXISTS`` of a table that, in a history starting at its base, no
-    revision left in place: it exists only where something outside Alembic made it (projects that bootstrap
-    with ``create_all()`` and ``alembic stamp`` have such tables). None when that cannot be said: the table is
-    known, the history is incomplete, or an earlier revision did work the review could not follow (an
-    unparsed statement or a failed revision that names the table)."""
-    if not action.if_exists or view.table_before(statement, action.table) is not None:
+    revision left in place (see :meth:`RevisionView.never_left_in_place`); None when that cannot be said."""
+    if not action.if_exists:
         return None
-    if view.revision.direction != "upgrade" or not history_complete(view.history):
+    fate = view.never_left_in_place(statement, action.table)
+    if fate is None:
         return None
-    made_by = dropped_by = None
-    for revision, earlier in _earlier_statements(view, statement):
-        if earlier is None:
-            if _names(action.table, "\n".join(revision.source_lines)):
-                return None
-            continue
-        if earlier.parse_error is not None and _names(action.table, earlier.sql):
-            return None
-        for other in earlier.actions:
-            if _creates(other, action.table):
-                made_by = revision.revision
-            elif isinstance(other, A.DropTable) and other.table == action.table and made_by is not None:
-                dropped_by = revision.revision
-    if made_by is not None and dropped_by is None:
-        return None  # made, and gone from the model some way the review did not follow
-    fate = (f"revision {made_by} creates it and {dropped_by} drops it" if made_by and dropped_by
-            else "no revision creates it")
     return (f"drops table {action.table} IF EXISTS, but {fate}; it exists only if made outside Alembic (as with "
             "create_all() and alembic stamp): there, running code that still queries it fails with 'relation "
             "does not exist' until the new release is deployed")
-
-
-def _earlier_statements(view: RevisionView, statement: Statement) -> Iterator[tuple[RecordedRevision,
-                                                                                     Statement | None]]:
-    """Every statement recorded before ``statement``, with its revision; a revision that failed to record is
-    given once with None."""
-    for revision in view.history:
-        if revision is view.revision:
-            for earlier in revision.statements:
-                if earlier is statement:
-                    return
-                yield revision, earlier
-            return
-        if revision.error is not None:
-            yield revision, None
-        for earlier in revision.statements:
-            yield revision, earlier
-
-
-def _creates(action: A.Action, table: A.QName) -> bool:
-    if isinstance(action, A.CreateTable):
-        return action.table == table
-    if isinstance(action, A.RenameTable):
-        return A.QName(action.table.schema, action.new_name) == table
-    return False
-
-
-def _names(table: A.QName, text: str) -> bool:
-    return re.search(rf"\b{re.escape(table.name)}\b", text, re.IGNORECASE) is not None

@@ -35,7 +35,7 @@ from migsafe.pg_locks import SUGGESTED_LOCK_TIMEOUT, duration_ms
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
 from migsafe.sql.analysis import parse
-from migsafe.sql.locks import ACCESS_EXCLUSIVE, TableLock, statement_locks, table_is_new
+from migsafe.sql.locks import ACCESS_EXCLUSIVE, TableLock, lock_on_live_table, statement_locks
 
 RULE = Rule(
     id="missing-lock-timeout",
@@ -81,7 +81,7 @@ def _configured(value: str | None) -> bool:
 
 def _access_exclusive(view: RevisionView, statement: Statement) -> TableLock | None:
     for lock in statement_locks(statement):
-        if lock.mode == ACCESS_EXCLUSIVE and (lock.unknown_table or not table_is_new(view, statement, lock.table)):
+        if lock.mode == ACCESS_EXCLUSIVE and lock_on_live_table(view, statement, lock):
             return lock
     return None
 

@@ -10,7 +10,9 @@ migration, and PostgreSQL aborts one of them (often the migration, after it did 
 
 Not this finding: strong locks that all come from one statement (a foreign key added ``NOT VALID`` locks both
 tables briefly; a foreign key dropped locks both tables briefly; a validating one has its own rule), locks
-on tables created in the same revision, and statements outside a transaction.
+on tables that are not live (created in the same transaction, or dropped ``IF EXISTS`` where no revision
+leaves them in place: see :func:`~migsafe.sql.locks.lock_on_live_table`), and statements outside a
+transaction.
 
 Reported once per transaction, on the statement that completes the hazard: the one that takes the second
 strong lock when slow work already ran under a strong lock, or the slow statement when two strong locks are
@@ -47,6 +49,10 @@ class _Held:
     mode: str
     statement: Statement
     table: QName  # as the statement that first locked it named it
+    unknown: str | None = None  # how to name a table the model cannot name (TableLock.describe())
+
+    def describe(self) -> str:
+        return self.unknown or str(self.table)
 
 
 @dataclass
@@ -85,6 +91,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
 
 def _scan(facts: list[StatementFacts]) -> tuple[Statement, _State, list[TableLock]] | None:
     state = _State()
+    recreated = _recreated_foreign_keys(facts)
     for fact in facts:
         statement = fact.statement
         locks = [lock for lock in fact.strong if not lock.via_index]
@@ -92,10 +99,16 @@ def _scan(facts: list[StatementFacts]) -> tuple[Statement, _State, list[TableLoc
             state.slow = (statement, fact.slow)
         new_locks = []
         for lock in locks:
-            identity = state.renamed.get(lock.table, lock.table)
+            table, unknown = lock.table, (lock.describe() if lock.unknown_table else None)
+            if lock.referenced_by is not None and isinstance(lock.action, A.DropConstraint):
+                # A key the model does not know, added again under its name: its table is the one it references.
+                found = recreated.get((lock.action.table, lock.referenced_by))
+                if found is not None:
+                    table, unknown = found, None
+            identity = state.renamed.get(table, table)
             current = state.held.get(identity)
             if current is None:
-                state.held[identity] = _Held(lock.mode, statement, lock.table)
+                state.held[identity] = _Held(lock.mode, statement, table, unknown)
                 new_locks.append(lock)
             else:
                 current.mode = stronger(current.mode, lock.mode)
@@ -110,14 +123,27 @@ def _scan(facts: list[StatementFacts]) -> tuple[Statement, _State, list[TableLoc
     return None
 
 
+def _recreated_foreign_keys(facts: list[StatementFacts]) -> dict[tuple[QName, str], QName]:
+    """(table, name) -> referenced table of every foreign key the transaction adds by name: a key dropped and
+    added again under the same name (to change ON DELETE, say) references the same table."""
+    found: dict[tuple[QName, str], QName] = {}
+    for fact in facts:
+        for action, _node in statement_parts(fact.statement):
+            if isinstance(action, A.AddConstraint) and action.constraint.kind == "foreign_key" \
+                    and action.constraint.name and action.constraint.references is not None:
+                found.setdefault((action.table, action.constraint.name), action.constraint.references)
+    return found
+
+
 def _hit(view: RevisionView, statement: Statement, state: _State, new_locks: list[TableLock]) -> Hit:
     assert state.slow is not None
     slow_statement, work = state.slow
-    held = ", ".join(f"{mode_name(h.mode)} on {h.table}" for h in state.held.values())
+    held = ", ".join(f"{mode_name(h.mode)} on {h.describe()}" for h in state.held.values())
     if slow_statement is statement:
         what = f"{work} while this transaction holds strong locks on {len(state.held)} tables ({held})"
     else:
-        taken = " and ".join(f"{mode_name(lock.mode)} on {lock.table}" for lock in new_locks)
+        taken = " and ".join(f"{mode_name(lock.mode)} on {lock.describe() if lock.unknown_table else lock.table}"
+                             for lock in new_locks)
         what = (f"takes {taken} after this transaction {work} ({view.where(slow_statement)}) under a strong "
                 f"lock; it now holds strong locks on {len(state.held)} tables ({held})")
     return view.hit(

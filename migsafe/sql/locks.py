@@ -359,6 +359,29 @@ def table_is_new(view: Any, statement: Any, table: QName) -> bool:
     return new
 
 
+def lock_on_live_table(view: Any, statement: Any, lock: TableLock) -> bool:
+    """Whether a lock the statement takes is on a table running code uses, and so can make it wait. Not live:
+
+    - a table created earlier in the same transaction, empty or filled by ``CREATE TABLE ... AS``: until the
+      transaction commits no other session can see it (a copy renamed over the old table's name included:
+      sessions wait on the old table's lock, which is counted where it is taken);
+    - a new empty table of this deploy (:meth:`~migsafe.rules.base.RevisionView.is_new_table`);
+    - a table that ``DROP TABLE IF EXISTS`` drops where, in a history starting at its base, no revision left it
+      in place: there the table is normally absent and the statement locks nothing (checked on PostgreSQL 15:
+      ``pg_locks`` shows no lock); a leftover made outside Alembic is used by no revision's code.
+
+    A lock on a table the model cannot name (the table of an unknown index) is on a live table. ``view`` is a
+    :class:`~migsafe.rules.base.RevisionView`."""
+    if lock.unknown_table:
+        return True
+    if table_is_new(view, statement, lock.table) or view.created_in_transaction(statement, lock.table):
+        return False
+    action = lock.action
+    if isinstance(action, A.DropTable) and action.if_exists and action.table == lock.table:
+        return view.never_left_in_place(statement, lock.table) is None
+    return True
+
+
 def table_holds_no_rows(view: Any, statement: Any, table: QName) -> bool:
     """``view.holds_no_rows`` (new in this deploy, or emptied earlier in the same transaction) for any table a
     statement names; outside its ``tables_before`` snapshot, :func:`table_is_new` decides."""
@@ -372,7 +395,7 @@ class StatementFacts:
     """What one statement of a transaction does, judged in the context of its own revision."""
 
     statement: Any  # migsafe.model.Statement
-    strong: tuple[TableLock, ...]  # strong locks on tables that existed before its revision
+    strong: tuple[TableLock, ...]  # strong locks on live tables (see lock_on_live_table)
     slow: str | None  # slow work on such a table (see :func:`slow_work`), as a phrase
 
 
@@ -403,7 +426,7 @@ def transaction_facts(view: Any, transaction: int) -> list[StatementFacts]:
 
 def _facts(view: Any, statement: Any) -> StatementFacts:
     strong = tuple(lock for lock in statement_locks(statement)
-                   if lock.strong and (lock.unknown_table or not table_is_new(view, statement, lock.table)))
+                   if lock.strong and lock_on_live_table(view, statement, lock))
     slow = None
     for action, node in statement_parts(statement):
         slow = slow_work(statement, action, node, pg_version=view.pg_version,

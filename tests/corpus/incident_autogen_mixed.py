@@ -30,7 +30,8 @@ def upgrade():
                existing_type=sa.REAL(),
                type_=sa.Float(precision=53),
                existing_nullable=True)
-    op.drop_index('ix_contacts_email', table_name='contacts')  # expect: drop-index-not-concurrent
+    # No drop-index-not-concurrent: the add_column above holds ACCESS EXCLUSIVE on contacts until commit.
+    op.drop_index('ix_contacts_email', table_name='contacts')
     op.create_index(op.f('ix_contacts_email'), 'contacts', ['email'], unique=True)  # expect: index-not-concurrent
     op.drop_constraint('contacts_phone_key', 'contacts', type_='unique')
     op.drop_column('contacts', 'fax')  # expect: drop-column

@@ -321,3 +321,22 @@ session.commit()
     line = next(n for n, text in enumerate(source.splitlines(), start=1) if "for chart in" in text)
     assert finding.line == line
     assert "reads the rows of table charts" in finding.message and "session" not in finding.message
+
+
+def test_a_drop_if_exists_of_a_table_no_revision_creates_is_no_lock_to_cite(review_history):
+    # IF EXISTS finds no datasets_backup in a database built by the history (no revision creates it): no lock.
+    # The lock the back-fill's rows wait for is the unique constraint's, taken after it.
+    datasets = 'op.create_table("datasets", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("uuid", sa.String(32)))'
+    body = '''
+op.execute("DROP TABLE IF EXISTS datasets_backup")
+op.execute("CREATE TABLE datasets_backup AS SELECT * FROM datasets")
+op.execute("UPDATE datasets SET uuid = md5(random()::text) WHERE id IN (SELECT id FROM datasets_backup)")
+op.create_unique_constraint("uq_datasets_uuid", "datasets", ["uuid"])
+'''
+    report = review_history(datasets, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "UPDATE"))]
+    [finding] = _findings(report)
+    assert finding.severity == "error"
+    assert "datasets_backup" not in finding.message
+    assert f"then takes an ACCESS EXCLUSIVE lock on table datasets (line {body_line(body, 'create_unique')})" \
+        in finding.message

@@ -301,6 +301,28 @@ with op.get_context().autocommit_block():
     assert "connection.commit()" in finding.fix
 
 
+def test_a_connection_commit_then_a_switch_to_autocommit_leaves_nothing_to_roll_back(review_history):
+    # The connection autocommits from the switch on: SQLAlchemy's next "transaction" sends no BEGIN, so the index
+    # builds and the alembic_version update are committed as they run (checked on PostgreSQL 15 with psycopg 3
+    # and the env.py Alembic generates: the last revision of the upgrade keeps its index and its version).
+    body = '''
+connection = op.get_bind()
+connection.commit()
+autocommit_connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+autocommit_connection.exec_driver_sql("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_users_name ON users (name)")
+autocommit_connection.exec_driver_sql("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_users_status ON users (status)")
+'''
+    for per_migration in (True, False):
+        report = review_history(USERS_TABLE, body, transaction_per_migration=per_migration)
+        assert rule_hits(report, RULE) == []
+        assert rule_hits(report, "concurrent-index-in-transaction") == []
+    # Work before the commit is still made permanent early: reported, without the rolled-back clause.
+    early = 'op.execute("UPDATE users SET status = \'active\' WHERE status IS NULL")\n' + body
+    [finding] = _findings(review_history(USERS_TABLE, early))
+    assert finding.line == body_line(early, "connection.commit()")
+    assert "rolled back as the connection closes" not in finding.message
+
+
 def test_no_finding_when_env_py_commits_after_the_migrations(tmp_path):
     from conftest import write_history
 

@@ -125,3 +125,32 @@ def test_if_exists_after_a_statement_not_understood_that_names_it_is_a_warning(r
     made = 'op.execute("CREATE TABLE job_log (id serial, payload some_type())")'
     report = review_history(USERS_TABLE, made, 'op.execute("DROP TABLE IF EXISTS job_log")')
     assert [f.severity for f in report.findings if f.rule == RULE] == ["warning"]
+
+
+def test_if_exists_after_a_revision_that_failed_and_names_it_is_a_warning(review_history):
+    # The review could not follow what that revision did to job_log.
+    failed = 'raise RuntimeError("job_log is set up by the application")'
+    report = review_history(USERS_TABLE, failed, 'op.execute("DROP TABLE IF EXISTS job_log")')
+    assert [e.revision for e in report.errors] == ["r2"]
+    assert [(f.revision, f.severity) for f in report.findings if f.rule == RULE] == [("r3", "warning")]
+    # A failed revision that does not name it leaves the verdict as it was.
+    report = review_history(USERS_TABLE, 'raise RuntimeError("boom")', 'op.execute("DROP TABLE IF EXISTS job_log")')
+    assert [(f.revision, f.severity) for f in report.findings if f.rule == RULE] == [("r3", "info")]
+
+
+def test_if_exists_of_a_table_an_earlier_revision_creates_in_a_branch_not_run_is_a_warning(review_history):
+    # The table is made only where the extension is available: the review answered the catalog query with no
+    # row and never ran that branch. Where it ran, the table is there, and running code may use it.
+    made = '''
+connection = op.get_bind()
+if connection.execute(sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")).fetchone():
+    op.execute("""
+        CREATE TABLE events_shadow (
+            id integer NOT NULL
+        )
+    """)
+'''
+    body = 'op.execute("DROP TABLE IF EXISTS events_shadow CASCADE")'
+    report = review_history(USERS_TABLE, made, body)
+    assert [(f.revision, f.severity) for f in report.findings if f.rule == RULE] == [("r3", "warning")]
+    assert rule_hits(report, "missing-lock-timeout") == [("r3", body_line(body, "DROP TABLE"))]

@@ -228,3 +228,22 @@ def test_env_py_reading_survives_a_broken_file(tmp_path):
 ])
 def test_duration_ms_reads_values_like_postgres(text, ms):
     assert duration_ms(text) == ms
+
+
+def test_scratch_tables_dropped_if_exists_are_not_the_first_access_exclusive(review_history):
+    # A de-duplication revision: datasets_backup and tmp_counts are made by no revision (IF EXISTS finds nothing,
+    # PostgreSQL takes no lock), tmp_counts is made and dropped again in the revision. The first ACCESS EXCLUSIVE
+    # on a live table is the unique constraint's.
+    datasets = 'op.create_table("datasets", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("uuid", sa.String(32)))'
+    body = '''
+op.execute("DROP TABLE IF EXISTS datasets_backup")
+op.execute("DROP TABLE IF EXISTS tmp_counts")
+op.execute("CREATE TEMP TABLE tmp_counts AS SELECT uuid, COUNT(*) FROM datasets GROUP BY uuid HAVING COUNT(*) > 1")
+op.execute("CREATE TABLE datasets_backup AS SELECT * FROM datasets WHERE uuid IN (SELECT uuid FROM tmp_counts)")
+op.execute("DROP TABLE IF EXISTS tmp_counts")
+op.create_unique_constraint("uq_datasets_uuid", "datasets", ["uuid"])
+'''
+    report = review_history(datasets, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "create_unique_constraint"))]
+    [finding] = [f for f in report.findings if f.rule == RULE]
+    assert "table datasets" in finding.message and "more statement" not in finding.message

@@ -267,3 +267,93 @@ op.drop_table("users")
         [("users", "AccessExclusiveLock")],  # DROP INDEX locks the index's table
         [("users", "AccessExclusiveLock")],  # its foreign key is gone already: orgs is not locked
     ]
+
+
+# -- scratch tables: dropped IF EXISTS where no revision made them, made and dropped again in the revision ----------
+DATASETS = '''
+op.create_table(
+    "datasets",
+    sa.Column("id", sa.Integer(), primary_key=True),
+    sa.Column("uuid", sa.String(32), nullable=True),
+)
+'''
+
+# The shape of a de-duplication revision: clear scratch tables a failed earlier run may have left, copy the
+# duplicates aside, fix them, drop the scratch tables, then add the unique constraint.
+DEDUPLICATE = '''
+op.execute("DROP TABLE IF EXISTS datasets_backup")
+op.execute("DROP TABLE IF EXISTS tmp_duplicate_counts")
+op.execute("CREATE TEMP TABLE tmp_duplicate_counts AS SELECT uuid, COUNT(*) FROM datasets GROUP BY uuid HAVING COUNT(*) > 1")
+op.execute("CREATE TABLE datasets_backup AS SELECT * FROM datasets WHERE uuid IN (SELECT uuid FROM tmp_duplicate_counts)")
+op.execute("UPDATE datasets SET uuid = md5(random()::text) WHERE id IN (SELECT id FROM datasets_backup)")
+op.execute("DROP TABLE IF EXISTS tmp_duplicate_counts")
+op.create_unique_constraint("uq_datasets_uuid", "datasets", ["uuid"])
+'''
+
+
+def test_scratch_tables_no_live_table_depends_on_are_not_strong_locks(review_history):
+    # No revision creates datasets_backup or tmp_duplicate_counts: DROP TABLE IF EXISTS finds nothing to lock;
+    # the later drop is of a table this revision made. The only strong lock on a live table is the unique
+    # constraint's, taken after the slow work: no finding.
+    report = review_history(DATASETS, DEDUPLICATE)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-table") == [("r2", body_line(DEDUPLICATE, "datasets_backup\")")),
+                                               ("r2", body_line(DEDUPLICATE, "tmp_duplicate_counts\")"))]
+
+# -- foreign keys created unnamed: PostgreSQL names them <table>_<columns>_fkey --------------------------------------
+PARENTS = '''
+op.create_table("projects", sa.Column("id", sa.Integer(), primary_key=True))
+op.create_table("releases", sa.Column("id", sa.Integer(), primary_key=True))
+op.create_table("files", sa.Column("id", sa.Integer(), primary_key=True))
+'''
+
+VERDICTS = '''
+op.create_table(
+    "verdicts",
+    sa.Column("id", sa.Integer(), primary_key=True),
+    sa.Column("project_id", sa.Integer(), nullable=True),
+    sa.Column("release_id", sa.Integer(), nullable=True),
+    sa.Column("file_id", sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(["project_id"], ["projects.id"]),
+    sa.ForeignKeyConstraint(["release_id"], ["releases.id"]),
+    sa.ForeignKeyConstraint(["file_id"], ["files.id"]),
+)
+'''
+
+CASCADE = '''
+op.drop_constraint("verdicts_project_id_fkey", "verdicts", type_="foreignkey")
+op.drop_constraint("verdicts_release_id_fkey", "verdicts", type_="foreignkey")
+op.drop_constraint("verdicts_file_id_fkey", "verdicts", type_="foreignkey")
+op.create_foreign_key("verdicts_project_id_fkey", "verdicts", "projects", ["project_id"], ["id"], ondelete="CASCADE")
+op.create_foreign_key("verdicts_release_id_fkey", "verdicts", "releases", ["release_id"], ["id"], ondelete="CASCADE")
+'''
+
+
+def test_foreign_keys_dropped_by_their_default_names_lock_the_tables_they_reference(review_history):
+    # The drops take ACCESS EXCLUSIVE on verdicts and on each referenced table (checked on PostgreSQL 15); the
+    # first re-added key scans verdicts under those locks. Four tables, each named once.
+    report = review_history(PARENTS, VERDICTS, CASCADE)
+    assert rule_hits(report, RULE) == [("r3", body_line(CASCADE, "create_foreign_key(\"verdicts_project_id_fkey\""))]
+    [finding] = _findings(report)
+    assert "(referenced by" not in finding.message
+    assert ("strong locks on 4 tables (ACCESS EXCLUSIVE on verdicts, ACCESS EXCLUSIVE on projects, ACCESS EXCLUSIVE "
+            "on releases, ACCESS EXCLUSIVE on files)") in finding.message
+
+
+def test_a_foreign_key_the_model_does_not_know_counts_once_with_the_table_it_is_recreated_on(review_history):
+    # verdicts' keys were made outside the reviewed history: the drops lock tables the model cannot name. The
+    # keys re-created under the same names reference projects and releases: those are the tables their drops
+    # locked, counted once; the file key's table stays unnamed.
+    verdicts = '''
+op.create_table(
+    "verdicts",
+    sa.Column("id", sa.Integer(), primary_key=True),
+    sa.Column("project_id", sa.Integer(), nullable=True),
+    sa.Column("release_id", sa.Integer(), nullable=True),
+    sa.Column("file_id", sa.Integer(), nullable=True),
+)
+'''
+    report = review_history(PARENTS, verdicts, CASCADE)
+    [finding] = _findings(report)
+    assert ("strong locks on 4 tables (ACCESS EXCLUSIVE on verdicts, ACCESS EXCLUSIVE on projects, ACCESS EXCLUSIVE "
+            "on releases, ACCESS EXCLUSIVE on the table foreign key verdicts_file_id_fkey references)") in finding.message
