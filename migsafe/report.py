@@ -6,8 +6,15 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from migsafe.envpy import Driver
 from migsafe.model import LoadError, Note, RecordedRevision
+from migsafe.sql.actions import QName
+from migsafe.stats.estimate import Estimate, TableSize
+
+if TYPE_CHECKING:
+    from migsafe.stats.sizing import Phase
 
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
 
@@ -29,6 +36,14 @@ class Finding:
     replay_status: str | None = None
     replay_detail: str = ""
     direction: str = "upgrade"  # "downgrade": found in downgrade() (review --downgrade)
+    # Size-aware reviews (migsafe/stats/sizing.py): the table the finding is about and, for rules whose danger
+    # is a duration, its blocking phase; with a stats snapshot, the table's size, the estimated duration and
+    # why the severity moved.
+    table: QName | None = None
+    phase: "Phase | None" = None
+    table_size: TableSize | None = None
+    estimate: Estimate | None = None
+    severity_reason: str = ""
 
 
 @dataclass(frozen=True)
