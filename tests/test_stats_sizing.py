@@ -100,7 +100,7 @@ def test_a_large_table_gets_its_size_and_an_estimate_in_words(tmp_path):
     assert rewrite.message.endswith("while PostgreSQL rewrites it")
     assert rewrite.severity == "error"
     note = [n.message for n in report.notes if n.kind == "stats"]
-    assert note == ["table sizes from stats.json (taken 2026-12-07T07:00:00Z, today)"]
+    assert note == ["table sizes from stats.json (taken 2026-12-07T07:00:00Z, today, PostgreSQL 15.18)"]
 
 
 def test_a_warning_rule_on_a_table_over_large_table_rows_is_an_error(tmp_path):
@@ -291,3 +291,33 @@ def test_a_sizing_with_a_later_clock_is_stale():
                         source="primary", database="app", stats_reset=None)
     fresh = sizing.Sizing(snapshot=snapshot, path=Path("s.json"), now=datetime(2026, 11, 20, tzinfo=timezone.utc))
     assert not fresh.stale and replace(fresh, now=datetime(2026, 12, 2, tzinfo=timezone.utc)).stale
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_migrations" / "dangerous"
+
+
+def test_the_dangerous_sample_s_snapshot_is_valid_and_changes_what_the_readme_says(monkeypatch):
+    import jsonschema
+
+    schema = json.loads((SAMPLE.parents[1] / "docs" / "stats.schema.json").read_text("utf-8"))
+    jsonschema.validate(json.loads((SAMPLE / "migsafe-stats.json").read_text("utf-8")), schema)
+    monkeypatch.setattr(sizing, "utc_now", lambda: datetime(2026, 12, 8, tzinfo=timezone.utc))
+    report = review(ReviewOptions(paths=[SAMPLE], cwd=SAMPLE.parents[1], use_cache=False,
+                                  stats=SAMPLE / "migsafe-stats.json"))
+    assert report.counts == {"error": 28, "warning": 24, "info": 3}
+    moved = sorted((f.rule, f.table.name if f.table else None, f.severity) for f in report.findings
+                   if f.severity_reason)
+    assert moved == [("backfill-in-transaction", "sla_policies", "info"), ("backfill-in-transaction", "tags", "info"),
+                     ("backfill-in-transaction", "tickets", "error"),
+                     ("unique-constraint-builds-index", "tags", "info")]
+    readme = " ".join((SAMPLE.parents[1] / "README.md").read_text("utf-8").split())
+    rewrite = [f for f in report.findings if f.rule == "column-type-rewrite" and f.line == 32][0]
+    assert " ".join(rewrite.message.split("; ")[-1].split()) in readme
+    assert "55 findings (28 error, 24 warning, 3 info) in 24 revisions" in readme
+
+
+def test_the_dangerous_sample_is_reviewed_without_stats_by_default():
+    # tests/data/dangerous_sample_findings.json is a review without --stats: the sample's configuration must not
+    # name the snapshot.
+    report = review(ReviewOptions(paths=[SAMPLE], cwd=SAMPLE.parents[1], use_cache=False))
+    assert not any(n.kind == "stats" for n in report.notes) and report.pg_version == "15"

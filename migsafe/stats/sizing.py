@@ -145,7 +145,7 @@ def apply(report: Report, sizing: Sizing, shown_path: str) -> None:
     age = sizing.age_days
     taken = f"taken {sizing.snapshot.taken_at}" + ("" if age is None else ", today" if age < 1
                                                    else f", {age:.0f} day{'s' if round(age) != 1 else ''} ago")
-    message = f"table sizes from {shown_path} ({taken})"
+    message = f"table sizes from {shown_path} ({taken}, PostgreSQL {sizing.snapshot.server_version})"
     if stale:
         message += (f": older than stats-max-age ({sizing.max_age_days:g} days), so sizes never lower a finding "
                     "below warning")
