@@ -86,7 +86,7 @@ def test_without_stats_findings_carry_no_size(tmp_path):
     report = review(ReviewOptions(paths=[versions], cwd=tmp_path, use_cache=False))
     rewrite = finding(report, "column-type-rewrite")
     assert rewrite.table_size is None and rewrite.estimate is None and rewrite.severity == "error"
-    assert " on users (" not in rewrite.message and not any(n.kind == "stats" for n in report.notes)
+    assert " on users (" not in rewrite.text and not any(n.kind == "stats" for n in report.notes)
 
 
 def test_a_large_table_gets_its_size_and_an_estimate_in_words(tmp_path):
@@ -96,8 +96,8 @@ def test_a_large_table_gets_its_size_and_an_estimate_in_words(tmp_path):
     assert rewrite.table_size.bytes == 41_000_000 * 130
     assert rewrite.estimate is not None and 0 < rewrite.estimate.seconds_low < rewrite.estimate.seconds_high
     assert "rewrite of 5 GB (table and indexes)" in rewrite.estimate.basis
-    assert "; ACCESS EXCLUSIVE on users (41 M rows, 5 GB) for about " in rewrite.message
-    assert rewrite.message.endswith("while PostgreSQL rewrites it")
+    assert "; ACCESS EXCLUSIVE on users (41 M rows, 5 GB) for about " in rewrite.text
+    assert rewrite.text.endswith("while PostgreSQL rewrites it")
     assert rewrite.severity == "error"
     note = [n.message for n in report.notes if n.kind == "stats"]
     assert note == ["table sizes from stats.json (taken 2026-12-07T07:00:00Z, today, PostgreSQL 15.18)"]
@@ -124,7 +124,7 @@ def test_a_small_table_makes_duration_findings_info_with_the_reason(tmp_path):
     rewrite = finding(report, "column-type-rewrite")
     assert rewrite.severity == "info"
     assert rewrite.severity_reason == "12 rows: the rewrite takes milliseconds"
-    assert rewrite.message.endswith("(12 rows: the rewrite takes milliseconds)")
+    assert rewrite.text.endswith("(12 rows: the rewrite takes milliseconds)")
     assert finding(report, "backfill-in-transaction").severity == "info"
 
 
@@ -132,8 +132,11 @@ def test_lock_queue_and_correctness_findings_do_not_follow_size(tmp_path):
     report = run(tmp_path, 12)
     drop = finding(report, "drop-column")
     assert drop.severity == "warning" and drop.estimate is None
-    assert drop.table_size is not None and drop.message.endswith("; users: 12 rows, 16 kB")
-    assert all(f.severity == "warning" for f in report.findings if f.rule == "missing-lock-timeout")
+    assert drop.table_size is not None and drop.text.endswith("; users: 12 rows, 16 kB")
+    lock_timeouts = [f for f in report.findings if f.rule == "missing-lock-timeout"]
+    assert lock_timeouts and all(f.severity == "warning" for f in lock_timeouts)
+    # Keyed by revision, not by table: the statement's one table gives the size.
+    assert all(f.table_size is not None and f.size_words == "users: 12 rows, 16 kB" for f in lock_timeouts)
     big = run(tmp_path / "big", 50_000_000)
     assert finding(big, "drop-column").severity == "warning"
 
@@ -158,14 +161,14 @@ def test_a_table_missing_from_the_snapshot_is_judged_as_without_it_and_says_so(t
     report = run(tmp_path, 12, table="orders")
     rewrite = finding(report, "column-type-rewrite")
     assert rewrite.severity == "error" and rewrite.table_size is None
-    assert rewrite.message.endswith("; users is not in the stats snapshot: judged without its size")
+    assert rewrite.text.endswith("; users is not in the stats snapshot: judged without its size")
 
 
 def test_a_table_never_analysed_is_judged_as_without_a_size(tmp_path):
     report = run(tmp_path, None)
     rewrite = finding(report, "column-type-rewrite")
     assert rewrite.severity == "error" and rewrite.estimate is None
-    assert "users: size unknown" in rewrite.message
+    assert "users: size unknown" in rewrite.text
 
 
 def test_a_stale_snapshot_never_lowers_a_finding_below_warning(tmp_path):
@@ -312,7 +315,7 @@ def test_the_dangerous_sample_s_snapshot_is_valid_and_changes_what_the_readme_sa
                      ("unique-constraint-builds-index", "tags", "info")]
     readme = " ".join((SAMPLE.parents[1] / "README.md").read_text("utf-8").split())
     rewrite = [f for f in report.findings if f.rule == "column-type-rewrite" and f.line == 32][0]
-    assert " ".join(rewrite.message.split("; ")[-1].split()) in readme
+    assert " ".join(rewrite.size_words.split()) in readme
     assert "55 findings (28 error, 24 warning, 3 info) in 24 revisions" in readme
 
 
@@ -321,3 +324,17 @@ def test_the_dangerous_sample_is_reviewed_without_stats_by_default():
     # name the snapshot.
     report = review(ReviewOptions(paths=[SAMPLE], cwd=SAMPLE.parents[1], use_cache=False))
     assert not any(n.kind == "stats" for n in report.notes) and report.pg_version == "15"
+
+
+def test_sizes_do_not_change_a_finding_s_message_nor_its_fingerprints(tmp_path):
+    # Baselines and code scanning (SARIF, GitLab) match a finding by a fingerprint that may fall back to its
+    # message: the size words are kept apart from it, and shown by every format through Finding.text.
+    from migsafe.baseline import fingerprint
+
+    plain = review(ReviewOptions(paths=[SAMPLE], cwd=SAMPLE.parents[1], use_cache=False))
+    sized = review(ReviewOptions(paths=[SAMPLE], cwd=SAMPLE.parents[1], use_cache=False,
+                                 stats=SAMPLE / "migsafe-stats.json"))
+    assert [f.message for f in plain.findings] == [f.message for f in sized.findings]
+    assert [fingerprint(f) for f in plain.findings] == [fingerprint(f) for f in sized.findings]
+    assert sum(bool(f.size_words) for f in sized.findings) > 25
+    assert all(f.text.startswith(f.message + "; ") for f in sized.findings if f.size_words)

@@ -64,7 +64,7 @@ def _finding(report: Report, f: Finding) -> dict[str, Any]:
         "line": f.line,
         "end_line": f.end_line,
         "revision": f.revision,
-        "message": f.message,
+        "message": f.text,
         "fix": f.fix,
         "sql": f.sql,
         "direction": f.direction,

@@ -87,9 +87,13 @@ class Target:
 
 
 def target(rule_id: str, statement: Statement, key: tuple[object, ...]) -> Target:
-    """The table a finding is about (the first schema-qualified name in the hit's key; an index's table through
-    the schema model) and, for duration rules, its blocking phase."""
+    """The table a finding is about (the first schema-qualified name in the hit's key, else the statement's only
+    table; an index's table through the schema model) and, for duration rules, its blocking phase."""
     table = next((part for part in key if isinstance(part, A.QName)), None)
+    if table is None:
+        # Rules keyed by revision or transaction (missing-lock-timeout): the statement's table, when it has one.
+        tables = {action.table for action in statement.actions if isinstance(getattr(action, "table", None), A.QName)}
+        table = tables.pop() if len(tables) == 1 else None
     if table is not None and table in statement.indexes_before:
         index = statement.indexes_before[table]
         table = index.table if index is not None else None
@@ -162,20 +166,20 @@ def _size_finding(finding: Finding, sizing: Sizing, stale: bool) -> None:
     entry = sizing.snapshot.table(table.schema, table.name)
     if entry is None:
         if phase is not None:
-            finding.message += f"; {table} is not in the stats snapshot: judged without its size"
+            finding.size_words = f"{table} is not in the stats snapshot: judged without its size"
         return
     size = TableSize(rows=entry.rows, table_bytes=entry.table_bytes, index_bytes=entry.index_bytes)
     finding.table_size = size
     if entry.rows is None:
-        finding.message += f"; {table}: size unknown (never analysed when the stats snapshot was taken)"
+        finding.size_words = f"{table}: size unknown (never analysed when the stats snapshot was taken)"
         return
     if phase is None:
-        finding.message += f"; {table}: {size.words()}"
+        finding.size_words = f"{table}: {size.words()}"
         return
     found = estimate(phase.kind, entry.rows, entry.table_bytes, entry.index_bytes, sizing.throughputs)
     finding.estimate = found
     duration = f" for {found.words()}" if found is not None else ""
-    finding.message += f"; {phase.lock} on {table} ({size.words()}){duration} {phase.doing}"
+    finding.size_words = f"{phase.lock} on {table} ({size.words()}){duration} {phase.doing}"
     if finding.rule in sizing.overridden:
         return
     if entry.rows < sizing.small_table_rows:
@@ -190,12 +194,12 @@ def _size_finding(finding: Finding, sizing: Sizing, stale: bool) -> None:
         else:
             finding.severity = "info"
             finding.severity_reason = reason
-        finding.message += f" ({finding.severity_reason})"
+        finding.size_words += f" ({finding.severity_reason})"
     elif entry.rows >= sizing.large_table_rows and finding.severity != "error":
         finding.severity = "error"
         finding.severity_reason = (f"{pretty_count(entry.rows)} rows, at least large-table-rows "
                                    f"({pretty_count(sizing.large_table_rows)}): an error")
-        finding.message += f" ({finding.severity_reason})"
+        finding.size_words += f" ({finding.severity_reason})"
 
 
 __all__ = ["Estimate", "LARGE_TABLE_ROWS", "PHASES", "Phase", "SMALL_TABLE_ROWS", "STATS_MAX_AGE_DAYS", "Sizing",
