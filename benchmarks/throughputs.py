@@ -13,7 +13,9 @@ times each operation whose duration a review estimates:
 * UPDATE back-fill: ``UPDATE t SET x = n`` (every row, in one transaction), rows/s.
 
 Each is run on a fresh copy of the table, ``--runs`` times; the median is printed, and, with ``--compare-fsync-off``,
-the ratio fsync-off ÷ fsync-on (how much replay's settings flatter each). Prints numbers, asserts nothing.
+the ratio fsync-off ÷ fsync-on (how much replay's settings flatter each), and for each size the measured duration
+÷ the point estimate from the built-in defaults (1.0: exactly as estimated; the reported range is x0.5..x2).
+Prints numbers, asserts nothing.
 
     python benchmarks/throughputs.py --rows 100000 --rows 1000000
 """
@@ -22,12 +24,16 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
-from typing import Callable
+from pathlib import Path
 
 import psycopg
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's migsafe, not an installed one
+
 from migsafe.replay.server import scratch_database
+from migsafe.stats.estimate import DEFAULT_THROUGHPUTS
 
 DURABLE = {"fsync": True, "synchronous_commit": True, "full_page_writes": True}
 MB = 1024 * 1024
@@ -99,9 +105,12 @@ def main(argv: list[str] | None = None) -> int:
         _, flattered = run({}, sizes, args.runs)
     print(f"PostgreSQL {version}, fsync on, median of {args.runs}")
     header = f"{'operation':26}" + "".join(f"{rows:>14,}" for rows in sizes)
-    print(header + ("   fsync off / on" if flattered else ""))
+    print(header + "   measured / estimate" + ("   fsync off / on" if flattered else ""))
     for name in OPERATIONS:
         line = f"{name:26}" + "".join(f"{durable[(name, rows)]:>14,.0f}" for rows in sizes)
+        # A duration is amount / throughput: measured / estimated duration = default / measured throughput.
+        default = getattr(DEFAULT_THROUGHPUTS, name)
+        line += "   " + " ".join(f"{default / durable[(name, rows)]:.2f}" for rows in sizes)
         if flattered:
             line += "   " + " ".join(f"{flattered[(name, rows)] / durable[(name, rows)]:.2f}" for rows in sizes)
         print(line)

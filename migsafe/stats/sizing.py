@@ -184,7 +184,7 @@ def _size_finding(finding: Finding, sizing: Sizing, stale: bool) -> None:
         return
     if entry.rows < sizing.small_table_rows:
         takes = "milliseconds" if found is None or found.seconds_high < 1 else found.words()
-        reason = f"{pretty_count(entry.rows)} rows: the {phase.noun} takes {takes}"
+        reason = f"{pretty_count(entry.rows)} row{'s' if entry.rows != 1 else ''}: the {phase.noun} takes {takes}"
         if stale:
             if finding.severity == "error":
                 finding.severity = "warning"
