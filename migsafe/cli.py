@@ -115,6 +115,10 @@ def review(
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", metavar="DIR",
                                              help="Cache recordings here (default: \\[tool.migsafe] cache-dir, else "
                                                   ".migsafe_cache beside the versions directory)."),
+    stats_file: Optional[Path] = typer.Option(None, "--stats", metavar="FILE",
+                                              help="A `migsafe stats` snapshot: findings carry table sizes and "
+                                                   "estimated lock durations, and severity follows size "
+                                                   "(default: \\[tool.migsafe] stats)."),
 ) -> None:
     """Review revision scripts and report the migrations that will hurt a live database."""
     from migsafe.engine import ReviewOptions
@@ -135,7 +139,7 @@ def review(
                             changed_since=changed_since, strict_imports=strict_imports,
                             downgrade=downgrade or None, revision_timeout=revision_timeout,
                             baseline=baseline_file, use_baseline=not no_baseline,
-                            use_cache=not no_cache, cache_dir=cache_dir)
+                            use_cache=not no_cache, cache_dir=cache_dir, stats=stats_file)
     if baseline_file is not None and no_baseline:
         _fail("--baseline and --no-baseline contradict each other")
     if cache_dir is not None and no_cache:

@@ -88,6 +88,13 @@ class Settings:
     # How the team deploys: "each-revision" or "changed-together" (None: each revision, and the new
     # revisions of --changed-since together); see migsafe/deploy.py.
     deploy: str | None = None
+    # Size-aware reviews (docs/stats.md): the stats snapshot (resolved against the configuration file's
+    # directory), the row counts under which a duration finding is info and from which it is an error, and
+    # the age in days after which the snapshot may no longer lower a finding below warning.
+    stats: Path | None = None
+    small_table_rows: int = 10_000
+    large_table_rows: int = 1_000_000
+    stats_max_age: float = 30.0
 
     def with_overrides(self, **changes: Any) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -95,7 +102,8 @@ class Settings:
 
 _KEYS = {"pg-version", "select", "extend-select", "ignore", "extend-ignore", "severity", "start-after", "fail-on",
          "transaction-per-migration", "strict-imports", "lock-timeout", "transactional-ddl", "default-schema",
-         "driver", "downgrade", "revision-timeout", "baseline", "cache-dir", "deploy"}
+         "driver", "downgrade", "revision-timeout", "baseline", "cache-dir", "deploy",
+         "stats", "small-table-rows", "large-table-rows", "stats-max-age"}
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -237,6 +245,24 @@ def load_settings(config_file: Path | None, known_rules: set[str]) -> Settings:
         if not isinstance(table["cache-dir"], str) or not table["cache-dir"].strip():
             raise UsageError(f"{where}: cache-dir must be a directory path such as \".migsafe_cache\"")
         settings = replace(settings, cache_dir=config_file.parent / table["cache-dir"])
+    if "stats" in table:
+        if not isinstance(table["stats"], str) or not table["stats"].strip():
+            raise UsageError(f"{where}: stats must be a file path such as \"migsafe-stats.json\"")
+        settings = replace(settings, stats=config_file.parent / table["stats"])
+    for key in ("small-table-rows", "large-table-rows"):
+        if key in table:
+            value = table[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise UsageError(f"{where}: {key} must be a whole number of rows >= 0, not {value!r}")
+            settings = replace(settings, **{key.replace("-", "_"): value})
+    if settings.small_table_rows > settings.large_table_rows:
+        raise UsageError(f"{where}: small-table-rows ({settings.small_table_rows}) is more than large-table-rows "
+                         f"({settings.large_table_rows})")
+    if "stats-max-age" in table:
+        value = table["stats-max-age"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise UsageError(f"{where}: stats-max-age must be a number of days >= 0, not {value!r}")
+        settings = replace(settings, stats_max_age=float(value))
     if "deploy" in table:
         from migsafe.deploy import check_deploy
 

@@ -22,6 +22,7 @@ from migsafe.report import Finding, PartialReview, Report
 from migsafe.revisions import History, load_history
 from migsafe.rules import Hit, Rule, RevisionView, all_rules, known_rule_ids, rules_by_id
 from migsafe.selection import RuleSelection, enabled_rules, split_ids
+from migsafe.stats.sizing import Sizing, target
 from migsafe.suppression import Suppressions, parse_directives
 
 
@@ -45,6 +46,7 @@ class ReviewOptions:
     revision_timeout: float | None = None  # seconds per revision (0: no limit)
     use_cache: bool = True  # False: record every revision, read and write no cache (--no-cache)
     cache_dir: Path | None = None  # --cache-dir (else [tool.migsafe] cache-dir, else beside the versions directory)
+    stats: Path | None = None  # --stats: a `migsafe stats` snapshot (else [tool.migsafe] stats); docs/stats.md
 
 
 def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
@@ -85,7 +87,30 @@ def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
         overrides["downgrade"] = True
     if options.revision_timeout is not None:
         overrides["revision_timeout"] = cfg.check_revision_timeout(options.revision_timeout, "--revision-timeout")
+    if options.stats is not None:
+        overrides["stats"] = options.cwd / options.stats
     return settings.with_overrides(**overrides)
+
+
+def load_sizing(options: ReviewOptions, settings: cfg.Settings) -> "tuple[cfg.Settings, Sizing | None]":
+    """The stats snapshot the review judges sizes by (``--stats``, else ``[tool.migsafe] stats``), and the
+    settings with the PostgreSQL version it implies: the command line's, then the configuration's
+    ``pg-version``, then the snapshot's server version, then the default. A bad file is a one-line
+    :class:`~migsafe.stats.snapshot.StatsFileError` naming it."""
+    from migsafe.stats import sizing
+    from migsafe.stats.snapshot import load
+
+    if settings.stats is None:
+        return settings, None
+    snapshot = load(settings.stats)
+    if options.pg_version is None and "pg-version" not in settings.explicit:
+        number = snapshot.server_version_num
+        major = number // 10000 if number >= 100000 else number // 100
+        if 9 <= major <= 30:
+            settings = settings.with_overrides(pg_version=cfg.PgVersion(major, number % 100 if major >= 10 else None))
+    return settings, sizing.Sizing(snapshot=snapshot, path=settings.stats, small_table_rows=settings.small_table_rows,
+                                   large_table_rows=settings.large_table_rows, max_age_days=settings.stats_max_age,
+                                   overridden=frozenset(settings.severity))
 
 
 def _config_start(options: ReviewOptions, project: Project) -> Path:
@@ -117,12 +142,13 @@ class Plan:
     deploy: dp.DeployModel = field(default_factory=dp.DeployModel)  # which revisions one `alembic upgrade` runs
     driver: Driver = field(default_factory=Driver)  # the DBAPI driver of the project's sqlalchemy.url
     cache: Cache | None = None
+    sizing: "Sizing | None" = None  # the stats snapshot and thresholds (review --stats)
     recorded: list[RecordedRevision] = field(default_factory=list)  # filled by review(): replay reads its SQL
 
 
 def plan(options: ReviewOptions) -> Plan:
     project = locate(options.paths, options.cwd)
-    settings = resolve_settings(options, project)
+    settings, sizing = load_sizing(options, resolve_settings(options, project))
     listing = list_versions(project.versions_dirs, recursive=project.recursive)
     paths = listing.paths
     if project.only_files:
@@ -177,7 +203,7 @@ def plan(options: ReviewOptions) -> Plan:
                     if listing.skipped else "")
         raise UsageError(f"nothing to review: no revision scripts in {where}{left_out}")
     return Plan(project=project, settings=settings, history=history, reported=reported, report=report,
-                deploy=deploy, cache=cache, driver=report.driver)
+                deploy=deploy, cache=cache, driver=report.driver, sizing=sizing)
 
 
 def cache_directory(options: ReviewOptions, project: Project, settings: cfg.Settings) -> Path:
@@ -271,6 +297,10 @@ def _review(options: ReviewOptions, work: Plan) -> Report:
         report.notes.extend(revision.notes)
         _check_revision(revision, order, rules, settings, downgrades, report, env_py=_env_py(project),
                         suppressions=suppressions.get(revision.revision))
+    if work.sizing is not None:
+        from migsafe.stats.sizing import apply as apply_sizes
+
+        apply_sizes(report, work.sizing, report.display_path(work.sizing.path))
     if options.use_baseline:
         _apply_baseline(options, settings, report, recorded + downgrades, rules)
     report.sort()
@@ -395,6 +425,7 @@ def _check_revision(revision: RecordedRevision, order: int, rules: list[Rule], s
             continue
         source_line = revision.source_lines[statement.line - 1].strip() \
             if 0 < statement.line <= len(revision.source_lines) else ""
+        sized = target(rule.id, statement, hit.key)
         report.findings.append(Finding(
             rule=rule.id,
             severity=settings.severity.get(rule.id, hit.severity or rule.severity),
@@ -408,6 +439,8 @@ def _check_revision(revision: RecordedRevision, order: int, rules: list[Rule], s
             source_line=source_line,
             order=order,
             direction=revision.direction,
+            table=sized.table,
+            phase=sized.phase,
         ))
     active = {r.id for r in rules}
     # With --downgrade, a file's ignore comments serve both passes: the downgrade pass reports the unused ones.

@@ -6,8 +6,15 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from migsafe.envpy import Driver
 from migsafe.model import LoadError, Note, RecordedRevision
+from migsafe.sql.actions import QName
+from migsafe.stats.estimate import Estimate, TableSize
+
+if TYPE_CHECKING:
+    from migsafe.stats.sizing import Phase
 
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
 
@@ -29,6 +36,22 @@ class Finding:
     replay_status: str | None = None
     replay_detail: str = ""
     direction: str = "upgrade"  # "downgrade": found in downgrade() (review --downgrade)
+    # Size-aware reviews (migsafe/stats/sizing.py): the table the finding is about and, for rules whose danger
+    # is a duration, its blocking phase; with a stats snapshot, the table's size, the estimated duration and
+    # why the severity moved.
+    table: QName | None = None
+    phase: "Phase | None" = None
+    table_size: TableSize | None = None
+    estimate: Estimate | None = None
+    severity_reason: str = ""
+    # The size in words ("ACCESS EXCLUSIVE on tickets (41 M rows, 22 GB) for about 1.3-5.4 min while ..."), kept
+    # apart from ``message`` so that baseline and code-scanning fingerprints do not change with a snapshot.
+    size_words: str = ""
+
+    @property
+    def text(self) -> str:
+        """What every format shows: the rule's message, then the table's size in words when a snapshot gave one."""
+        return f"{self.message}; {self.size_words}" if self.size_words else self.message
 
 
 @dataclass(frozen=True)

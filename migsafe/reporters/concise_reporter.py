@@ -25,7 +25,7 @@ def render(report: Report, *, color: bool = False) -> str:
     def record(where: str, level: str, kind: str, message: str) -> Text:
         return Text.assemble(where, (level, _STYLE[level]), " ", (kind, "bold"), " ", _one_line(message))
 
-    rows = [record(location(report, f.path, f.line), f.severity, f.rule + direction(f), f.message)
+    rows = [record(location(report, f.path, f.line), f.severity, f.rule + direction(f), f.text)
             for f in report.findings]
     rows += [record(location(report, e.path, e.line), "error", e.kind + direction(e), e.message)
              for e in report.errors]

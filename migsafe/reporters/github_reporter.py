@@ -47,7 +47,7 @@ def render(report: Report, *, color: bool = False) -> str:
     root = report_root(report)
     lines = []
     for f in report.findings:
-        message = f"{f.message}\n\nFix: {f.fix}\n\nRevision {f.revision}. Docs: {DOCS_URL.format(id=f.rule)}"
+        message = f"{f.text}\n\nFix: {f.fix}\n\nRevision {f.revision}. Docs: {DOCS_URL.format(id=f.rule)}"
         lines.append(command(COMMAND[f.severity], message, file=relative_path(f.path, root), line=f.line,
                              endLine=max(f.end_line, f.line), title=f"migsafe: {f.rule}"
                              + (" (downgrade)" if f.direction == "downgrade" else "")))

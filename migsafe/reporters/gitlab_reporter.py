@@ -40,7 +40,7 @@ def as_list(report: Report) -> list[dict[str, Any]]:
     for f, fingerprint in zip(report.findings, occurrence_fingerprints(report.findings)):
         where = "In downgrade(): " if f.direction == "downgrade" else ""
         issues.append({
-            "description": f"{where}{_sentence(f.message)} Fix: {f.fix}",
+            "description": f"{where}{_sentence(f.text)} Fix: {f.fix}",
             "check_name": f.rule,
             "fingerprint": fingerprint,
             "severity": SEVERITY[f.severity],

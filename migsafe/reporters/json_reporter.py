@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from migsafe import __version__
-from migsafe.report import Report
+from migsafe.report import Finding, Report
 
 SCHEMA_VERSION = 1
 
@@ -27,21 +27,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             "driver_description": report.driver.description,
             "config_file": report.display_path(report.config_file) if report.config_file else None,
         },
-        "findings": [
-            {
-                "rule": f.rule,
-                "severity": f.severity,
-                "path": report.display_path(f.path),
-                "line": f.line,
-                "end_line": f.end_line,
-                "revision": f.revision,
-                "message": f.message,
-                "fix": f.fix,
-                "sql": f.sql,
-                "direction": f.direction,
-            }
-            for f in report.findings
-        ],
+        "findings": [_finding(report, f) for f in report.findings],
         "errors": [
             {"kind": e.kind, "path": report.display_path(e.path) if e.path else None, "line": e.line,
              "revision": e.revision, "message": e.message, "direction": e.direction}
@@ -68,6 +54,32 @@ def as_dict(report: Report) -> dict[str, Any]:
             "baselined": report.baselined,
         },
     }
+
+
+def _finding(report: Report, f: Finding) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "rule": f.rule,
+        "severity": f.severity,
+        "path": report.display_path(f.path),
+        "line": f.line,
+        "end_line": f.end_line,
+        "revision": f.revision,
+        "message": f.text,
+        "fix": f.fix,
+        "sql": f.sql,
+        "direction": f.direction,
+    }
+    # Optional, only with a stats snapshot (review --stats, docs/stats.md): a review without one is unchanged.
+    if f.table_size is not None:
+        data["table"] = {"schema": f.table.schema, "name": f.table.name} if f.table is not None else None
+        data["table_size"] = {"rows": f.table_size.rows, "bytes": f.table_size.bytes,
+                              "table_bytes": f.table_size.table_bytes, "index_bytes": f.table_size.index_bytes}
+    if f.estimate is not None:
+        data["estimate"] = {"seconds_low": f.estimate.seconds_low, "seconds_high": f.estimate.seconds_high,
+                            "basis": f.estimate.basis}
+    if f.severity_reason:
+        data["severity_reason"] = f.severity_reason
+    return data
 
 
 def render(report: Report, *, color: bool = False) -> str:

@@ -78,7 +78,7 @@ def render(report: Report, *, color: bool = False) -> str:
         for f in report.findings:
             lines.append(f"| {link(f.path, f.line, root, base)} | [`{f.rule}`]({DOCS_URL.format(id=f.rule)})"
                          f"{' (downgrade)' if f.direction == 'downgrade' else ''} | "
-                         f"{f.severity} | {cell(f.message)} | {cell(f.fix)} |")
+                         f"{f.severity} | {cell(f.text)} | {cell(f.fix)} |")
         lines.append("")
     if report.errors:
         lines += ["### Could not be reviewed", ""]

@@ -30,7 +30,7 @@ def render(result: ReplayReport, *, color: bool = False) -> str:
         findings = [f for f in report.findings if f.revision == revision.revision]
         if findings:
             lines += ["", "| line | rule | replay | detail |", "|---:|---|---|---|"]
-            lines += [f"| {f.line} | `{f.rule}` | {f.replay_status} | {_cell(f.replay_detail or f.message)} |"
+            lines += [f"| {f.line} | `{f.rule}` | {f.replay_status} | {_cell(f.replay_detail or f.text)} |"
                       for f in findings]
         lines.append("")
     if report.errors:

@@ -142,7 +142,7 @@ def _findings(result: ReplayReport, revision: ReplayedRevision) -> Table | None:
         style = _STATUS.get(f.replay_status or "", "white")
         grid.add_row(f"line {f.line}:", Text.from_markup(
             f"[bold]{f.rule}[/bold] [{style}]{escape(f.replay_status or '')}[/{style}]: "
-            f"{escape(f.replay_detail or f.message)}"))
+            f"{escape(f.replay_detail or f.text)}"))
     return grid
 
 

@@ -69,7 +69,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             "level": LEVEL[f.severity],
             # A rollback's finding sits on the same file as the upgrade's: say which function it is in.
             "message": {"text": ("In downgrade(): " if f.direction == "downgrade" else "")
-                                + f"{f.message}\nFix: {f.fix}"},
+                                + f"{f.text}\nFix: {f.fix}"},
             "locations": [_location(f.path, f.line, f.end_line, root)],
             # Code scanning tracks an alert across commits by this (it would otherwise hash the line's text).
             "partialFingerprints": {SARIF_KEY: tracked},

@@ -76,7 +76,7 @@ def finding(f: Finding, width: int) -> list[Text]:
     """``line N: severity rule-id``, then the message, the source line and the fix indented under it."""
     rows = [wrap(Text.assemble(f"  line {f.line}: ", (f.severity, _STYLE[f.severity]), " ", (f.rule, "bold"),
                                direction(f)), width, INDENT),
-            wrap(INDENT + f.message, width, INDENT)]
+            wrap(INDENT + f.text, width, INDENT)]
     if f.source_line:
         gutter = f"{f.line:>4} | "
         rows.append(wrap(Text.assemble(INDENT, (gutter, "dim"), f.source_line), width,
@@ -90,7 +90,7 @@ def print_finding_line(console: Console, report: Report, f: Finding) -> None:
     (the post-write hook's compact form, where the new revision's path is what the reader looks for)."""
     style = _STYLE[f.severity]
     console.print(f"  {escape(report.display_path(f.path))}:{f.line}: [{style}]{f.severity}[/{style}] "
-                  f"[bold]{f.rule}[/bold]{direction(f)}: {escape(f.message)}")
+                  f"[bold]{f.rule}[/bold]{direction(f)}: {escape(f.text)}")
     if f.source_line:
         console.print(f"    [dim]{f.line:>4} |[/dim] {escape(f.source_line)}")
     console.print(f"    [green]fix:[/green] {escape(f.fix)}")
