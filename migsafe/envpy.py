@@ -2,8 +2,9 @@
 
 The transaction model decides several findings, and it lives in ``context.configure(...)`` in env.py:
 ``transaction_per_migration=True`` (one transaction per revision; Alembic's default is one for the whole
-upgrade) and ``transactional_ddl=False`` (no transactions at all). Only literal keyword arguments are
-trusted; anything computed is left to configuration.
+upgrade) and ``transactional_ddl=False`` (no transactions at all), or a connection env.py puts in AUTOCOMMIT
+(no transactions either). Only literal keyword arguments are trusted; anything computed is left to
+configuration.
 """
 
 from __future__ import annotations
@@ -54,10 +55,22 @@ def read_env_py(path: Path | None) -> EnvSettings:
                     per_migration = per_migration or value.value
                 elif name == "transactional_ddl":
                     transactional = value.value if transactional is None else transactional
+    if transactional is None and _autocommit_connection(tree):
+        transactional = False  # every statement commits on its own: no transaction holds locks across statements
     if per_migration is None and configure_calls:
         per_migration = False  # configure() without the keyword: Alembic's default, one transaction overall
     # lock_timeout in env.py is read by the missing-lock-timeout rule, which parses it properly.
     return EnvSettings(transaction_per_migration=per_migration, transactional_ddl=transactional)
+
+
+def _autocommit_connection(tree: ast.Module) -> bool:
+    """Whether env.py puts its connection in AUTOCOMMIT (``connection.execution_options(isolation_level=
+    "AUTOCOMMIT")``, or the same keyword to ``create_engine``/``engine_from_config``). Alembic's
+    ``begin_transaction()`` then opens no transaction on the server: each statement commits as it runs, as with
+    ``transactional_ddl=False`` (checked on PostgreSQL 15: no lock outlives its statement)."""
+    return any(isinstance(node, ast.keyword) and node.arg == "isolation_level"
+               and isinstance(node.value, ast.Constant) and node.value.value == "AUTOCOMMIT"
+               for node in ast.walk(tree))
 
 
 def _option_dicts(tree: ast.Module) -> dict[str, list[tuple[str | None, ast.expr]]]:

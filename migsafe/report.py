@@ -127,7 +127,7 @@ class Report:
         if self.transaction_model == "per-migration":
             text = "one transaction per revision (transaction_per_migration=True)"
         elif self.transaction_model == "none":
-            text = "no transactions (transactional_ddl=False)"
+            text = "no transactions (transactional_ddl=False, or a connection in AUTOCOMMIT)"
         else:
             text = "one transaction per `alembic upgrade` (Alembic's default)"
         return text if self.transaction_model_source == "default" else f"{text}, from {self.transaction_model_source}"

@@ -180,6 +180,20 @@ def run_migrations_online():
 """
 
 
+def test_an_env_py_connection_in_autocommit_means_no_transactions(tmp_path):
+    # Flask-Migrate projects that commit after every step: Alembic's begin_transaction() opens nothing.
+    root = tmp_path / "project"
+    write_history(root / "migrations" / "versions", [USERS_TABLE, DROP])
+    source = ENV_PY.format(extra="").replace(
+        "    context.configure(", "    connection = engine.connect().execution_options(isolation_level=\"AUTOCOMMIT\")\n"
+                                 "    context.configure(")
+    (root / "migrations" / "env.py").write_text(source)
+    (root / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s/migrations\n")
+    report = review(ReviewOptions(paths=[root], cwd=tmp_path))
+    assert (report.transaction_model, report.transaction_model_source) == ("none", "env.py")
+    assert "AUTOCOMMIT" in report.transaction_description
+
+
 @pytest.mark.parametrize("extra, model", [
     (", transaction_per_migration=True", "per-migration"),
     ("", "single"),
