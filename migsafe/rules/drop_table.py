@@ -89,6 +89,18 @@ def check(view: RevisionView) -> Iterator[Hit]:
             continue
         cascade = (", CASCADE also drops the views and foreign keys of other tables that depend on it"
                    if action.cascade else "")
+        if named_in_this_deploy(view, statement, action.table):
+            # Renamed out of the way by this deploy (the rename is reported itself): no running code uses this
+            # name. Its rows were copied elsewhere when an earlier statement of the revision read them.
+            if _copied_before(view, statement, action.table):
+                continue
+            yield view.hit(
+                statement,
+                f"drops table {action.table}, which this deploy gave that name: takes an ACCESS EXCLUSIVE lock "
+                f"and every row is gone{cascade} (no statement before it in this revision reads them)",
+                key=("table", action.table),
+            )
+            continue
         yield view.hit(
             statement,
             f"drops table {action.table}: takes an ACCESS EXCLUSIVE lock, every row is gone{cascade}, and "
@@ -96,6 +108,20 @@ def check(view: RevisionView) -> Iterator[Hit]:
             "new release is deployed",
             key=("table", action.table),
         )
+
+
+def _copied_before(view: RevisionView, statement: Statement, table: A.QName) -> bool:
+    """Whether an earlier statement of the revision reads the table (``INSERT INTO new SELECT ... FROM old``),
+    under this name or the one the deploy renamed away: the rename-copy-drop pattern keeps the rows."""
+    from migsafe.sql.data_flow import reads_table
+
+    earlier = view.revision.statements[:view.revision.statements.index(statement)]
+    names = {table}
+    for other in reversed(earlier):  # follow the renames back to the names the rows were read under
+        for action in other.actions:
+            if isinstance(action, A.RenameTable) and A.QName(action.table.schema, action.new_name) in names:
+                names.add(action.table)
+    return any(reads_table(other, name) for other in earlier for name in names)
 
 
 def _made_outside_alembic(view: RevisionView, statement: Statement, action: A.DropTable) -> str | None:

@@ -154,3 +154,21 @@ if connection.execute(sa.text("SELECT 1 FROM pg_available_extensions WHERE name 
     report = review_history(USERS_TABLE, made, body)
     assert [(f.revision, f.severity) for f in report.findings if f.rule == RULE] == [("r3", "warning")]
     assert rule_hits(report, "missing-lock-timeout") == [("r3", body_line(body, "DROP TABLE"))]
+
+
+def test_a_table_renamed_out_of_the_way_and_copied_is_dropped_without_a_finding(review_history):
+    # Rename the old table away, create the new one under the old name, copy the rows, drop the old copy: the
+    # rename is reported by rename-table; the drop loses nothing and no running code knows the name users_old.
+    body = '''
+op.rename_table("users", "users_old")
+op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String(100)))
+op.execute("INSERT INTO users (id, email) SELECT id, email FROM users_old")
+op.drop_table("users_old")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    uncopied = body.replace('op.execute("INSERT INTO users (id, email) SELECT id, email FROM users_old")\n', "")
+    report = review_history(USERS_TABLE, uncopied)
+    assert rule_hits(report, RULE) == [("r2", body_line(uncopied, "drop_table"))]
+    [finding] = [f for f in report.findings if f.rule == RULE]
+    assert "which this deploy gave that name" in finding.message and "relation does not exist" not in finding.message

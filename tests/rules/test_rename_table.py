@@ -104,3 +104,14 @@ op.rename_table("users", "accounts")
 '''
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "op.rename_table"))]
+
+
+def test_a_table_renamed_away_and_replaced_under_its_name_says_running_code_finds_the_new_table(review_history):
+    body = '''
+op.rename_table("users", "users_old")
+op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String(100)))
+'''
+    report = review_history(USERS_TABLE, body)
+    [finding] = [f for f in report.findings if f.rule == "rename-table"]
+    assert "running code keeps finding users, but it is the new table" in finding.message
+    assert "relation does not exist" not in finding.message and "CREATE VIEW" not in (finding.fix or "")
