@@ -69,6 +69,7 @@ class Settings:
     # The lock_timeout the deploy sets for the migration's session ("2s"), when it is set outside Alembic.
     lock_timeout: str | None = None
     transactional_ddl: bool = True
+    connection_autocommit: bool = False  # env.py puts its connection in AUTOCOMMIT (read from env.py only)
     # Seconds a revision's import and upgrade may run before it becomes a load-error (0: no limit).
     revision_timeout: float = 60.0
     # The schema unqualified names resolve to (the first entry of the deploy's search_path).

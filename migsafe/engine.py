@@ -81,6 +81,7 @@ def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
                 overrides["transaction_per_migration"] = env.transaction_per_migration
             if env.transactional_ddl is not None:
                 overrides["transactional_ddl"] = env.transactional_ddl
+            overrides["connection_autocommit"] = env.autocommit
     if options.strict_imports:
         overrides["strict_imports"] = True
     if options.downgrade:
@@ -252,6 +253,7 @@ def _review(options: ReviewOptions, work: Plan) -> Report:
         config_file=project.config_file,
         transaction_per_migration=settings.transaction_per_migration,
         transactional_ddl=settings.transactional_ddl,
+        autocommit_connection=settings.connection_autocommit,
         reported=reported,
         stub_imports=not settings.strict_imports,
         default_schema=settings.default_schema,

@@ -20,6 +20,7 @@ from pathlib import Path
 class EnvSettings:
     transaction_per_migration: bool | None = None  # None: env.py does not say
     transactional_ddl: bool | None = None
+    autocommit: bool = False  # the connection is put in AUTOCOMMIT: every statement commits as it runs
 
 
 def read_env_py(path: Path | None) -> EnvSettings:
@@ -55,12 +56,14 @@ def read_env_py(path: Path | None) -> EnvSettings:
                     per_migration = per_migration or value.value
                 elif name == "transactional_ddl":
                     transactional = value.value if transactional is None else transactional
-    if transactional is None and _autocommit_connection(tree):
+    autocommit = _autocommit_connection(tree)
+    if transactional is None and autocommit:
         transactional = False  # every statement commits on its own: no transaction holds locks across statements
     if per_migration is None and configure_calls:
         per_migration = False  # configure() without the keyword: Alembic's default, one transaction overall
     # lock_timeout in env.py is read by the missing-lock-timeout rule, which parses it properly.
-    return EnvSettings(transaction_per_migration=per_migration, transactional_ddl=transactional)
+    return EnvSettings(transaction_per_migration=per_migration, transactional_ddl=transactional,
+                       autocommit=autocommit)
 
 
 def _autocommit_connection(tree: ast.Module) -> bool:

@@ -21,6 +21,7 @@ import threading
 import time
 import traceback
 import warnings
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -99,6 +100,7 @@ def record_history(
     config_file: Path | None,
     transaction_per_migration: bool = True,
     transactional_ddl: bool = True,
+    autocommit_connection: bool = False,
     reported: set[str] | None = None,
     want_downgrade_evidence: bool = True,
     stub_imports: bool = True,
@@ -124,12 +126,15 @@ def record_history(
 
         configuration = Fingerprints().of(str(config_file)) if config_file is not None else None
         reuse = CachedRecording(cache, digest(
-            "record", transaction_per_migration, transactional_ddl, stub_imports, default_schema,
+            "record", transaction_per_migration, transactional_ddl, autocommit_connection, stub_imports, default_schema,
             want_downgrade_evidence, [str(p) for p in sys_path], str(config_file), configuration, schema.complete,
             (driver or Driver()).name, list(pg_version)),
             files)
     recorder = Recorder(schema, default_schema=default_schema, driver=driver)
     recorder.server_version = pg_version
+    if autocommit_connection:
+        # env.py's connection is in AUTOCOMMIT: what revisions run through it commits statement by statement.
+        recorder.driver_state = replace(recorder.driver_state, autocommit=True)
     stand_in_tables = StandInTables()
     recorder.unknown_table = stand_in_tables
     buffer = io.StringIO()

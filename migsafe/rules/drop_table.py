@@ -89,6 +89,24 @@ def check(view: RevisionView) -> Iterator[Hit]:
             continue
         cascade = (", CASCADE also drops the views and foreign keys of other tables that depend on it"
                    if action.cascade else "")
+        restored = _name_restored(view, statement, action.table)
+        if restored is not None:
+            copied = _copied_before(view, statement, action.table)
+            yield view.hit(
+                statement,
+                (f"rebuilds table {action.table} by copy and swap (its rows copied earlier in this revision, another "
+                 f"table given its name at line {restored}): writes other sessions commit to {action.table} after "
+                 "the copy read it are lost, and the drop holds ACCESS EXCLUSIVE until the migration commits"
+                 if copied else
+                 f"drops table {action.table}, and line {restored} gives another table its name in the same "
+                 f"transaction: running code keeps finding {action.table}, but every row of the old table is "
+                 f"gone{cascade}"),
+                key=("table", action.table),
+                fix=("Take `LOCK TABLE ... IN EXCLUSIVE MODE` before copying, so no write lands between the copy "
+                     "and the swap (reads continue), or change the table in place with ALTER TABLE." if copied
+                     else None),
+            )
+            continue
         if named_in_this_deploy(view, statement, action.table):
             # Renamed out of the way by this deploy (the rename is reported itself): no running code uses this
             # name. Its rows were copied elsewhere when an earlier statement of the revision read them.
@@ -108,6 +126,20 @@ def check(view: RevisionView) -> Iterator[Hit]:
             "new release is deployed",
             key=("table", action.table),
         )
+
+
+def _name_restored(view: RevisionView, statement: Statement, table: A.QName) -> int | None:
+    """The line of a later statement in the same transaction that gives another table this name (``ALTER TABLE
+    tmp RENAME TO t``, or ``CREATE TABLE t``): other sessions never see the name missing."""
+    if statement.transaction is None:
+        return None
+    for other in view.later_in_transaction(statement):
+        for action in other.actions:
+            if isinstance(action, A.RenameTable) and A.QName(action.table.schema, action.new_name) == table:
+                return other.line
+            if isinstance(action, A.CreateTable) and action.table == table:
+                return other.line
+    return None
 
 
 def _copied_before(view: RevisionView, statement: Statement, table: A.QName) -> bool:

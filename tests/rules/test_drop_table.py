@@ -172,3 +172,20 @@ op.drop_table("users_old")
     assert rule_hits(report, RULE) == [("r2", body_line(uncopied, "drop_table"))]
     [finding] = [f for f in report.findings if f.rule == RULE]
     assert "which this deploy gave that name" in finding.message and "relation does not exist" not in finding.message
+
+
+def test_a_copy_and_swap_rebuild_says_what_it_loses_not_that_the_table_disappears(review_history):
+    # Copy the rows into a new table, drop the old one, rename the copy to the old name, all in one transaction:
+    # other sessions never see the name missing; what they lose is whatever they write after the copy read.
+    body = '''
+op.execute("CREATE TABLE users_tmp (id integer PRIMARY KEY, email varchar(100))")
+op.execute("INSERT INTO users_tmp SELECT id, email FROM users")
+op.execute("DROP TABLE users")
+op.execute("ALTER TABLE users_tmp RENAME TO users")
+'''
+    report = review_history(USERS_TABLE, body)
+    [finding] = [f for f in report.findings if f.rule == RULE]
+    assert finding.line == body_line(body, "DROP TABLE")
+    assert "rebuilds table users by copy and swap" in finding.message
+    assert f"at line {body_line(body, 'RENAME TO')}" in finding.message
+    assert "relation does not exist" not in finding.message and "LOCK TABLE" in (finding.fix or "")
