@@ -172,3 +172,23 @@ def test_the_driver_in_env_py_is_the_one_the_url_becomes(tmp_path):
     for line, driver in cases.items():
         env_py.write_text(f"from sqlalchemy import URL\n{line}\n", encoding="utf-8")
         assert read_driver(None, env_py).name == driver, line
+
+
+def test_a_connection_env_py_puts_in_autocommit_commits_each_statement_itself(tmp_path):
+    # env.py's execution_options(isolation_level="AUTOCOMMIT"): the revision's conn.commit() has nothing to end,
+    # and SQLAlchemy opens no transaction for what runs through op.get_bind().
+    from migsafe.recording.runner import record_history
+    from migsafe.revisions import list_revision_files, load_history
+
+    body = ('conn = op.get_bind()\nconn.execute(sa.text("SELECT count(*) FROM users")).scalar()\n'
+            'op.create_index("ix_users_name", "users", ["name"])\nconn.execute(sa.text("UPDATE users SET status = name"))\n'
+            'conn.commit()')
+    write_history(tmp_path / "versions", [USERS_TABLE, body])
+    history = load_history(list_revision_files([tmp_path / "versions"]))
+    recorded = {
+        autocommit: [s.sql.split()[0] for s in record_history(
+            history.files, sys_path=[tmp_path], config_file=None, transaction_per_migration=False,
+            transactional_ddl=False, autocommit_connection=autocommit)[1].statements]
+        for autocommit in (False, True)}
+    assert recorded[True] == ["SELECT", "CREATE", "UPDATE"]
+    assert recorded[False] == ["SELECT", "CREATE", "UPDATE", "COMMIT"]
