@@ -30,6 +30,8 @@ is taken.
 
 from __future__ import annotations
 
+import re
+
 import ast as pyast
 from dataclasses import dataclass, replace
 from typing import Iterator
@@ -227,7 +229,20 @@ def _loop_over_rows(view: RevisionView, statement: Statement,
     line, last = loop
     if any(line < other.line <= last for other in view.statements):
         return None
+    targets = _sql_write_targets(view.revision.source_lines[line - 1:last])
     for table in select_sources(statement.node, statement.default_schema):
+        if targets and table.name.lower() not in targets:
+            continue  # the loop's SQL writes other tables (a new grants table filled from these rows)
         if not table_holds_no_rows(view, statement, table):
             return table, line
     return None
+
+
+# Upper-case SQL keywords only: a comment saying "update the grants" must not count as a write target.
+_WRITE_TARGET = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(?:"?\w+"?\.)?"?(\w+)"?')
+
+
+def _sql_write_targets(lines: list[str]) -> set[str]:
+    """The tables SQL text in the loop's source writes (``INSERT INTO access_grant ...``), lower-cased; empty
+    when it writes through the ORM or names no table, and the loop is then taken to write its rows back."""
+    return {match.group(1).lower() for line in lines for match in _WRITE_TARGET.finditer(line)}

@@ -232,6 +232,24 @@ for row in rows:
     assert "writes were not recorded" in _findings(report)[0].message
 
 
+def test_a_loop_whose_sql_writes_another_table_is_no_write_back_of_the_rows_it_reads(review_history):
+    # Rows of users feed INSERTs into a grants table this revision creates: users' rows are only read. A comment
+    # in lower case naming users is no write target; the upper-case SQL keyword is.
+    body = '''
+import json
+op.create_table("grants", sa.Column("user_id", sa.Integer()), sa.Column("scope", sa.String(20)))
+conn = op.get_bind()
+rows = conn.execute(sa.text("SELECT id, email FROM users")).fetchall()
+for row in rows:
+    # update users' grants
+    conn.execute(sa.text("INSERT INTO grants (user_id, scope) VALUES (:i, :s)"), {"i": row.id, "s": json.loads(row.email)["s"]})
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    back = body.replace("INSERT INTO grants (user_id, scope) VALUES (:i, :s)", "UPDATE users SET email = :s WHERE id = :i")
+    assert rule_hits(review_history(USERS_TABLE, back), RULE) == [("r2", body_line(back, "SELECT id"))]
+
+
 def test_orm_loop(review_history):
     body = '''
 from sqlalchemy import orm
