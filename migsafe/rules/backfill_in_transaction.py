@@ -242,7 +242,13 @@ def _loop_over_rows(view: RevisionView, statement: Statement,
 _WRITE_TARGET = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(?:"?\w+"?\.)?"?(\w+)"?')
 
 
+_ORM_WRITE = re.compile(r"\.(?:add|add_all|merge|delete)\(|^\s*\w+\.\w+\s*=[^=]")
+
+
 def _sql_write_targets(lines: list[str]) -> set[str]:
     """The tables SQL text in the loop's source writes (``INSERT INTO access_grant ...``), lower-cased; empty
-    when it writes through the ORM or names no table, and the loop is then taken to write its rows back."""
+    when it also writes through the ORM (``session.delete(row)``, ``row.name = ...``) or names no table: the
+    loop is then taken to write its rows back."""
+    if any(_ORM_WRITE.search(line) for line in lines):
+        return set()
     return {match.group(1).lower() for line in lines for match in _WRITE_TARGET.finditer(line)}

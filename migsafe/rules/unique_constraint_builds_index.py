@@ -55,8 +55,12 @@ def check(view: RevisionView) -> Iterator[Hit]:
         primary = constraint.kind == "primary_key"
         # A primary key makes its columns NOT NULL: PostgreSQL scans for NULLs first, unless every column is
         # NOT NULL already (checked on 15: one scan then, the index build's; two on nullable columns).
-        nullable = primary and not _all_not_null(view, statement, action)
-        work = "builds a unique index and scans the columns for NULLs" if nullable else "builds a unique index"
+        nullability = _nullability(view, statement, action) if primary else "not null"
+        nullable = nullability != "not null"
+        work = {"nullable": "builds a unique index and scans the columns for NULLs",
+                "unknown": "builds a unique index (and first scans the columns for NULLs if any of them may hold "
+                           "NULL: the schema model does not know whether they are NOT NULL)",
+                "not null": "builds a unique index"}[nullability]
         yield view.hit(
             statement,
             f"adds {_describe(action)}: {work} while holding an ACCESS EXCLUSIVE lock on the table, so every "
@@ -66,12 +70,15 @@ def check(view: RevisionView) -> Iterator[Hit]:
         )
 
 
-def _all_not_null(view: RevisionView, statement: Statement, action: A.AddConstraint) -> bool:
-    """Whether the schema model knows every column of the key as NOT NULL when the statement runs: declared
-    so, set so earlier, or part of a primary key since dropped (PostgreSQL keeps a dropped primary key's
-    columns NOT NULL; checked on 15)."""
+def _nullability(view: RevisionView, statement: Statement, action: A.AddConstraint) -> str:
+    """"not null" when the schema model knows every column of the key as NOT NULL when the statement runs
+    (declared so, set so earlier, or part of a primary key since dropped: PostgreSQL keeps a dropped primary
+    key's columns NOT NULL; checked on 15); "nullable" when it knows one that is not; "unknown" when it does
+    not know a column (application code that is not importable here may have added it)."""
     table = view.table_before(statement, action.table)
     if table is None or not action.constraint.columns:
-        return False
+        return "unknown"
     columns = [table.column(name) for name in action.constraint.columns]
-    return all(column is not None and not column.nullable for column in columns)
+    if any(column is not None and column.nullable for column in columns):
+        return "nullable"
+    return "unknown" if any(column is None for column in columns) else "not null"

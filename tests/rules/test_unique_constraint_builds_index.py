@@ -50,10 +50,13 @@ def test_primary_key_on_a_nullable_column_scans_for_nulls_too(review_history):
     assert finding.fix.startswith("Make the columns NOT NULL first")
 
 
-def test_primary_key_on_a_column_of_unknown_nullability_scans_for_nulls(review_history):
+def test_primary_key_on_a_column_of_unknown_nullability_says_the_null_scan_is_conditional(review_history):
+    # A table the history never created (or a column application code added): whether a NULL scan comes first
+    # is not known, and the message says so instead of claiming one.
     body = 'op.create_primary_key("pk_legacy", "legacy_events", ["id"])'
     [finding] = _findings(review_history(body))
-    assert "scans the columns for NULLs" in finding.message
+    assert "first scans the columns for NULLs if any of them may hold NULL" in finding.message
+    assert finding.fix.startswith("Make the columns NOT NULL first")
 
 
 def test_columns_of_a_dropped_primary_key_stay_not_null(review_history):
