@@ -213,7 +213,7 @@ def replay(
     pg_bin: Optional[Path] = typer.Option(None, "--pg-bin", help="Directory with initdb, pg_ctl and postgres."),
     pg_version: Optional[str] = typer.Option(None, "--pg-version", help="PostgreSQL version to judge for and to "
                                                                         "start (major must be installed)."),
-    rows: int = typer.Option(5000, "--rows", min=0, help="Rows seeded into each existing table."),
+    rows: int = typer.Option(5000, "--rows", min=0, help="Rows seeded into each existing table (with --stats: into the largest, the others in proportion)."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="error, warning (default) or never."),
     since: Optional[str] = typer.Option(None, "--since", help="Replay only revisions after this revision id."),
     config: Optional[Path] = typer.Option(None, "--config", help="pyproject.toml (or migsafe.toml) to read."),
@@ -227,6 +227,11 @@ def replay(
                                                      help="A revision that runs longer is stopped, its statement "
                                                           "ended on the server, and reported as migration-failed "
                                                           "(default 60; 0: no limit)."),
+    stats_file: Optional[Path] = typer.Option(None, "--stats", metavar="FILE",
+                                              help="A `migsafe stats` snapshot: seed tables in proportion to "
+                                                   "production (the largest gets --rows) and extrapolate each "
+                                                   "statement's duration to the production size (default: "
+                                                   "\\[tool.migsafe] stats)."),
 ) -> None:
     """Run the revisions on a throwaway PostgreSQL and show the locks, rewrites and scans they really cause."""
     from migsafe.replay.run import ReplayOptions
@@ -238,7 +243,7 @@ def replay(
     options = ReplayOptions(paths=list(paths or []), config_file=config, pg_version=pg_version, fail_on=fail_on,
                             since=since, database_url=database_url, pg_bin=pg_bin, rows=rows,
                             changed_since=changed_since, strict_imports=strict_imports,
-                            revision_timeout=revision_timeout)
+                            revision_timeout=revision_timeout, stats=stats_file)
     out = _claim_stdout()
     result = _guard(lambda: _with_progress(no_color, lambda: run_replay(options)))
     if output_format == "text":
