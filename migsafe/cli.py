@@ -119,6 +119,10 @@ def review(
                                               help="A `migsafe stats` snapshot: findings carry table sizes and "
                                                    "estimated lock durations, and severity follows size "
                                                    "(default: \\[tool.migsafe] stats)."),
+    calibration_file: Optional[Path] = typer.Option(None, "--calibration", metavar="FILE",
+                                                    help="A `migsafe calibrate` file: estimates use its measured "
+                                                         "throughputs instead of the built-in defaults (default: "
+                                                         "\\[tool.migsafe] calibration)."),
 ) -> None:
     """Review revision scripts and report the migrations that will hurt a live database."""
     from migsafe.engine import ReviewOptions
@@ -139,7 +143,8 @@ def review(
                             changed_since=changed_since, strict_imports=strict_imports,
                             downgrade=downgrade or None, revision_timeout=revision_timeout,
                             baseline=baseline_file, use_baseline=not no_baseline,
-                            use_cache=not no_cache, cache_dir=cache_dir, stats=stats_file)
+                            use_cache=not no_cache, cache_dir=cache_dir, stats=stats_file,
+                            calibration=calibration_file)
     if baseline_file is not None and no_baseline:
         _fail("--baseline and --no-baseline contradict each other")
     if cache_dir is not None and no_cache:
@@ -208,7 +213,7 @@ def replay(
     pg_bin: Optional[Path] = typer.Option(None, "--pg-bin", help="Directory with initdb, pg_ctl and postgres."),
     pg_version: Optional[str] = typer.Option(None, "--pg-version", help="PostgreSQL version to judge for and to "
                                                                         "start (major must be installed)."),
-    rows: int = typer.Option(5000, "--rows", min=0, help="Rows seeded into each existing table."),
+    rows: int = typer.Option(5000, "--rows", min=0, help="Rows seeded into each existing table (with --stats: into the largest, the others in proportion)."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="error, warning (default) or never."),
     since: Optional[str] = typer.Option(None, "--since", help="Replay only revisions after this revision id."),
     config: Optional[Path] = typer.Option(None, "--config", help="pyproject.toml (or migsafe.toml) to read."),
@@ -222,6 +227,11 @@ def replay(
                                                      help="A revision that runs longer is stopped, its statement "
                                                           "ended on the server, and reported as migration-failed "
                                                           "(default 60; 0: no limit)."),
+    stats_file: Optional[Path] = typer.Option(None, "--stats", metavar="FILE",
+                                              help="A `migsafe stats` snapshot: seed tables in proportion to "
+                                                   "production (the largest gets --rows) and extrapolate each "
+                                                   "statement's duration to the production size (default: "
+                                                   "\\[tool.migsafe] stats)."),
 ) -> None:
     """Run the revisions on a throwaway PostgreSQL and show the locks, rewrites and scans they really cause."""
     from migsafe.replay.run import ReplayOptions
@@ -233,7 +243,7 @@ def replay(
     options = ReplayOptions(paths=list(paths or []), config_file=config, pg_version=pg_version, fail_on=fail_on,
                             since=since, database_url=database_url, pg_bin=pg_bin, rows=rows,
                             changed_since=changed_since, strict_imports=strict_imports,
-                            revision_timeout=revision_timeout)
+                            revision_timeout=revision_timeout, stats=stats_file)
     out = _claim_stdout()
     result = _guard(lambda: _with_progress(no_color, lambda: run_replay(options)))
     if output_format == "text":
@@ -279,6 +289,39 @@ def stats(
     _guard(lambda: write(snapshot, output))
     typer.echo(f"migsafe: wrote {len(snapshot.tables)} table{'s' if len(snapshot.tables) != 1 else ''} "
                f"({snapshot.source}, PostgreSQL {snapshot.server_version}) to {output}", err=True)
+
+
+@app.command()
+def calibrate(
+    # No envvar, as for stats: calibration loads a server hard, so it runs where it is pointed explicitly.
+    database_url: Optional[str] = typer.Option(None, "--database-url", metavar="URL",
+                                               help="Measure on this server, in a scratch database migsafe creates "
+                                                    "and drops (refused when the URL's database has tables); "
+                                                    "default: a throwaway local cluster with fsync, "
+                                                    "synchronous_commit and full_page_writes on."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="Write the calibration file here (default: stdout)."),
+    rows: int = typer.Option(100_000, "--rows", metavar="N", help="Rows in the measured table (1000 to 10^7)."),
+    runs: int = typer.Option(3, "--runs", metavar="N", help="Fresh tables per operation; the median counts."),
+    pg_bin: Optional[Path] = typer.Option(None, "--pg-bin", help="Directory with initdb and postgres."),
+) -> None:
+    """Measure rewrite, scan, validation, index-build and back-fill throughputs for `review --stats` estimates
+    (docs/stats.md, "Calibration")."""
+    from migsafe.stats.calibrate import calibrate as run_calibration
+    from migsafe.stats.calibration import dump, write
+
+    if output is not None and (output.is_dir() or not output.parent.is_dir()):
+        _fail(f"--output {output}: cannot write there (no such directory, or a directory)")
+    result = _guard(lambda: run_calibration(database_url, rows=rows, runs=runs,
+                                            pg_bin=str(pg_bin) if pg_bin else None))
+    if output is None:
+        sys.stdout.write(dump(result))
+        sys.stdout.flush()
+        return
+    _guard(lambda: write(result, output))
+    durability = ", ".join(f"{name} {value}" for name, value in result.durability.items())
+    typer.echo(f"migsafe: wrote throughputs measured on {result.rows:,} rows ({result.server}, PostgreSQL "
+               f"{result.server_version.split()[0]}, {durability}) to {output}", err=True)
 
 
 def _with_progress(no_color: bool, call):  # type: ignore[no-untyped-def]

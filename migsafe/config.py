@@ -93,6 +93,9 @@ class Settings:
     # directory), the row counts under which a duration finding is info and from which it is an error, and
     # the age in days after which the snapshot may no longer lower a finding below warning.
     stats: Path | None = None
+    # A `migsafe calibrate` file whose throughputs estimates use instead of the built-in defaults (resolved
+    # against the configuration file's directory).
+    calibration: Path | None = None
     small_table_rows: int = 10_000
     large_table_rows: int = 1_000_000
     stats_max_age: float = 30.0
@@ -104,7 +107,7 @@ class Settings:
 _KEYS = {"pg-version", "select", "extend-select", "ignore", "extend-ignore", "severity", "start-after", "fail-on",
          "transaction-per-migration", "strict-imports", "lock-timeout", "transactional-ddl", "default-schema",
          "driver", "downgrade", "revision-timeout", "baseline", "cache-dir", "deploy",
-         "stats", "small-table-rows", "large-table-rows", "stats-max-age"}
+         "stats", "calibration", "small-table-rows", "large-table-rows", "stats-max-age"}
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -250,6 +253,10 @@ def load_settings(config_file: Path | None, known_rules: set[str]) -> Settings:
         if not isinstance(table["stats"], str) or not table["stats"].strip():
             raise UsageError(f"{where}: stats must be a file path such as \"migsafe-stats.json\"")
         settings = replace(settings, stats=config_file.parent / table["stats"])
+    if "calibration" in table:
+        if not isinstance(table["calibration"], str) or not table["calibration"].strip():
+            raise UsageError(f"{where}: calibration must be a file path such as \"migsafe-calibration.json\"")
+        settings = replace(settings, calibration=config_file.parent / table["calibration"])
     for key in ("small-table-rows", "large-table-rows"):
         if key in table:
             value = table[key]

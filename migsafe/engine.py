@@ -47,6 +47,7 @@ class ReviewOptions:
     use_cache: bool = True  # False: record every revision, read and write no cache (--no-cache)
     cache_dir: Path | None = None  # --cache-dir (else [tool.migsafe] cache-dir, else beside the versions directory)
     stats: Path | None = None  # --stats: a `migsafe stats` snapshot (else [tool.migsafe] stats); docs/stats.md
+    calibration: Path | None = None  # --calibration: a `migsafe calibrate` file (else [tool.migsafe] calibration)
 
 
 def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
@@ -90,6 +91,8 @@ def resolve_settings(options: ReviewOptions, project: Project) -> cfg.Settings:
         overrides["revision_timeout"] = cfg.check_revision_timeout(options.revision_timeout, "--revision-timeout")
     if options.stats is not None:
         overrides["stats"] = options.cwd / options.stats
+    if options.calibration is not None:
+        overrides["calibration"] = options.cwd / options.calibration
     return settings.with_overrides(**overrides)
 
 
@@ -97,10 +100,20 @@ def load_sizing(options: ReviewOptions, settings: cfg.Settings) -> "tuple[cfg.Se
     """The stats snapshot the review judges sizes by (``--stats``, else ``[tool.migsafe] stats``), and the
     settings with the PostgreSQL version it implies: the command line's, then the configuration's
     ``pg-version``, then the snapshot's server version, then the default. A bad file is a one-line
-    :class:`~migsafe.stats.snapshot.StatsFileError` naming it."""
-    from migsafe.stats import sizing
+    :class:`~migsafe.stats.snapshot.StatsFileError` naming it. Estimates use the throughputs of the calibration
+    file (``--calibration``, else ``[tool.migsafe] calibration``) when there is one, else the built-in defaults;
+    a calibration file is read (and a bad one refused) even without a snapshot, so a typo never goes unnoticed."""
+    from migsafe.stats import calibration, sizing
+    from migsafe.stats.estimate import DEFAULT_THROUGHPUTS
     from migsafe.stats.snapshot import load
 
+    throughputs = DEFAULT_THROUGHPUTS
+    if settings.calibration is not None:
+        try:
+            shown = str(settings.calibration.relative_to(options.cwd))
+        except ValueError:
+            shown = str(settings.calibration)
+        throughputs = calibration.load(settings.calibration, shown)
     if settings.stats is None:
         return settings, None
     snapshot = load(settings.stats)
@@ -111,7 +124,7 @@ def load_sizing(options: ReviewOptions, settings: cfg.Settings) -> "tuple[cfg.Se
             settings = settings.with_overrides(pg_version=cfg.PgVersion(major, number % 100 if major >= 10 else None))
     return settings, sizing.Sizing(snapshot=snapshot, path=settings.stats, small_table_rows=settings.small_table_rows,
                                    large_table_rows=settings.large_table_rows, max_age_days=settings.stats_max_age,
-                                   overridden=frozenset(settings.severity))
+                                   throughputs=throughputs, overridden=frozenset(settings.severity))
 
 
 def _config_start(options: ReviewOptions, project: Project) -> Path:

@@ -80,11 +80,22 @@ def replay(options: ReplayOptions) -> ReplayReport:
         server = PgVersion(db.server_version_num // 10000, db.server_version_num % 10000)
         stubs = {r.revision: r.stubbed for r in static.partial}
         result.revisions = _run(db, to_run, reported, work, options.rows, stubs)
+    if work.sizing is not None:
+        _extrapolate(result.revisions, work.sizing.snapshot)
     found = configured(reconcile(static, result.revisions, server, judged, order), work.settings)
     static.findings.extend(found)
     static.sort()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _extrapolate(revisions: list[ReplayedRevision], snapshot: object) -> None:
+    """``--stats``: each statement's duration scaled to its table's production size."""
+    from migsafe.replay.extrapolate import extrapolate
+
+    for revision in revisions:
+        for statement in revision.statements:
+            statement.extrapolation = extrapolate(statement, revision.table_rows, snapshot)  # type: ignore[arg-type]
 
 
 def _require_sqlalchemy_2() -> None:
@@ -114,6 +125,13 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int,
 
     settings = work.settings  # type: ignore[attr-defined]
     project = work.project  # type: ignore[attr-defined]
+    sizing = work.sizing  # type: ignore[attr-defined]
+    targets = None
+    if sizing is not None:
+        from migsafe.replay.extrapolate import seeding_targets
+
+        targets = seeding_targets(sizing.snapshot, rows)
+    counts: dict[str, int] = {}  # table -> rows it holds, as the last seeding left it
     per_migration = settings.transaction_per_migration
     limit = settings.revision_timeout or None
     engine = sa.create_engine(db.url, poolclass=NullPool)  # type: ignore[attr-defined]
@@ -145,8 +163,9 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int,
                             # Otherwise seed again only when the previous revision may have left a table
                             # without rows (it created one, emptied one, or ran unobserved).
                             progress.report("seeding tables", done, len(files), entry.revision)
-                            _seed(db, rows, entry)
+                            _seed(db, rows, entry, targets, counts)
                             seeded_once = True
+                        entry.table_rows = dict(counts)
                         progress.report("replaying revisions" if reviewed else "applying revisions", done,
                                         len(files), entry.revision)
                         rec = RecordedRevision(file=file, reported=reviewed)
@@ -253,7 +272,9 @@ def _dbapi(connection: object) -> object:
     return connection.connection.dbapi_connection  # type: ignore[attr-defined]
 
 
-def _seed(db: object, rows: int, entry: ReplayedRevision) -> None:
+def _seed(db: object, rows: int, entry: ReplayedRevision, targets: dict[tuple[str, str], int] | None,
+          counts: dict[str, int]) -> None:
+    """Seed every table (to ``targets``' rows where given, else ``rows``); note the counts in ``counts``."""
     import psycopg
 
     from migsafe.replay.seed import seed_tables
@@ -264,8 +285,9 @@ def _seed(db: object, rows: int, entry: ReplayedRevision) -> None:
             # satisfy the foreign keys, so skip the per-row trigger checks. Not on a user's server.
             with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
                 conn.execute("SET session_replication_role = replica")
-        result = seed_tables(conn, rows)
+        result = seed_tables(conn, rows, targets=targets)
     for table in result.seeded:
+        counts[_name(table.schema, table.name)] = table.rows
         if table.inserted:
             entry.seeded[_name(table.schema, table.name)] = table.inserted
     for table in result.unseedable:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import psycopg
 from psycopg import sql
@@ -573,7 +573,8 @@ def _seed_one(conn: psycopg.Connection, table: _Table, types: dict[int, _Type], 
 
 
 def seed_tables(connection: psycopg.Connection, rows: int, tables: Iterable[TableName] | None = None, *,
-                version_table: str = "alembic_version") -> SeedResult:
+                version_table: str = "alembic_version",
+                targets: Mapping[TableName, int] | None = None) -> SeedResult:
     """Top up tables to ``rows`` rows each and commit, table by table.
 
     ``tables`` lists (schema, name) pairs; None means every ordinary and partitioned table outside the system
@@ -585,6 +586,9 @@ def seed_tables(connection: psycopg.Connection, rows: int, tables: Iterable[Tabl
     connection and a table that fails (a CHECK constraint, a trigger, an unknown type) is rolled back alone
     and reported in ``SeedResult.unseedable`` with PostgreSQL's one-line message. Lost connections and other
     non-database errors propagate.
+
+    ``targets`` gives some tables their own row count instead of ``rows`` (``replay --stats``: in proportion to
+    production, migsafe/replay/extrapolate.py); the tables it does not name get ``rows``.
     """
     if rows < 0:
         raise ValueError(f"rows must be >= 0, not {rows}")
@@ -600,7 +604,8 @@ def seed_tables(connection: psycopg.Connection, rows: int, tables: Iterable[Tabl
     for table in _seeding_order(catalog.tables, catalog.types):
         try:
             with connection.transaction():
-                seeded.append(_seed_one(connection, table, catalog.types, rows))
+                wanted_rows = rows if targets is None else targets.get((table.schema, table.name), rows)
+                seeded.append(_seed_one(connection, table, catalog.types, wanted_rows))
         except _Unseedable as reason:
             unseedable.append(UnseedableTable(table.schema, table.name, str(reason)))
         except psycopg.DatabaseError as error:

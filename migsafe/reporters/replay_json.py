@@ -20,7 +20,8 @@ def as_dict(result: ReplayReport) -> dict[str, Any]:
     data["replay_seconds"] = round(result.seconds, 3)
     data["revisions"] = [
         {"revision": r.revision, "path": report.display_path(r.path), "reviewed": r.reviewed, "error": r.error,
-         "error_line": r.error_line, "seeded": r.seeded, "unseeded": r.unseeded, "duration_ms": r.duration_ms}
+         "error_line": r.error_line, "seeded": r.seeded, "unseeded": r.unseeded, "table_rows": r.table_rows,
+         "duration_ms": r.duration_ms}
         for r in result.revisions
     ]
     data["statements"] = [
@@ -43,6 +44,12 @@ def as_dict(result: ReplayReport) -> dict[str, Any]:
             "duration_ms": s.duration_ms,
             "lock_timeout": s.lock_timeout,
             "error": s.error,
+            # replay --stats: the measured duration scaled to the table's production size (an extrapolation)
+            "extrapolation": None if s.extrapolation is None else {
+                "table": s.extrapolation.table, "measured_ms": s.extrapolation.measured_ms,
+                "seeded_rows": s.extrapolation.seeded_rows, "production_rows": s.extrapolation.production_rows,
+                "seconds_low": s.extrapolation.seconds_low, "seconds_high": s.extrapolation.seconds_high,
+                "words": s.extrapolation.words()},
         }
         for r in result.revisions if r.reviewed for s in r.statements
     ]

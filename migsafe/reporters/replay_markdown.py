@@ -27,6 +27,10 @@ def render(result: ReplayReport, *, color: bool = False) -> str:
             lines.append(f"| {s.line} | `{_cell(sql)}` | {_cell(_locks(s))} | {_blocks(s)} | "
                          f"{_cell(', '.join(s.existing_rewrites) or '-')} | {_cell(', '.join(s.existing_scans) or '-')} "
                          f"| {s.duration_ms:.1f} |")
+        extrapolated = [s for s in revision.statements if s.extrapolation is not None]
+        if extrapolated:
+            lines += ["", "Extrapolated to the production size (stats snapshot; linear in rows, not measured):", ""]
+            lines += [f"- line {s.line}: {_cell(s.extrapolation.words())}" for s in extrapolated]  # type: ignore[union-attr]
         findings = [f for f in report.findings if f.revision == revision.revision]
         if findings:
             lines += ["", "| line | rule | replay | detail |", "|---:|---|---|---|"]

@@ -167,6 +167,14 @@ def render(result: ReplayReport, *, color: bool = False, width: int = 140) -> st
                 console.print(block)
         else:
             console.print(_table(revision, *layout))
+        extrapolated = [s for s in revision.statements if s.extrapolation is not None]
+        if extrapolated:
+            # Labelled as what it is: the measured time scaled to the stats snapshot's rows, not a measurement.
+            console.print(Padding(Text("extrapolated to the production size (stats snapshot, linear in rows):"),
+                                  (0, 0, 0, 2), expand=False))
+            for s in extrapolated:
+                console.print(Padding(Text(f"line {s.line}: {s.extrapolation.words()}"),  # type: ignore[union-attr]
+                                      (0, 0, 0, 4), expand=False))
         if revision.error:
             console.print(Padding(Text(f"failed: {revision.error}", style="red"), (0, 0, 0, 2), expand=False))
         findings = _findings(result, revision)

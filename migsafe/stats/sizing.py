@@ -150,6 +150,9 @@ def apply(report: Report, sizing: Sizing, shown_path: str) -> None:
     taken = f"taken {sizing.snapshot.taken_at}" + ("" if age is None else ", today" if age < 1
                                                    else f", {age:.0f} day{'s' if round(age) != 1 else ''} ago")
     message = f"table sizes from {shown_path} ({taken}, PostgreSQL {sizing.snapshot.server_version})"
+    if sizing.throughputs != DEFAULT_THROUGHPUTS:
+        # Estimates from the user's own machine: say whose numbers the minutes are (the defaults say nothing).
+        message += f"; durations estimated from throughputs {sizing.throughputs.source}"
     if stale:
         message += (f": older than stats-max-age ({sizing.max_age_days:g} days), so sizes never lower a finding "
                     "below warning")
