@@ -1,7 +1,7 @@
 """Check review estimates against reality on this machine (issue 16's done-when).
 
 Calibrates on replay's throwaway cluster with production durability (fsync, synchronous_commit and
-full_page_writes on) at small sizes, exactly as ``migsafe calibrate`` does (migsafe/stats/calibrate.py, default
+full_page_writes on) at small sizes, exactly as ``migsafe calibrate`` does (migsafe/replay/calibrate.py, default
 10^5 rows, median of 3), then, for each ``--rows`` size (default 10^6 and 10^7), fills one table of that size
 and times the three operations whose estimates matter most, in this order on the same table:
 
@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's migsafe, not an installed one
 
 from migsafe.replay.server import scratch_database
-from migsafe.stats.calibrate import DEFAULT_ROWS, DEFAULT_RUNS, DURABLE, fill, measure, time_statement
+from migsafe.replay.calibrate import DEFAULT_ROWS, DEFAULT_RUNS, DURABLE, fill, measure, time_statement
 from migsafe.stats.estimate import LOW_FACTOR, Throughputs, estimate
 
 #: (label, estimate kind, statement), run in this order on one filled table.

@@ -1,6 +1,6 @@
 """Measure the throughputs behind ``migsafe review --stats`` estimates (migsafe/stats/estimate.py) on this machine.
 
-The measuring code is ``migsafe calibrate``'s (migsafe/stats/calibrate.py, which lists the operations): this script
+The measuring code is ``migsafe calibrate``'s (migsafe/replay/calibrate.py, which lists the operations): this script
 runs it on replay's throwaway cluster with production durability (``fsync``, ``synchronous_commit`` and
 ``full_page_writes`` on: replay turns them off, which flatters every write) at several sizes, and prints the
 median of ``--runs`` for each size, and, with ``--compare-fsync-off``, the ratio fsync-off ÷ fsync-on (how much
@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's migsafe, not an installed one
 
 from migsafe.replay.server import scratch_database
-from migsafe.stats.calibrate import DURABLE, OPERATIONS, measure
+from migsafe.replay.calibrate import DURABLE, OPERATIONS, measure
 from migsafe.stats.estimate import DEFAULT_THROUGHPUTS
 
 

@@ -307,7 +307,7 @@ def calibrate(
 ) -> None:
     """Measure rewrite, scan, validation, index-build and back-fill throughputs for `review --stats` estimates
     (docs/stats.md, "Calibration")."""
-    from migsafe.stats.calibrate import calibrate as run_calibration
+    from migsafe.replay.calibrate import calibrate as run_calibration
     from migsafe.stats.calibration import dump, write
 
     if output is not None and (output.is_dir() or not output.parent.is_dir()):

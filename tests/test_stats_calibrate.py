@@ -16,7 +16,7 @@ from migsafe.errors import UsageError
 from migsafe.replay import server
 from migsafe.replay.server import ScratchDatabase, ServerUnavailableError, find_server_binaries
 from migsafe.stats import calibration
-from migsafe.stats.calibrate import OPERATIONS, calibrate
+from migsafe.replay.calibrate import OPERATIONS, calibrate
 from pty_run import environment
 
 try:

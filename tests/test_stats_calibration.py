@@ -12,7 +12,7 @@ import pytest
 
 from migsafe.engine import ReviewOptions, review
 from migsafe.stats import calibration
-from migsafe.stats.calibrate import Calibration
+from migsafe.stats.calibration import Calibration
 from migsafe.stats.calibration import CalibrationFileError
 from migsafe.stats.estimate import DEFAULT_THROUGHPUTS
 from pty_run import environment

@@ -52,6 +52,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from sqlalchemy.engine import URL
 
+from migsafe.database_url import describe_server, first_line, parse_database_url
 from migsafe.errors import MigsafeError, Terminated, UsageError
 from migsafe.replay.leftovers import read_inside, sweep_stale_clusters, write_owner
 
@@ -648,8 +649,8 @@ def scratch_on_server(database_url: str, *, pg_version: int | None = None) -> It
     What replay may use there is made by :func:`throwaway_role`; this handle never reaches revision code.
     """
     started = time.monotonic()
-    params = _parse_database_url(database_url)
-    where = _describe_server(params)
+    params = parse_database_url(database_url)
+    where = describe_server(params)
     with _admin_connection(params, where) as conn:
         version_num = conn.info.server_version
         version = conn.info.parameter_status("server_version") or ""
@@ -669,31 +670,11 @@ def scratch_on_server(database_url: str, *, pg_version: int | None = None) -> It
     )
 
 
-def _parse_database_url(database_url: str) -> dict[str, str]:
-    """libpq parameters from a libpq URI, a SQLAlchemy URL (``postgresql+psycopg://``) or a key=value string."""
-    text = re.sub(r"^(postgres(?:ql)?)\+\w+://", "postgresql://", database_url.strip())
-    if "://" in text and not text.startswith(("postgresql://", "postgres://")):
-        raise UsageError(f"--database-url must be a postgresql:// URL, got {text.split('://')[0]}://...")
-    try:
-        params = conninfo_to_dict(text)
-    except psycopg.Error as error:
-        raise UsageError(f"--database-url is not a valid PostgreSQL URL: {_first_line(error)}") from None
-    return {key: str(value) for key, value in params.items() if value is not None}
-
-
 def with_password(database_url: str, password: str) -> str:
     """``database_url`` as a libpq string that carries ``password`` unless it has one: replay takes PGPASSWORD
     out of the environment (revision code must not find it there) and hands it to the admin connection."""
-    params = _parse_database_url(database_url)
+    params = parse_database_url(database_url)
     return make_conninfo(**{"password": password, **params})
-
-
-def _describe_server(params: Mapping[str, str]) -> str:
-    """user@host:port/db for messages and the report; never the password."""
-    host = params.get("host") or params.get("hostaddr") or "the default socket"
-    port = f":{params['port']}" if params.get("port") else ""
-    user = f"{params['user']}@" if params.get("user") else ""
-    return f"{user}{host}{port}/{params.get('dbname', '')}"
 
 
 #: Where cleanup goes when the database named in the URL is gone (a revision cannot drop it, but others may).
@@ -716,7 +697,7 @@ def _admin_connection(params: Mapping[str, str], where: str, *, fallback: bool =
         except psycopg.Error as error:
             if index + 1 < len(names) and "does not exist" in str(error):
                 continue
-            raise ServerError(f"cannot connect to --database-url ({where}): {_first_line(error)}") from None
+            raise ServerError(f"cannot connect to --database-url ({where}): {first_line(error)}") from None
         with conn:
             yield conn
         return
@@ -727,7 +708,7 @@ def _run_admin(conn: psycopg.Connection, statement: sql.Composable, failure: str
     try:
         conn.execute(statement, params)
     except psycopg.Error as error:
-        raise ServerError(f"{failure}: {_first_line(error)}") from None
+        raise ServerError(f"{failure}: {first_line(error)}") from None
 
 
 # --------------------------------------------------------------------------------------------- throwaway role
@@ -758,7 +739,7 @@ def throwaway_role(admin: ScratchDatabase, *, extensions: Mapping[str, str] | No
     the block raises; the drop is attempted as soon as CREATE was sent.
     """
     params = {key: str(value) for key, value in conninfo_to_dict(admin.conninfo).items() if value is not None}
-    where = _describe_server(params) if admin.kind == "database-url" else "the throwaway cluster"
+    where = describe_server(params) if admin.kind == "database-url" else "the throwaway cluster"
     name = SCRATCH_PREFIX + secrets.token_hex(6)
     password = secrets.token_urlsafe(24)
     create_sent = False
@@ -824,7 +805,7 @@ def _check_login(role_params: Mapping[str, str], name: str, where: str) -> None:
                         ).close()
     except psycopg.Error as error:
         raise ServerError(
-            f"cannot connect as the throwaway role {name} on {where}: {_first_line(error)}; replay runs revisions "
+            f"cannot connect as the throwaway role {name} on {where}: {first_line(error)}; replay runs revisions "
             "as a role it creates for the run, so pg_hba.conf must let a new role log in with a password there"
         ) from None
 
@@ -847,7 +828,7 @@ def _create_extensions(params: Mapping[str, str], extensions: Mapping[str, str])
             try:
                 conn.execute(statement)  # type: ignore[arg-type]
             except psycopg.Error as error:
-                log.info("migsafe: cannot create extension %s before replay: %s", extension, _first_line(error))
+                log.info("migsafe: cannot create extension %s before replay: %s", extension, first_line(error))
 
 
 def sweep_stale_scratch(conn: psycopg.Connection, where: str) -> list[str]:
@@ -913,10 +894,10 @@ def _drop_scratch_database(conn: psycopg.Connection, name: str, where: str) -> N
             return
         except psycopg.errors.ObjectInUse as error:
             if time.monotonic() > deadline:
-                raise ServerError(f"{failure}: {_first_line(error)}") from None
+                raise ServerError(f"{failure}: {first_line(error)}") from None
             time.sleep(0.1)
         except psycopg.Error as error:
-            raise ServerError(f"{failure}: {_first_line(error)}") from None
+            raise ServerError(f"{failure}: {first_line(error)}") from None
 
 
 def _sqlalchemy_url(params: Mapping[str, str]) -> str:
@@ -932,11 +913,6 @@ def _sqlalchemy_url(params: Mapping[str, str]) -> str:
     url = URL.create("postgresql+psycopg", username=user, password=password, host=host,
                      port=int(port) if port else None, database=dbname, query=rest)
     return url.render_as_string(hide_password=False)
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0].strip() if text else type(error).__name__
 
 
 # --------------------------------------------------------------------------------------------- signals

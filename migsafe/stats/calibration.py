@@ -10,11 +10,10 @@ Every field is documented in docs/stats.md ("Calibration").
 from __future__ import annotations
 
 import json
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from migsafe.errors import MigsafeError
-from migsafe.stats.calibrate import Calibration
 from migsafe.stats.estimate import Throughputs
 
 #: The value of the top-level ``migsafe_calibration`` key; readers refuse any other.
@@ -22,6 +21,19 @@ FORMAT_VERSION = 1
 DEFAULT_NAME = "migsafe-calibration.json"
 
 THROUGHPUT_FIELDS = tuple(item.name for item in fields(Throughputs) if item.name != "source")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What a calibration run measured, and on what: the contents of a calibration file (docs/stats.md)."""
+
+    throughputs: dict[str, float]  # estimate.Throughputs field -> median throughput
+    rows: int
+    runs: int
+    taken_at: str  # ISO-8601 UTC
+    server_version: str
+    server: str  # "throwaway local cluster" or "scratch database on user@host:port/db"
+    durability: dict[str, str]  # DURABILITY_SETTINGS as SHOW reports them
 
 
 class CalibrationFileError(MigsafeError):

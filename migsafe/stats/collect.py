@@ -28,8 +28,9 @@ from typing import Iterator, Mapping, Sequence
 
 import psycopg
 from psycopg import IsolationLevel
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import make_conninfo
 
+from migsafe.database_url import describe_server, first_line, parse_database_url
 from migsafe.errors import MigsafeError, UsageError
 from migsafe.stats.snapshot import Activity, Partitions, Skipped, Snapshot, Table
 
@@ -73,26 +74,6 @@ def check_duration(value: str, option: str) -> str:
     return f"{int(match.group(1))}{match.group(2) or 'ms'}"
 
 
-def parse_database_url(database_url: str) -> dict[str, str]:
-    """libpq parameters from a URL or ``key=value`` string."""
-    text = re.sub(r"^(postgres(?:ql)?)\+\w+://", "postgresql://", database_url.strip())
-    if "://" in text and not text.startswith(("postgresql://", "postgres://")):
-        raise UsageError(f"--database-url must be a postgresql:// URL, got {text.split('://')[0]}://...")
-    try:
-        params = conninfo_to_dict(text)
-    except psycopg.Error as error:
-        raise UsageError(f"--database-url is not a valid PostgreSQL URL: {_first_line(error)}") from None
-    return {key: str(value) for key, value in params.items() if value is not None}
-
-
-def describe_server(params: Mapping[str, str]) -> str:
-    """user@host:port/db for messages; never the password."""
-    host = params.get("host") or params.get("hostaddr") or "the default socket"
-    port = f":{params['port']}" if params.get("port") else ""
-    user = f"{params['user']}@" if params.get("user") else ""
-    return f"{user}{host}{port}/{params.get('dbname', '')}"
-
-
 @contextmanager
 def read_only_session(params: Mapping[str, str], where: str, *, lock_timeout: str,
                       statement_timeout: str) -> Iterator[psycopg.Connection]:
@@ -103,7 +84,7 @@ def read_only_session(params: Mapping[str, str], where: str, *, lock_timeout: st
                                                 "connect_timeout": str(CONNECT_TIMEOUT), **params}),
                                autocommit=False)
     except psycopg.Error as error:
-        raise StatsError(f"cannot connect to --database-url ({where}): {_first_line(error)}") from None
+        raise StatsError(f"cannot connect to --database-url ({where}): {first_line(error)}") from None
     try:
         conn.read_only = True
         conn.isolation_level = IsolationLevel.REPEATABLE_READ
@@ -285,18 +266,15 @@ def _guarded(call, where: str, lock_timeout: str, statement_timeout: str):  # ty
         return call()
     except psycopg.errors.LockNotAvailable as error:
         raise StatsError(f"{where}: gave up waiting for a lock after --lock-timeout {lock_timeout} "
-                         f"(nothing was changed): {_first_line(error)}") from None
+                         f"(nothing was changed): {first_line(error)}") from None
     except psycopg.errors.QueryCanceled as error:
         raise StatsError(f"{where}: a catalog query ran longer than --statement-timeout {statement_timeout} "
-                         f"and was cancelled: {_first_line(error)}") from None
+                         f"and was cancelled: {first_line(error)}") from None
     except psycopg.Error as error:
-        raise StatsError(f"{where}: reading statistics failed: {_first_line(error)}") from None
+        raise StatsError(f"{where}: reading statistics failed: {first_line(error)}") from None
 
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0].strip() if text else type(error).__name__

@@ -30,6 +30,7 @@ from typing import Callable, Mapping, Sequence
 import psycopg
 
 from migsafe.errors import UsageError
+from migsafe.stats.calibration import Calibration
 
 #: Production durability for a local cluster: the settings replay switches off, switched back on.
 DURABLE: Mapping[str, bool] = {"fsync": True, "synchronous_commit": True, "full_page_writes": True}
@@ -91,19 +92,6 @@ class Timing:
         return amount / max(self.seconds, 1e-6)
 
 
-@dataclass(frozen=True)
-class Calibration:
-    """What a calibration run measured, and on what: the contents of a calibration file (docs/stats.md)."""
-
-    throughputs: dict[str, float]  # estimate.Throughputs field -> median throughput
-    rows: int
-    runs: int
-    taken_at: str  # ISO-8601 UTC
-    server_version: str
-    server: str  # "throwaway local cluster" or "scratch database on user@host:port/db"
-    durability: dict[str, str]  # DURABILITY_SETTINGS as SHOW reports them
-
-
 def fill(conn: psycopg.Connection, rows: int) -> None:
     """(Re)create the measured table ``t`` with ``rows`` rows, and its 1,000-row ``parent``."""
     with conn.cursor() as cur:
@@ -157,10 +145,11 @@ def refuse_user_tables(database_url: str) -> None:
     calibration belongs on a server that serves none (it writes hundreds of MB as fast as the disk allows)."""
     from psycopg.conninfo import make_conninfo
 
-    from migsafe.replay.server import ServerError, _describe_server, _first_line, _parse_database_url
+    from migsafe.database_url import describe_server, first_line, parse_database_url
+    from migsafe.replay.server import ServerError
 
-    params = _parse_database_url(database_url)
-    where = _describe_server(params)
+    params = parse_database_url(database_url)
+    where = describe_server(params)
     try:
         with psycopg.connect(make_conninfo(**params), connect_timeout=int(params.get("connect_timeout", 10))) as conn:
             row = conn.execute(
@@ -169,7 +158,7 @@ def refuse_user_tables(database_url: str) -> None:
                 "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
             ).fetchone()
     except psycopg.Error as error:
-        raise ServerError(f"cannot connect to --database-url ({where}): {_first_line(error)}") from None
+        raise ServerError(f"cannot connect to --database-url ({where}): {first_line(error)}") from None
     count, first = row if row else (0, None)
     if count:
         raise UsageError(f"--database-url {where} holds {count} table{'s' if count != 1 else ''} (e.g. {first}): "
@@ -179,9 +168,9 @@ def refuse_user_tables(database_url: str) -> None:
 
 def _where(database_url: str) -> str:
     """user@host:port/db of the URL, never its password (the file may be shared)."""
-    from migsafe.replay.server import _describe_server, _parse_database_url
+    from migsafe.database_url import describe_server, parse_database_url
 
-    return _describe_server(_parse_database_url(database_url))
+    return describe_server(parse_database_url(database_url))
 
 
 def calibrate(database_url: str | None = None, *, rows: int = DEFAULT_ROWS, runs: int = DEFAULT_RUNS,
