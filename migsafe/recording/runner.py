@@ -701,9 +701,9 @@ def _unknown_column(failure: BaseException, recorder: Recorder) -> str | None:
     ``table.c["name"]``), when the model cannot be trusted to know every column: application code ran as
     stand-ins earlier in the history (it may have made the column), or the history starts after the table
     was made. On a real database the column is there; None for any other failure."""
-    from sqlalchemy.sql.base import ColumnCollection, ReadOnlyColumnCollection
-
-    collections = (ColumnCollection, ReadOnlyColumnCollection)
+    # ``table.c`` is a ReadOnlyColumnCollection in 2.x and an ImmutableColumnCollection in 1.4: both subclass
+    # ColumnCollection, the one name that exists in every supported SQLAlchemy.
+    from sqlalchemy.sql.base import ColumnCollection as collections
     if isinstance(failure, AttributeError) and isinstance(getattr(failure, "obj", None), collections):
         name = failure.name
     elif isinstance(failure, KeyError) and any(

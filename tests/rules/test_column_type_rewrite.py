@@ -319,8 +319,15 @@ op.create_table(
 
 
 def test_varchar_to_citext_keeps_the_table_and_rebuilds_the_column_index(review_history):
+    # postgresql.CITEXT is SQLAlchemy 2.0.? only; projects on 1.4 declare the type themselves, as here.
     body = """
-op.alter_column("blocked_domains", "domain", existing_type=sa.String(), type_=postgresql.CITEXT(),
+class CIText(sa.types.UserDefinedType):
+    cache_ok = True
+
+    def get_col_spec(self, **kw):
+        return "CITEXT"
+
+op.alter_column("blocked_domains", "domain", existing_type=sa.String(), type_=CIText(),
                 existing_nullable=False)
 """
     report = review_history(DOMAINS, body)
