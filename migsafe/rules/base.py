@@ -8,6 +8,7 @@ suppressions. Adding a rule means adding a module to ``migsafe/rules/`` and a pa
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,6 +175,27 @@ class RevisionView:
             return None  # made, and gone from the model some way the review did not follow
         return (f"revision {made_by} creates it and {dropped_by} drops it" if made_by and dropped_by
                 else "no revision creates it")
+
+    def index_never_made(self, statement: Statement, name: A.QName) -> bool:
+        """Whether, in a database built by this history, no index of this name can exist when ``statement``
+        runs (for ``DROP INDEX IF EXISTS``, which then locks nothing: checked on PostgreSQL 15, ``pg_locks``
+        shows no lock). Said only when the history starts at its base, this is an upgrade, no earlier
+        recorded statement and no earlier revision's source names it (a creation the review did not follow
+        would), and the name is not one PostgreSQL makes up (``t_c_idx``, ``t_c_key``, ``t_pkey``), which no
+        source spells out."""
+        if statement.indexes_before.get(name) is not None or self.revision.direction != "upgrade":
+            return False
+        if not history_complete(self._history) or name.name.lower().endswith(_GENERATED_INDEX_SUFFIXES):
+            return False
+        pattern = re.compile(rf"(?<![\w$]){re.escape(name.name)}(?![\w$])", re.IGNORECASE)
+        for revision in self._history:
+            if revision is self.revision:
+                return not any(pattern.search(earlier.sql) for earlier in
+                               itertools.takewhile(lambda s: s is not statement, revision.statements))
+            if any(pattern.search(line) for line in revision.source_lines) or any(
+                    pattern.search(earlier.sql) for earlier in revision.statements):
+                return False
+        return False
 
     @staticmethod
     def old_column_type(statement: Statement, action: A.AlterColumnType) -> A.SqlType | None:
@@ -349,6 +371,10 @@ def _created_in_source(lines: list[str]) -> set[str]:
 def _names(table: A.QName, text: str) -> bool:
     return re.search(rf"\b{re.escape(table.name)}\b", text, re.IGNORECASE) is not None
 
+
+# The suffixes of the index names PostgreSQL chooses itself (CREATE INDEX without a name, UNIQUE, PRIMARY KEY,
+# EXCLUDE constraints without one): such a name is in no revision's source even when a revision made it.
+_GENERATED_INDEX_SUFFIXES = ("_idx", "_key", "_pkey", "_excl")
 
 _COMPLETE: dict[str, Any] = {"history": None, "complete": False}
 

@@ -27,6 +27,8 @@ def check(view: RevisionView) -> Iterator[Hit]:
         # DROP INDEX names no table: the schema model knows it, else Alembic's table_name= (an index lives in
         # its table's schema). An index the model never saw sits on a table that exists in production.
         table = view.index_table(statement, action.name) or _named_table(statement, action)
+        if table is None and action.if_exists and view.index_never_made(statement, action.name):
+            continue  # absent in a database this history built: IF EXISTS finds nothing and locks nothing
         if table is not None and (view.is_new_table(statement, table)
                                   or view.created_in_transaction(statement, table)):
             continue  # a table no other session sees yet, or one no running code uses

@@ -368,15 +368,19 @@ def lock_on_live_table(view: Any, statement: Any, lock: TableLock) -> bool:
     - a new empty table of this deploy (:meth:`~migsafe.rules.base.RevisionView.is_new_table`);
     - a table that ``DROP TABLE IF EXISTS`` drops where, in a history starting at its base, no revision left it
       in place: there the table is normally absent and the statement locks nothing (checked on PostgreSQL 15:
-      ``pg_locks`` shows no lock); a leftover made outside Alembic is used by no revision's code.
+      ``pg_locks`` shows no lock); a leftover made outside Alembic is used by no revision's code;
+    - the table of an index that ``DROP INDEX IF EXISTS`` drops where no revision before it can have made
+      the index (:meth:`~migsafe.rules.base.RevisionView.index_never_made`): the statement locks nothing.
 
-    A lock on a table the model cannot name (the table of an unknown index) is on a live table. ``view`` is a
-    :class:`~migsafe.rules.base.RevisionView`."""
+    Any other lock on a table the model cannot name (the table of an unknown index) is on a live table.
+    ``view`` is a :class:`~migsafe.rules.base.RevisionView`."""
+    action = lock.action
+    if lock.via_index and isinstance(action, A.DropIndex) and action.if_exists:
+        return not view.index_never_made(statement, action.name)
     if lock.unknown_table:
         return True
     if table_is_new(view, statement, lock.table) or view.created_in_transaction(statement, lock.table):
         return False
-    action = lock.action
     if isinstance(action, A.DropTable) and action.if_exists and action.table == lock.table:
         return view.never_left_in_place(statement, lock.table) is None
     return True

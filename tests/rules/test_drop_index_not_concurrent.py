@@ -26,6 +26,18 @@ def test_drop_index_raw_sql(review_history):
     assert rule_hits(report, RULE) == [("r2", body_line(body, "op.execute"))]
 
 
+def test_drop_index_if_exists_of_an_index_no_revision_made(review_history):
+    # The drop-and-recreate idiom: no revision before it makes the index, so IF EXISTS finds nothing and
+    # PostgreSQL takes no lock (pg_locks, PostgreSQL 15). The same name dropped without IF EXISTS still counts.
+    body = """
+op.execute("DROP INDEX IF EXISTS ux_users_one_default")
+op.execute("CREATE UNIQUE INDEX ux_users_one_default ON users (email)")
+op.execute("DROP INDEX ux_users_legacy")
+"""
+    report = review_history(USERS_WITH_INDEX, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "DROP INDEX ux_users_legacy"))]
+
+
 def test_drop_index_in_batch_block(review_history):
     body = '''
 with op.batch_alter_table("users") as batch_op:

@@ -130,10 +130,35 @@ def test_drop_index_locks_its_table(review_history):
 
 
 def test_drop_of_an_unknown_index(review_history):
-    body = 'op.execute("DROP INDEX IF EXISTS ix_legacy")'
+    body = 'op.execute("DROP INDEX ix_legacy")'
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "DROP INDEX"))]
     assert "the table of index ix_legacy" in [f for f in report.findings if f.rule == RULE][0].message
+
+
+def test_drop_index_if_exists_of_an_index_no_revision_made_locks_nothing(review_history):
+    # The drop-and-recreate idiom: in a database built by this history the index is absent, PostgreSQL takes no
+    # lock for the DROP (pg_locks, PostgreSQL 15), and the CREATE INDEX that follows is the real work.
+    body = """
+op.execute("DROP INDEX IF EXISTS ix_users_email_lower")
+op.execute("ALTER TABLE users ADD COLUMN nickname text")
+"""
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "ADD COLUMN"))]
+    assert "DROP INDEX" not in [f for f in report.findings if f.rule == RULE][0].message
+
+
+@pytest.mark.parametrize("first, name", [
+    # named by an earlier revision's code, even in a branch the recording did not take
+    (USERS_TABLE + '\nif False:\n    op.execute("CREATE INDEX ix_users_email_lower ON users (lower(email))")',
+     "ix_users_email_lower"),
+    # a name PostgreSQL chose itself (CREATE INDEX ON users (email)): no source spells it
+    (USERS_TABLE + '\nop.execute("CREATE INDEX ON users (email)")', "users_email_idx"),
+])
+def test_drop_index_if_exists_of_an_index_that_may_exist_still_locks(review_history, first, name):
+    body = f'op.execute("DROP INDEX IF EXISTS {name}")'
+    report = review_history(first, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "DROP INDEX"))]
 
 
 def test_alter_table_inside_a_do_block(review_history):
