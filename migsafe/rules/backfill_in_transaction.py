@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 from typing import Iterator
 
 from pglast import ast
+from pglast.enums import SetOperation
 
 from migsafe.model import Statement
 from migsafe.pg_locks import strength
@@ -93,6 +94,15 @@ def check(view: RevisionView) -> Iterator[Hit]:
         yield _hit(view, first)
 
 
+def _one_row_at_most(node: object) -> bool:
+    """An ``INSERT ... SELECT`` whose SELECT has no FROM list (and no UNION) inserts one row or none, whatever
+    its WHERE reads (``SELECT 'test', ... WHERE NOT EXISTS (SELECT 1 FROM t WHERE id = 'test')``, the
+    idempotent seed row): it copies no existing data and holds no lock longer than one insert."""
+    select = getattr(node, "selectStmt", None)
+    return (isinstance(select, ast.SelectStmt) and select.op == SetOperation.SETOP_NONE
+            and select.fromClause is None and select.valuesLists is None)
+
+
 def _backfills(view: RevisionView, statement: Statement, loops: list[tuple[int, int]]) -> Iterator[_Backfill]:
     for action, node in statement_parts(statement):
         if isinstance(action, A.DataChange) and action.kind in _KINDS:
@@ -100,8 +110,9 @@ def _backfills(view: RevisionView, statement: Statement, loops: list[tuple[int, 
                 continue
             if action.kind in ("UPDATE", "DELETE") and table_holds_no_rows(view, statement, action.table):
                 continue  # emptied earlier in this transaction, under a lock that keeps it so: no row to change
-            if action.kind == "INSERT_SELECT" and not select_sources(node, statement.default_schema):
-                continue  # INSERT ... SELECT <constants>: seed rows, nothing read
+            if action.kind == "INSERT_SELECT" and (not select_sources(node, statement.default_schema)
+                                                   or _one_row_at_most(node)):
+                continue  # INSERT ... SELECT <constants> (guarded by WHERE NOT EXISTS or not): seed rows
             if action.kind == "INSERT_SELECT":
                 what = f"copies rows into table {action.table} with INSERT ... SELECT"
             elif action.has_where:

@@ -159,6 +159,19 @@ op.bulk_insert(sa.table("users", sa.column("email", sa.String)), [{"email": "a@e
     assert rule_hits(report, RULE) == []
 
 
+def test_a_seed_row_guarded_by_not_exists_is_not_a_backfill(review_history):
+    # The idempotent seed: a SELECT without FROM inserts one row or none, whatever its WHERE reads. A SELECT
+    # with a FROM list (or a UNION that reads one) still copies rows.
+    body = '''
+op.execute("ALTER TABLE users ADD COLUMN is_system boolean")
+op.execute("INSERT INTO users (email, name) SELECT 'system@example.com', 'System' "
+           "WHERE NOT EXISTS (SELECT 1 FROM users WHERE email = 'system@example.com')")
+op.execute("INSERT INTO users (email, name) SELECT 'x@example.com', 'X' UNION ALL SELECT email, name FROM users")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "UNION ALL"))]
+
+
 def test_table_created_in_the_same_revision(review_history):
     body = USERS_TABLE + '''
 op.execute("UPDATE users SET status = 'active'")
