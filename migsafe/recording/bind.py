@@ -353,4 +353,13 @@ def recording_connection(sink: SqlSink, schema_source: Callable[[], Any] | None 
 
     connection = engine.connect()
     connection.begin()
+    # ``op.get_bind().engine.begin()`` (or ``create_all(bind=op.get_bind().engine)``) checks out a second
+    # connection under ``alembic upgrade`` and commits it on its own; Alembic's transaction goes on. Here the
+    # engine's connections share one recording DBAPI connection, so that commit would be recorded as a COMMIT of
+    # the migration's transaction (a bare-commit that is not there). The engine a revision reaches through the
+    # connection is the one engines built for the project's URL are: its begin() joins the migration's
+    # transaction, the same model as theirs.
+    from migsafe.recording.engines import migration_engine
+
+    connection.engine = migration_engine(connection)
     return connection

@@ -19,7 +19,7 @@ import sqlalchemy.engine
 from sqlalchemy.engine import Connection, Engine
 
 
-def _project_engine(connection: Connection) -> Engine:
+def migration_engine(connection: Connection) -> Engine:
     """A copy of the recording engine whose connections are the migration's own connection."""
     engine = connection.engine
 
@@ -35,6 +35,8 @@ def _project_engine(connection: Connection) -> Engine:
         def dispose(self, close: bool = True) -> None:
             pass
 
+    # Errors name the class ("'Engine' object has no attribute 'execute'", a 1.x idiom under 2.x): keep its name.
+    ProjectEngine.__name__ = ProjectEngine.__qualname__ = type(engine).__name__
     facade = object.__new__(ProjectEngine)
     facade.__dict__.update(engine.__dict__)
     return facade
@@ -58,7 +60,7 @@ def project_engines(project_url: Callable[[], str | None], connection: Callable[
 
     def create_engine(url: Any = None, *args: Any, **kwargs: Any) -> Engine:
         if _is_project_url(url, project_url()):
-            return _project_engine(connection())
+            return migration_engine(connection())
         return real(url, *args, **kwargs)
 
     homes = (sqlalchemy, sqlalchemy.engine, create_module)

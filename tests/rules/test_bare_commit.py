@@ -49,6 +49,23 @@ op.create_index("ix_users_nickname", "users", ["nickname"], postgresql_concurren
     assert "the alembic_version update included" in _findings(report)[0].message
 
 
+def test_a_block_on_a_second_connection_of_the_engine_commits_only_that_connection(review_history):
+    # `op.get_bind().engine.begin()` checks out another connection and commits it on its own: Alembic's
+    # transaction goes on (its table creation is still recorded, as part of the migration's work).
+    body = '''
+op.add_column("users", sa.Column("nickname", sa.String(40), nullable=True))
+things = sa.Table("things", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True))
+with op.get_bind().engine.begin() as conn:
+    things.create(conn, checkfirst=True)
+sa.MetaData().create_all(bind=op.get_bind().engine)
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
+op.create_index("ix_things_id", "things", ["id"])
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "index-not-concurrent") == []  # things is known: new, in this transaction
+
+
 def test_op_get_bind_commit(review_history):
     body = '''
 op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
