@@ -159,10 +159,40 @@ def _first_not_rerunnable(view: RevisionView) -> Statement | None:
     """The first statement of the revision that cannot run a second time once applied (see
     :func:`~migsafe.sql.actions.runs_again`): a re-run after a failure past the COMMIT runs upgrade() from the top
     again, and with psycopg2 what ran after the COMMIT is applied too. A statement not understood counts as one."""
+    guarded = _guarded_lines(tuple(view.revision.source_lines))
     for statement in view.statements:
+        if any(first <= statement.line <= last for first, last in guarded):
+            continue
         if not statement.actions or not all(A.runs_again(action) for action in statement.actions):
             return statement
     return None
+
+
+# Names in an ``if`` test that make it the same on every run: the dialect, offline mode, configuration.
+_STATIC_TESTS = ("dialect", "is_offline_mode", "get_x_argument", "config", "environ")
+
+
+@functools.lru_cache(maxsize=32)
+def _guarded_lines(source: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """Line ranges of the revision whose statements a re-run may skip or survive: the body of an ``if`` whose
+    test reads something that can change between runs (``if fk_name:`` after asking the inspector, ``if not
+    column_exists(...)``), and a ``try`` body whose failure an ``except`` catches. The recording took the branch
+    a fresh database takes; a re-run after a failure past the COMMIT finds the first part applied and can take
+    the other one, so a statement there is no proof the re-run fails. A dialect or configuration check
+    (``if dialect == "postgresql"``) is the same on every run and guards nothing."""
+    try:
+        tree = ast.parse("\n".join(source))
+    except (SyntaxError, ValueError):
+        return ()
+    ranges: list[tuple[int, int]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If):
+            test = ast.unparse(node.test)
+            if not any(name in test for name in _STATIC_TESTS) and node.body:
+                ranges.append((node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno))
+        elif isinstance(node, ast.Try) and node.handlers and node.body:
+            ranges.append((node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno))
+    return tuple(ranges)
 
 
 def _why_not_rerunnable(statement: Statement) -> str:

@@ -502,6 +502,36 @@ def test_a_plain_insert_between_the_batches_cannot_run_twice(tmp_path):
 
 
 
+
+def test_a_statement_a_rerun_may_skip_is_no_proof_that_the_rerun_fails(review_history):
+    # The drop runs only when the inspector finds the constraint, the index build's failure is caught: a re-run
+    # after a failure past the COMMIT finds the drop done and skips it. A dialect check guards nothing.
+    body = '''
+inspector = sa.inspect(op.get_bind())
+fk_name = next((fk["name"] for fk in inspector.get_foreign_keys("users")), None)
+if fk_name:
+    op.drop_constraint(fk_name, "users", type_="foreignkey")
+try:
+    op.create_index("ix_users_status", "users", ["status"])
+except Exception:
+    pass
+op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
+op.execute("COMMIT")
+op.execute("ALTER TABLE users ADD COLUMN IF NOT EXISTS nickname text")
+'''
+    first = USERS_TABLE + '''
+op.create_table("teams", sa.Column("id", sa.Integer(), primary_key=True))
+op.add_column("users", sa.Column("team_id", sa.Integer(), sa.ForeignKey("teams.id", name="fk_users_team")))
+'''
+    report = review_history(first, body)
+    [finding] = _findings(report)
+    assert finding.severity == "warning" and "re-running the upgrade fails" not in finding.message
+    static = body.replace("if fk_name:", "if op.get_bind().dialect.name == \"postgresql\":")
+    [finding] = _findings(review_history(first, static))
+    assert finding.severity == "error"
+    assert f"(line {body_line(static, 'op.drop_constraint')}: DROP CONSTRAINT without IF EXISTS)" in finding.message
+
+
 @pytest.mark.parametrize("sql, again", [
     ("CREATE INDEX IF NOT EXISTS ix ON users (email)", True),
     ("CREATE INDEX ix ON users (email)", False),
