@@ -125,6 +125,33 @@ op.add_column("users", sa.Column("mood", sa.Enum("a", "b", name="mood", create_t
     assert not _notes(report, "data-dependent")
 
 
+def test_a_revision_that_raises_on_a_catalog_answer_is_a_partial_review(tmp_path):
+    # Build the index, then check pg_index that it is valid: the catalog is answered with no rows here, so the
+    # check fails and the revision raises; on a real database the index is there and valid.
+    body = '''
+def index_valid():
+    return op.get_bind().execute(sa.text(
+        "SELECT indisvalid FROM pg_catalog.pg_index WHERE indexrelid = to_regclass('ix_users_email')"
+    )).scalar_one_or_none()
+
+with op.get_context().autocommit_block():
+    op.execute("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_users_email ON users (email)")
+    if index_valid() is not True:
+        raise RuntimeError("ix_users_email was not built as a valid index")
+op.add_column("users", sa.Column("nickname", sa.Text()))
+'''
+    report = review_bodies(tmp_path, USERS_TABLE, body)
+    assert not report.errors, [e.message for e in report.errors]
+    [stop] = _notes(report, "partial-stop")
+    assert stop.line == body_line(body, "raise RuntimeError") and "not built as a valid index" in stop.message
+    assert "system catalogs" in stop.message
+    # A failure before any catalog read is still the revision's own error.
+    early = body.replace("with op.get_context()", "raise RuntimeError('run by hand')\nwith op.get_context()", 1)
+    report = review_bodies(tmp_path, USERS_TABLE, early)
+    [error] = report.errors
+    assert "run by hand" in error.message
+
+
 def test_orm_loops_setting_attributes_are_flushed_and_each_table_is_a_backfill(tmp_path):
     # The first loop's changes are flushed by the second query (autoflush), at the second query's line: the
     # read there is still answered, so the second loop runs too.

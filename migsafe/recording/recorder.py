@@ -76,11 +76,14 @@ class Recorder(OperationTracker):
         # Reads answered as if rows existed (see answer_rows): on while ``answering``, the lines answered so far.
         self.answering = False
         self.answered: list[tuple[int, bool]] = []  # (line, whether a read rather than a write's row count)
+        # Lines where the revision read the system catalogs (answered with no rows: see _on_bind_sql).
+        self.catalog_reads: list[int] = []
         self._bind_line: int | None = None
 
     def start_revision(self, revision: RecordedRevision, upgrade_code: Any, linemap: LineMap) -> None:
         super().start_revision(revision, upgrade_code, linemap)
         self._index = 0
+        self.catalog_reads = []
 
     def stubbed_read(self, revision: RecordedRevision, line: int, table: str) -> None:
         """Record the read an ORM query on a stubbed model would have made (the query itself could not run)."""
@@ -216,7 +219,10 @@ class Recorder(OperationTracker):
         pg_sql = driver_sql_to_postgres(sql)
         if catalog_query(pg_sql):
             # SQLAlchemy's own existence checks (Enum.create(checkfirst=True), has_table, ...): not the
-            # revision's work, and nothing a rule should see.
+            # revision's work, and nothing a rule should see. Answered with no rows, as before; the line is kept
+            # so that a revision failing on that answer (``if not index_valid(): raise``) is a partial review.
+            if self.capturing:
+                self.catalog_reads.append(rec.line)
             return
         self._ingest(pg_sql, rec, "bind", bound_strings(parameters))
         reads = sql.lstrip().upper().startswith(("SELECT", "WITH", "SHOW")) or " RETURNING " in sql.upper()

@@ -504,7 +504,8 @@ def _record_with_stubs(rec: RecordedRevision, context: MigrationContext, recorde
         # per module); only the stand-ins actually imported are reported.
         stubbed.extend(n for n in [*(learned or []), name] if n not in stubbed)
         _start_over(rec, recorder, checkpoint)
-    if failure is not None and rec.error is not None and _failed_on_missing_data(rec, failure):
+    if failure is not None and rec.error is not None and _failed_on_missing_data(rec, failure,
+                                                                               recorder.catalog_reads):
         _stopped_on_missing_data(rec)
     elif failure is not None and rec.error is not None and (column := _unknown_column(failure, recorder)):
         _stopped_on_unknown_column(rec, column)
@@ -686,14 +687,18 @@ def _stopped_on_stand_in(rec: RecordedRevision, failure: BaseException, recorder
 _CODE_ERRORS = (ImportError, NameError, SyntaxError, NotImplementedError, RecursionError, MemoryError)
 
 
-def _failed_on_missing_data(rec: RecordedRevision, failure: BaseException) -> bool:
+def _failed_on_missing_data(rec: RecordedRevision, failure: BaseException, catalog_reads: list[int]) -> bool:
     """Whether the revision most likely failed on query results that an offline review cannot have: it had
-    read rows through ``op.get_bind()`` (empty here) before failing, with an exception code makes of a missing
-    row (``fetchone()[0]`` on None, ``"%d" % None``) or raises itself when a query found nothing
-    (``raise RuntimeError("default group not found")``, ``.one()``'s NoResultFound): any ordinary exception."""
+    read rows through ``op.get_bind()`` (empty here), or asked the system catalogs (answered with no rows:
+    ``SELECT indisvalid FROM pg_index ...`` after building an index), before failing, with an exception code
+    makes of a missing row (``fetchone()[0]`` on None, ``"%d" % None``) or raises itself when a query found
+    nothing (``raise RuntimeError("default group not found")``, ``.one()``'s NoResultFound): any ordinary
+    exception."""
     if not isinstance(failure, Exception) or isinstance(failure, _CODE_ERRORS) or rec.error is None:
         return False
-    return any(note.kind == "data-dependent" and (note.line or 0) <= (rec.error.line or 0) for note in rec.notes)
+    line = rec.error.line or 0
+    return any(note.kind == "data-dependent" and (note.line or 0) <= line for note in rec.notes) \
+        or any(read <= line for read in catalog_reads)
 
 
 def _unknown_column(failure: BaseException, recorder: Recorder) -> str | None:
@@ -741,8 +746,8 @@ def _stopped_on_missing_data(rec: RecordedRevision) -> None:
     rec.error = None
     rec.notes.append(Note(kind="partial-stop",
                           message=f"recording stopped at line {error.line}, where the revision used query results "
-                                  f"an offline review does not have ({error.message}); the rest of upgrade() was "
-                                  "not checked",
+                                  f"(of its tables or of the system catalogs) an offline review does not have "
+                                  f"({error.message}); the rest of upgrade() was not checked",
                           path=rec.path, line=error.line, revision=rec.revision))
 
 
