@@ -13,10 +13,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from migsafe.model import Statement
-from migsafe.pg_locks import blocks
+from migsafe.pg_locks import blocks, strength
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.rules.drop_table import created_in_this_deploy
+from migsafe.rules.missing_lock_timeout import lock_timeout_in_effect
 from migsafe.sql import actions as A
+from migsafe.sql.locks import transaction_facts
 
 RULE = Rule(
     id="lock-table",
@@ -67,6 +69,25 @@ def _held(view: RevisionView, statement: Statement) -> str:
     return f"until the transaction commits, through the {later} statement{'s' if later > 1 else ''} after it"
 
 
+def _bounded_and_brief(view: RevisionView, statement: Statement, actions: list[A.LockTable]) -> bool:
+    """The careful pattern: take the lock first with a bounded wait (NOWAIT, or a lock_timeout in effect), then
+    a statement that needs that lock anyway (ALTER TABLE on the table), and only quick statements (catalog
+    changes: no scan, rewrite, index build or back-fill) until the transaction ends. A bounded lock nothing
+    after it needs is still reported: it has no purpose but blocking. The wait cannot queue traffic for longer than the bound, and the hold lasts as long as the quick
+    statements, which need that lock anyway: the LOCK TABLE adds nothing to block. Usually wrapped in a retry
+    loop (``LOCK TABLE t IN ACCESS EXCLUSIVE MODE NOWAIT`` then ``ALTER TABLE t ADD COLUMN ...``)."""
+    if not (all(a.nowait for a in actions) or lock_timeout_in_effect(view, statement)):
+        return False
+    if statement.transaction is None:
+        return False
+    later_ids = {id(s) for s in view.later_in_transaction(statement)}
+    later = [fact for fact in transaction_facts(view, statement.transaction) if id(fact.statement) in later_ids]
+    locked = {a.table for a in actions}
+    needs_it = any(strength(lock.mode) >= strength(actions[0].mode) and lock.table in locked
+                   for fact in later for lock in fact.strong)
+    return needs_it and all(fact.slow is None for fact in later)
+
+
 @RULE.check
 def check(view: RevisionView) -> Iterator[Hit]:
     for statement in view.statements:
@@ -84,7 +105,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
                                "to protect, or drop it.")
             continue
         existing = [a.table for a in actions if not created_in_this_deploy(view, statement, a.table)]
-        if not existing:
+        if not existing or _bounded_and_brief(view, statement, actions):
             continue
         what, severity = _what_it_blocks(mode)
         plural = "s" if len(existing) > 1 else ""

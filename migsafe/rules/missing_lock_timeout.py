@@ -59,7 +59,8 @@ def check(view: RevisionView) -> Iterator[Hit]:
         lock = _access_exclusive(view, statement)
         if lock is not None and not timeout.in_effect(statement):
             count += 1
-            first = first or (statement, lock)
+            if first is None and _may_wait(view, statement, lock):
+                first = (statement, lock)
         timeout.apply(statement)
     if first is None:
         return
@@ -75,6 +76,19 @@ def check(view: RevisionView) -> Iterator[Hit]:
     )
 
 
+def lock_timeout_in_effect(view: RevisionView, statement: Statement) -> bool:
+    """Whether a lock_timeout bounds the wait of ``statement``: the project sets one (configuration, env.py) or
+    the revision set one before it, in its transaction (SET LOCAL) or its session."""
+    if _configured(view.settings.lock_timeout) or (view.env_py is not None and env_sets_lock_timeout(view.env_py)):
+        return True
+    timeout = _Timeout()
+    for earlier in view.statements:
+        if earlier is statement:
+            return timeout.in_effect(statement)
+        timeout.apply(earlier)
+    return False
+
+
 def _configured(value: str | None) -> bool:
     return value is not None and bool(duration_ms(value))
 
@@ -84,6 +98,16 @@ def _access_exclusive(view: RevisionView, statement: Statement) -> TableLock | N
         if lock.mode == ACCESS_EXCLUSIVE and lock_on_live_table(view, statement, lock):
             return lock
     return None
+
+
+def _may_wait(view: RevisionView, statement: Statement, lock: TableLock) -> bool:
+    """Whether taking the lock can make the statement wait: not ``LOCK TABLE ... NOWAIT`` (it fails at once
+    instead), and not on a table an earlier statement of the transaction already holds ACCESS EXCLUSIVE on.
+    The finding cites a statement that can wait; the lock-first pattern (``LOCK TABLE t IN ACCESS EXCLUSIVE
+    MODE NOWAIT`` then ``ALTER TABLE t ...``) has none."""
+    if isinstance(lock.action, A.LockTable) and lock.action.nowait:
+        return False
+    return lock.unknown_table or view.holds_access_exclusive(statement, lock.table) is None
 
 
 class _Timeout:

@@ -22,7 +22,7 @@ def test_default_mode_is_access_exclusive(review_history):
 def test_lock_on_the_bind(review_history):
     body = '''
 conn = op.get_bind()
-conn.execute(sa.text("LOCK users IN EXCLUSIVE MODE NOWAIT"))
+conn.execute(sa.text("LOCK users IN EXCLUSIVE MODE"))
 '''
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "conn.execute"))]
@@ -61,6 +61,40 @@ op.execute("UPDATE users SET age = 0 WHERE id < 100")
     report = review_history(USERS_TABLE, body)
     assert rule_hits(report, RULE) == [("r2", body_line(body, "LOCK TABLE"))]
     assert "through the 2 statements after it" in _findings(report)[0].message
+
+
+def test_a_bounded_lock_before_quick_statements_adds_nothing_to_block(review_history):
+    # The careful pattern (often in a retry loop): lock first with a bounded wait, then only catalog changes
+    # that need the same lock anyway, then commit. Neither the wait nor the hold can queue traffic for long.
+    body = '''
+with op.get_context().autocommit_block():
+    op.execute("BEGIN")
+    op.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE NOWAIT")
+    op.execute("ALTER TABLE users ADD COLUMN IF NOT EXISTS headers json")
+    op.execute("COMMIT")
+    op.execute("BEGIN")
+    op.execute("SET LOCAL lock_timeout = '250ms'")
+    op.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+    op.execute("ALTER TABLE users ADD COLUMN IF NOT EXISTS cookies json")
+    op.execute("COMMIT")
+'''
+    assert rule_hits(review_history(USERS_TABLE, body), RULE) == []
+    # A bounded lock that nothing after it needs has no purpose but blocking: still reported.
+    purposeless = body.replace('    op.execute("ALTER TABLE users ADD COLUMN IF NOT EXISTS headers json")\n', "")
+    assert rule_hits(review_history(USERS_TABLE, purposeless), RULE) == [
+        ("r2", body_line(purposeless, "MODE NOWAIT"))]
+
+
+def test_a_bounded_lock_held_through_slow_work_is_still_reported(review_history):
+    # NOWAIT bounds the wait, not the hold: the back-fill after it keeps every reader out until commit.
+    body = '''
+op.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE NOWAIT")
+op.execute("ALTER TABLE users ADD COLUMN headers json")
+op.execute("UPDATE users SET headers = '{}'")
+'''
+    assert rule_hits(review_history(USERS_TABLE, body), RULE) == [("r2", body_line(body, "LOCK TABLE"))]
+    unbounded = body.replace(" NOWAIT", "").replace("op.execute(\"UPDATE users SET headers = '{}'\")", "")
+    assert rule_hits(review_history(USERS_TABLE, unbounded), RULE) == [("r2", body_line(unbounded, "LOCK TABLE"))]
 
 
 def test_several_tables_are_one_finding(review_history):

@@ -161,6 +161,21 @@ def test_drop_index_if_exists_of_an_index_that_may_exist_still_locks(review_hist
     assert rule_hits(report, RULE) == [("r2", body_line(body, "DROP INDEX"))]
 
 
+def test_lock_first_with_nowait_then_alter_never_waits(review_history):
+    # LOCK ... NOWAIT fails at once instead of waiting, and the ALTER after it finds the lock held: nothing in
+    # that transaction can queue traffic. Without NOWAIT the LOCK itself is the statement that waits.
+    body = """
+with op.get_context().autocommit_block():
+    op.execute("BEGIN")
+    op.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE NOWAIT")
+    op.execute("ALTER TABLE users ADD COLUMN IF NOT EXISTS headers json")
+    op.execute("COMMIT")
+"""
+    assert rule_hits(review_history(USERS_TABLE, body), RULE) == []
+    waiting = body.replace(" NOWAIT", "")
+    assert rule_hits(review_history(USERS_TABLE, waiting), RULE) == [("r2", body_line(waiting, "LOCK TABLE"))]
+
+
 def test_alter_table_inside_a_do_block(review_history):
     body = 'op.execute("DO $$ BEGIN ALTER TABLE users ADD COLUMN nickname text; END $$")'
     report = review_history(USERS_TABLE, body)
