@@ -60,6 +60,8 @@ class Statement:
     default_schema: str = "public"
     # Run inside ``op.get_context().autocommit_block()`` (which commits Alembic's transaction on entry).
     in_autocommit_block: bool = False
+    # Run on another connection the revision opened (``op.get_bind().engine.connect()``), not the migration's.
+    other_connection: bool = False
 
     @property
     def literals(self) -> frozenset[str]:

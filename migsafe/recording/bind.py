@@ -19,9 +19,10 @@ transaction state and raises what the real driver or SQLAlchemy would raise.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import types
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Iterator, Protocol
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection
@@ -282,6 +283,13 @@ class RecordingConnection(Connection):
     on the next statement.
     """
 
+    # Set on a second connection the revision opened itself (``op.get_bind().engine.connect()``): under
+    # ``alembic upgrade`` it is another session, with its own transaction, whose isolation level and commits
+    # leave the migration's connection as they found it. Its statements are recorded with the migration's;
+    # only how they run differs (see Recorder.detached).
+    _migsafe_secondary = False
+    _migsafe_autocommit = False  # that connection switched to AUTOCOMMIT: each statement commits on its own
+
     def commit(self) -> None:
         if not self.in_transaction():
             self.begin()
@@ -291,11 +299,34 @@ class RecordingConnection(Connection):
 
     def execution_options(self, **options: Any) -> Any:
         level = options.pop("isolation_level", None)
-        if level is not None:
+        if level is not None and self._migsafe_secondary:
+            self._migsafe_autocommit = str(level).upper() == "AUTOCOMMIT"
+        elif level is not None:
             # SQLAlchemy's own check reads this stand-in's transaction, which does not follow Alembic's
             # per-revision BEGINs: the recorder decides instead.
             self.engine._migsafe_control.set_connection_isolation_level(str(level))  # type: ignore[attr-defined]
         return super().execution_options(**options) if options else self
+
+    def _execute_context(self, *args: Any, **kwargs: Any) -> Any:
+        with self._as_its_own_session():
+            return super()._execute_context(*args, **kwargs)  # type: ignore[misc]
+
+    def _commit_impl(self, *args: Any, **kwargs: Any) -> None:
+        with self._as_its_own_session():
+            super()._commit_impl(*args, **kwargs)  # type: ignore[misc]
+
+    @contextlib.contextmanager
+    def _as_its_own_session(self) -> Iterator[None]:
+        control = self.engine._migsafe_control  # type: ignore[attr-defined]
+        if not self._migsafe_secondary or not hasattr(control, "detached"):
+            yield
+            return
+        before = control.detached
+        control.detached = "autocommit" if self._migsafe_autocommit else "joined"
+        try:
+            yield
+        finally:
+            control.detached = before
 
     def execute(self, statement: Any, *multiparams: Any, **kwargs: Any) -> Any:
         if isinstance(statement, str):
@@ -361,5 +392,5 @@ def recording_connection(sink: SqlSink, schema_source: Callable[[], Any] | None 
     # transaction, the same model as theirs.
     from migsafe.recording.engines import migration_engine
 
-    connection.engine = migration_engine(connection)
+    connection.engine = migration_engine(connection, secondary=True)
     return connection

@@ -19,12 +19,21 @@ import sqlalchemy.engine
 from sqlalchemy.engine import Connection, Engine
 
 
-def migration_engine(connection: Connection) -> Engine:
-    """A copy of the recording engine whose connections are the migration's own connection."""
+def migration_engine(connection: Connection, *, secondary: bool = False) -> Engine:
+    """A copy of the recording engine whose connections are the migration's own connection.
+
+    ``secondary``: for the engine a revision reaches through the migration's connection (``op.get_bind().
+    engine``), ``connect()`` gives another connection, as it does under ``alembic upgrade``: its isolation level
+    and commits are its own (``engine.connect().execution_options(isolation_level="AUTOCOMMIT")`` for a
+    ``CREATE INDEX CONCURRENTLY`` leaves the migration's transaction as it was)."""
     engine = connection.engine
 
     class ProjectEngine(type(engine)):  # type: ignore[misc,valid-type]
         def connect(self) -> Connection:  # type: ignore[override]
+            if secondary:
+                other = engine.connect()
+                other._migsafe_secondary = True  # type: ignore[attr-defined]
+                return other
             return connection
 
         @contextlib.contextmanager

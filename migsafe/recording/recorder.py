@@ -78,6 +78,10 @@ class Recorder(OperationTracker):
         self.answered: list[tuple[int, bool]] = []  # (line, whether a read rather than a write's row count)
         # Lines where the revision read the system catalogs (answered with no rows: see _on_bind_sql).
         self.catalog_reads: list[int] = []
+        # While a second connection the revision opened runs a statement (bind.RecordingConnection): "autocommit"
+        # when that connection autocommits (its statements run outside any transaction), "joined" otherwise
+        # (recorded as part of the migration's transaction); its commits are its own. None: the migration's.
+        self.detached: str | None = None
         self._bind_line: int | None = None
 
     def start_revision(self, revision: RecordedRevision, upgrade_code: Any, linemap: LineMap) -> None:
@@ -202,6 +206,8 @@ class Recorder(OperationTracker):
             return
         rec = self._stack[-1][0] if self._stack else self.new_operation("bind.execute")
         self._bind_line = rec.line
+        if kind == "commit" and self.detached is not None:
+            return  # another connection's commit: the migration's transaction goes on
         if kind == "commit":
             rec = self._stack[-1][0] if self._stack else rec
             rec.name = rec.name if self._stack else "bind.commit"
@@ -375,14 +381,16 @@ class Recorder(OperationTracker):
                 previous_end: int = 0, bound: frozenset[str] = frozenset()) -> None:
         revision = self.revision
         assert revision is not None
-        self.driver_state = replace(self.driver_state, used=True, sqlalchemy_idle=False)
+        outside = self.detached == "autocommit"
+        if self.detached is None:
+            self.driver_state = replace(self.driver_state, used=True, sqlalchemy_idle=False)
         actions = self._with_operation_hints(parsed.actions, rec)
         statement = Statement(
             sql=parsed.text,
             index=self._index,
             operation=rec,
-            in_transaction=self.in_transaction,
-            transaction=self.transaction,
+            in_transaction=False if outside else self.in_transaction,
+            transaction=None if outside else self.transaction,
             source=source,
             actions=actions,
             node=parsed.node,
@@ -391,6 +399,7 @@ class Recorder(OperationTracker):
             sql_ignores=_sql_ignores(whole_sql, parsed, previous_end) if source in ("execute", "bind") else frozenset(),
             default_schema=self.default_schema,
             in_autocommit_block=self.autocommit,
+            other_connection=self.detached is not None,
         )
         if not self.speculative:
             self.snapshot(statement)
@@ -404,6 +413,8 @@ class Recorder(OperationTracker):
                                                    f"{_shorten(parsed.text)}",
                                            path=revision.path, line=rec.line, revision=revision.revision))
         self.apply(statement, revision.revision)
+        if self.detached is not None:
+            return  # the other connection's BEGIN/COMMIT are its own, not the migration's
         if (whole_sql and self.driver.reopens_after_commit and not self.in_transaction and not self.autocommit
                 and not self.driver_state.autocommit
                 and any(isinstance(a, A.Transaction) and a.kind in _ENDING for a in actions)):
@@ -414,7 +425,9 @@ class Recorder(OperationTracker):
     def apply(self, statement: Statement, revision: str) -> None:
         """What the statement does to the session (transaction, search_path) and to the schema model."""
         for action in statement.actions:
-            if isinstance(action, A.Transaction):
+            if isinstance(action, A.Transaction) and self.detached is not None:
+                pass  # another connection's transaction control: the migration's session is as it was
+            elif isinstance(action, A.Transaction):
                 if action.kind == "begin":
                     self.begin_transaction()
                 elif action.kind in ("commit", "rollback", "commit_prepared", "prepare"):

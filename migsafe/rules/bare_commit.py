@@ -232,13 +232,24 @@ def _autocommits_after(statements: list[Statement], position: int) -> bool:
     SQLAlchemy's next transaction sends no BEGIN, and what follows, the alembic_version update included, is
     committed as it runs: nothing is left to roll back when the connection closes (checked on PostgreSQL 15 with
     psycopg 3 and the env.py Alembic generates). Unknown, so False, when nothing follows."""
-    later = [s for s in statements[position + 1:] if _is_work(s)]
+    later = [s for s in statements[position + 1:] if _is_work(s) and not s.other_connection]
     return bool(later) and all(not s.in_transaction and not s.in_autocommit_block for s in later)
 
 
 def _is_work(statement: Statement) -> bool:
-    """Anything but transaction control and session settings: what a COMMIT would make permanent."""
-    return any(not isinstance(a, (A.Transaction, A.SetVariable)) for a in statement.actions) or not statement.actions
+    """Anything but transaction control, session settings and plain reads: what a COMMIT would make
+    permanent. A ``SELECT`` (``SELECT current_schema()`` before committing) changes nothing; one that locks rows
+    (``FOR UPDATE``) or writes (``SELECT ... INTO``) counts as work."""
+    if not statement.actions:
+        return True
+    return any(not isinstance(a, (A.Transaction, A.SetVariable)) and not _plain_read(statement, a)
+               for a in statement.actions)
+
+
+def _plain_read(statement: Statement, action: A.Action) -> bool:
+    node = statement.node
+    return (isinstance(action, A.Other) and action.kind == "Select" and node is not None
+            and not getattr(node, "lockingClause", None) and not getattr(node, "intoClause", None))
 
 
 @functools.lru_cache(maxsize=8)

@@ -66,6 +66,43 @@ op.create_index("ix_things_id", "things", ["id"])
     assert rule_hits(report, "index-not-concurrent") == []  # things is known: new, in this transaction
 
 
+def test_a_second_connection_in_autocommit_leaves_the_migrations_connection_as_it_was(review_history):
+    # `engine.connect().execution_options(isolation_level="AUTOCOMMIT")` is another session: its CREATE INDEX
+    # CONCURRENTLY runs outside any transaction, and the migration's connection (and the next revision's
+    # transaction) is as it was. A read before the commit is no work the commit makes permanent.
+    body = '''
+bind = op.get_bind()
+schema = bind.execute(sa.text("SELECT current_schema()")).scalar_one()
+bind.commit()
+with bind.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    conn.exec_driver_sql("CREATE INDEX CONCURRENTLY ix_users_email ON users (email)")
+'''
+    later = '''
+op.add_column("users", sa.Column("nickname", sa.Text()))
+op.drop_index("ix_users_email", table_name="users")
+'''
+    report = review_history(USERS_TABLE, body, later)
+    assert not report.errors, [e.message for e in report.errors]
+    assert rule_hits(report, "concurrent-index-in-transaction") == []
+    # r3 runs in its own transaction: the drop finds ACCESS EXCLUSIVE already held by the ADD COLUMN.
+    assert rule_hits(report, "drop-index-not-concurrent") == []
+    [finding] = _findings(report)
+    assert "loses nothing here" in finding.message and "permanent at once" not in finding.message
+    inside = '''
+op.add_column("users", sa.Column("nickname", sa.Text()))
+with op.get_bind().engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    conn.exec_driver_sql("CREATE INDEX CONCURRENTLY ix_users_email ON users (email)")
+with op.get_bind().engine.connect() as conn:
+    conn.execute(sa.text("UPDATE users SET status = 'new' WHERE status IS NULL"))
+    conn.commit()
+op.drop_index("ix_users_email", table_name="users")
+'''
+    report = review_history(USERS_TABLE, inside)
+    assert not report.errors, [e.message for e in report.errors]
+    assert rule_hits(report, "concurrent-index-in-transaction") == [] and rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-index-not-concurrent") == []  # still Alembic's transaction, lock held
+
+
 def test_op_get_bind_commit(review_history):
     body = '''
 op.execute("UPDATE users SET status = 'active' WHERE status IS NULL")
