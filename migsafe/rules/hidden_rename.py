@@ -15,6 +15,8 @@ drop the new) is named when it is there. Anything less is left to drop-column / 
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Mapping
 
@@ -83,6 +85,11 @@ class _DroppedColumn:
 
 
 def _column_renames(view: RevisionView) -> Iterator[Hit]:
+    if any(True for _ in _user_actions(view, A.RenameColumn)):
+        # The revision renames columns the right way (alter_column(new_column_name=...), RENAME COLUMN), which
+        # autogenerate never writes: its author thought about renames, and a drop + add beside them is meant.
+        # drop-column still reports the drop.
+        return
     added = [action for _, action in _user_actions(view, A.AddColumn) if not action.column.generated_stored]
     dropped = [_DroppedColumn(statement, drop.table, drop.column, *_dropped_column(view, statement, drop))
                for statement, drop in _user_actions(view, A.DropColumn)
@@ -102,7 +109,18 @@ def _column_renames(view: RevisionView) -> Iterator[Hit]:
                 continue
             if _links_differ(view, old.statement, table, old.name, new.name):
                 continue
+            if _related_rival(old.name, new.name, [d.name for d in table_dropped], [c.name for c in table_added]):
+                continue
             yield _column_hit(view, old, new, _failing_add(view, old.statement, table))
+
+
+def _related_rival(old: str, new: str, dropped: list[str], added: list[str]) -> bool:
+    """Another column of any type, dropped or added beside the pair, whose name relates it to the pair as
+    much: ``icon_shape`` and ``icon_color`` dropped for ``icon_name`` (two folded into one), ``price`` dropped
+    for ``price_amount`` and ``price_currency`` (one split in two). A redesign, not a rename; drop-column
+    reports the drop."""
+    return any(other != old and names_related(other, new) for other in dropped) \
+        or any(other != new and names_related(old, other) for other in added)
 
 
 def _only_partner(old: _DroppedColumn, added: list[A.ColumnSpec],
@@ -228,9 +246,26 @@ def _column_hit(view: RevisionView, old: _DroppedColumn, new: A.ColumnSpec, fail
     evidence.append(f"nothing in the revision copies {old.name!r} into {new.name!r}, {fills} or empties {table}")
     if _column_signature(view, old, new.name):
         evidence.append(f"downgrade() re-adds {old.name!r} as {old.type} and drops {new.name!r}")
+    related = names_related(old.name, new.name)
+    if related:
+        evidence.append(f"the names share {related!r}")
     starts = f"every row of {new.name!r} gets the default instead" if defaulted else f"{new.name!r} starts empty"
     found = (f"drops column {old.name!r} of table {table} and adds {new.name!r} of the same type {old.type} in the "
              f"same revision ({'; '.join(evidence)}): this is how autogenerate writes a rename")
+    if not related and failing is None:
+        # Type and position alone: as often a redesign (a new field replacing an unrelated old one) as a
+        # rename. Say both, as a warning; the drop itself is certain.
+        return view.hit(
+            old.statement,
+            f"{found}, but the names share nothing, so it may as well be a redesign: if {new.name!r} replaces "
+            f"{old.name!r}, PostgreSQL deletes every value of {old.name!r} (ACCESS EXCLUSIVE lock) while "
+            f"{starts}; if they are unrelated, this is a plain drop (see drop-column)",
+            key=("column", table, old.name),
+            severity="warning",
+            fix=f"If this is a rename, replace the add_column/drop_column pair with "
+                f"op.alter_column({table.name!r}, {old.name!r}, new_column_name={new.name!r}{_schema_kw(table)}); "
+                "if not, deploy the drop after the code stops using the column and suppress this finding.",
+        )
     if failing is not None:
         # With a row in the table the revision stops at that ADD; without one there is nothing to lose. The
         # rename is still wrong, and the usual fix of the ADD (a default, or nullable) would lose the values.
@@ -256,6 +291,32 @@ def _column_hit(view: RevisionView, old: _DroppedColumn, new: A.ColumnSpec, fail
             "(see rename-column to do it without breaking running code); if the data really should go, "
             "suppress this finding.",
     )
+
+
+# Name parts too common to relate two columns on their own.
+_GENERIC_PARTS = frozenset({"id", "at", "on", "by", "is", "has", "of", "to", "the", "and", "key", "num", "no"})
+
+
+def names_related(old: str, new: str) -> str | None:
+    """What two column names share that makes one the other renamed: a word (``name`` / ``full_name``,
+    ``cache_project_id`` / ``cache_key``), one name inside the other (``descr`` / ``description``) or a word
+    inside a word (``nickname`` / ``display_name``). None when the names share nothing (``prompt_template`` /
+    ``task_type``): then type and position are the only evidence."""
+    a, b = old.lower(), new.lower()
+    if len(a) >= 3 and len(b) >= 3 and (a in b or b in a):
+        return a if a in b else b
+    mine, theirs = _name_parts(old) - _GENERIC_PARTS, _name_parts(new) - _GENERIC_PARTS
+    shared = sorted(mine & theirs, key=len, reverse=True)
+    if shared and len(shared[0]) >= 3:
+        return shared[0]
+    inside = sorted((p for p in mine | theirs if len(p) >= 4
+                     and any(p != q and p in q for q in (theirs if p in mine else mine))), key=len, reverse=True)
+    return inside[0] if inside else None
+
+
+def _name_parts(name: str) -> set[str]:
+    """``cacheProjectId`` and ``cache_project_id`` alike: {"cache", "project", "id"}."""
+    return {part.lower() for part in re.split(r"[_\W]+|(?<=[a-z0-9])(?=[A-Z])", name) if part}
 
 
 def _column_signature(view: RevisionView, old: _DroppedColumn, new: str) -> bool:

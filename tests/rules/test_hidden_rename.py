@@ -1,3 +1,5 @@
+import pytest
+
 from pathlib import Path
 
 from conftest import USERS_TABLE, body_line, revision_source, rule_hits
@@ -56,6 +58,53 @@ def test_column_dropped_and_same_type_added_is_a_hidden_rename(review_history):
     assert "the only varchar(50) column dropped or added on users" in finding.message
     assert "nothing in the revision copies 'name' into 'full_name'" in finding.message
     assert 'op.alter_column(\'users\', \'name\', new_column_name=\'full_name\')' in finding.fix
+
+
+def test_unrelated_names_are_a_hedged_warning(review_history):
+    # Same type and position, but the names share nothing: as often a new field replacing an unrelated one.
+    body = '''
+op.add_column("users", sa.Column("task_type", sa.String(length=50), nullable=True))
+op.drop_column("users", "name")
+'''
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == [("r2", body_line(body, "drop_column"))]
+    [finding] = [f for f in report.findings if f.rule == RULE]
+    assert finding.severity == "warning" and "the names share nothing" in finding.message
+    assert "if they are unrelated, this is a plain drop" in finding.message
+    [related] = [f for f in review_history(USERS_TABLE, COLUMN_RENAME).findings if f.rule == RULE]
+    assert related.severity == "error" and "the names share 'name'" in related.message
+
+
+def test_a_revision_that_renames_columns_itself_means_its_drops(review_history):
+    # Autogenerate never writes alter_column(new_column_name=...): an author who renamed one column the right way
+    # and dropped another beside an added one of its type meant the drop. drop-column reports it.
+    body = COLUMN_RENAME + 'op.alter_column("users", "email", new_column_name="email_address")\n'
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, RULE) == []
+    assert rule_hits(report, "drop-column") == [("r2", body_line(body, "drop_column"))]
+
+
+def test_a_column_of_another_type_related_by_name_makes_it_a_redesign(review_history):
+    # icon_shape (integer) and icon_color (varchar) folded into icon_name: the varchar pair alone looks like a
+    # rename, but icon_shape is as much its source. And the reverse: one column split into two related ones.
+    folded = '''
+op.add_column("users", sa.Column("icon_name", sa.String(length=50), nullable=True))
+op.drop_column("users", "icon_shape")
+op.drop_column("users", "icon_color")
+'''
+    first = USERS_TABLE + '''
+op.add_column("users", sa.Column("icon_shape", sa.Integer(), nullable=True))
+op.add_column("users", sa.Column("icon_color", sa.String(length=50), nullable=True))
+'''
+    assert rule_hits(review_history(first, folded), RULE) == []
+    split = '''
+op.add_column("users", sa.Column("name_first", sa.String(length=50), nullable=True))
+op.add_column("users", sa.Column("name_parts", sa.Integer(), nullable=True))
+op.drop_column("users", "name")
+'''
+    assert rule_hits(review_history(USERS_TABLE, split), RULE) == []
+    alone = split.replace('op.add_column("users", sa.Column("name_parts", sa.Integer(), nullable=True))\n', "")
+    assert rule_hits(review_history(USERS_TABLE, alone), RULE) == [("r2", body_line(alone, "drop_column"))]
 
 
 def test_hidden_rename_replaces_the_drop_column_finding(review_history):
@@ -738,3 +787,19 @@ op.drop_column("members", "archived")
     [finding] = [f for f in report.findings if f.rule == RULE]
     assert "'hidden' gets the default FALSE that 'archived' had" in finding.message
     assert "every row of 'hidden' gets the default instead" in finding.message
+
+
+@pytest.mark.parametrize("old, new, shared", [
+    ("name", "full_name", "name"),
+    ("descr", "description", "descr"),
+    ("cache_project_id", "cache_key", "cache"),
+    ("nickname", "display_name", "name"),          # a word inside a word
+    ("userId", "user_name", "user"),               # camelCase
+    ("prompt_template", "task_type", None),
+    ("website_url", "item_id", None),              # "id" alone relates nothing
+    ("occurred_at", "happened_at", None),
+])
+def test_what_two_names_share(old, new, shared):
+    from migsafe.rules.hidden_rename import names_related
+
+    assert names_related(old, new) == shared
