@@ -176,6 +176,29 @@ class RevisionView:
         return (f"revision {made_by} creates it and {dropped_by} drops it" if made_by and dropped_by
                 else "no revision creates it")
 
+    def column_never_made(self, statement: Statement, table: A.QName, column: str) -> bool:
+        """Whether, in a database built by this history, ``table`` has no column ``column`` when ``statement``
+        runs (for ``DROP COLUMN IF EXISTS``, which then drops nothing and breaks no code: no revision's code
+        made the column). Said only when the schema model knows the table and every revision before could be
+        followed: the history starts at its base, this is an upgrade, and no earlier revision that names the
+        table failed, stopped early, ran application code as stand-ins or sent SQL the parser rejected."""
+        known = statement.tables_before.get(table)
+        if known is None or known.column(column) is not None or self.revision.direction != "upgrade":
+            return False
+        if not history_complete(self._history):
+            return False
+        index = _table_fates(self._history)
+        place = index.places.get(id(statement))
+        if place is None or any(at <= place and _names(table, text) for at, text in index.doubts):
+            return False
+        for revision in self._history:
+            if revision is self.revision:
+                return True
+            unfollowed = revision.partial or any(note.kind == "partial-stop" for note in revision.notes)
+            if unfollowed and any(_names(table, line) for line in revision.source_lines):
+                return False
+        return False
+
     def index_never_made(self, statement: Statement, name: A.QName) -> bool:
         """Whether, in a database built by this history, no index of this name can exist when ``statement``
         runs (for ``DROP INDEX IF EXISTS``, which then locks nothing: checked on PostgreSQL 15, ``pg_locks``

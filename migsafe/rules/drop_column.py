@@ -26,6 +26,8 @@ def check(view: RevisionView) -> Iterator[Hit]:
             continue
         if statement.operation.batch_recreate:
             continue
+        if action.if_exists and view.column_never_made(statement, action.table, action.column):
+            continue  # no revision made it: IF EXISTS drops nothing, and no code of this history used it
         yield view.hit(
             statement,
             f"drops column {action.column!r} of table {action.table}: takes an ACCESS EXCLUSIVE lock, and "

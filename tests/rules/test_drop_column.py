@@ -133,3 +133,20 @@ with op.get_context().autocommit_block():
     op.alter_column("users", "email_new", new_column_name="email")
 '''
     assert rule_hits(review_history(USERS_TABLE, body), RULE) == [("r2", body_line(body, "drop_column"))]
+
+
+def test_drop_column_if_exists_of_a_column_no_revision_made(review_history):
+    # A clean-up for databases made by an older version of a revision: in a database this history builds the
+    # column is not there, IF EXISTS drops nothing, and no code of this history used it. Without IF EXISTS, or
+    # when an earlier revision that names the table could not be followed, it still counts.
+    body = 'op.execute("ALTER TABLE users DROP COLUMN IF EXISTS deleted_at")'
+    assert rule_hits(review_history(USERS_TABLE, body), "drop-column") == []
+    plain = 'op.execute("ALTER TABLE users DROP COLUMN deleted_at")'
+    assert rule_hits(review_history(USERS_TABLE, plain), "drop-column") == [("r2", body_line(plain, "DROP COLUMN"))]
+    unfollowed = 'op.execute("ALTER TABLE users ADD COLUMN deleted_at timestamptz GARBLED(")'
+    assert rule_hits(review_history(USERS_TABLE, unfollowed, body), "drop-column") == [
+        ("r3", body_line(body, "DROP COLUMN"))]
+    # Application code that ran as a stand-in (its module is not installed) may have added it.
+    stand_in = "import myapp_not_installed.schema_helpers as helpers\nhelpers.add_audit_columns(op, 'users')"
+    assert rule_hits(review_history(USERS_TABLE, stand_in, body), "drop-column") == [
+        ("r3", body_line(body, "DROP COLUMN"))]
