@@ -252,45 +252,31 @@ def _column_hit(view: RevisionView, old: _DroppedColumn, new: A.ColumnSpec, fail
     starts = f"every row of {new.name!r} gets the default instead" if defaulted else f"{new.name!r} starts empty"
     found = (f"drops column {old.name!r} of table {table} and adds {new.name!r} of the same type {old.type} in the "
              f"same revision ({'; '.join(evidence)}): this is how autogenerate writes a rename")
+    alter = f"op.alter_column({table.name!r}, {old.name!r}, new_column_name={new.name!r}{_schema_kw(table)})"
+    deletes = f"PostgreSQL deletes every value of {old.name!r} (ACCESS EXCLUSIVE lock) while {starts}"
+    severity: str | None = "warning"
     if not related and failing is None:
         # Type and position alone: as often a redesign (a new field replacing an unrelated old one) as a
         # rename. Say both, as a warning; the drop itself is certain.
-        return view.hit(
-            old.statement,
-            f"{found}, but the names share nothing, so it may as well be a redesign: if {new.name!r} replaces "
-            f"{old.name!r}, PostgreSQL deletes every value of {old.name!r} (ACCESS EXCLUSIVE lock) while "
-            f"{starts}; if they are unrelated, this is a plain drop (see drop-column)",
-            key=("column", table, old.name),
-            severity="warning",
-            fix=f"If this is a rename, replace the add_column/drop_column pair with "
-                f"op.alter_column({table.name!r}, {old.name!r}, new_column_name={new.name!r}{_schema_kw(table)}); "
-                "if not, deploy the drop after the code stops using the column and suppress this finding.",
-        )
-    if failing is not None:
+        message = (f"{found}, but the names share nothing, so it may as well be a redesign: if {new.name!r} "
+                   f"replaces {old.name!r}, {deletes}; if they are unrelated, this is a plain drop (see drop-column)")
+        fix = (f"If this is a rename, replace the add_column/drop_column pair with {alter}; if not, deploy the "
+               "drop after the code stops using the column and suppress this finding.")
+    elif failing is not None:
         # With a row in the table the revision stops at that ADD; without one there is nothing to lose. The
         # rename is still wrong, and the usual fix of the ADD (a default, or nullable) would lose the values.
-        return view.hit(
-            old.statement,
-            f"{found}. As written it loses nothing: {failing} is NOT NULL without a default, which PostgreSQL "
-            f"aborts on a table with rows (not-null-without-default); but once that ADD is made to pass (a "
-            f"default, or nullable), PostgreSQL deletes every value of {old.name!r} (ACCESS EXCLUSIVE lock) while "
-            f"{starts}",
-            key=("column", table, old.name),
-            severity="warning",
-            fix=f"Replace the add_column/drop_column pair with op.alter_column({table.name!r}, {old.name!r}, "
-                f"new_column_name={new.name!r}{_schema_kw(table)}) (see rename-column to do it without breaking "
-                "running code), which also keeps the column's values; if the data really should go, suppress "
-                "this finding.",
-        )
-    return view.hit(
-        old.statement,
-        f"{found}, and PostgreSQL deletes every value of {old.name!r} (ACCESS EXCLUSIVE lock) while {starts}",
-        key=("column", table, old.name),
-        fix=f"If this is a rename, replace the add_column/drop_column pair with "
-            f"op.alter_column({table.name!r}, {old.name!r}, new_column_name={new.name!r}{_schema_kw(table)}) "
-            "(see rename-column to do it without breaking running code); if the data really should go, "
-            "suppress this finding.",
-    )
+        message = (f"{found}. As written it loses nothing: {failing} is NOT NULL without a default, which "
+                   f"PostgreSQL aborts on a table with rows (not-null-without-default); but once that ADD is made "
+                   f"to pass (a default, or nullable), {deletes}")
+        fix = (f"Replace the add_column/drop_column pair with {alter} (see rename-column to do it without "
+               "breaking running code), which also keeps the column's values; if the data really should go, "
+               "suppress this finding.")
+    else:
+        severity = None
+        message = f"{found}, and {deletes}"
+        fix = (f"If this is a rename, replace the add_column/drop_column pair with {alter} (see rename-column to "
+               "do it without breaking running code); if the data really should go, suppress this finding.")
+    return view.hit(old.statement, message, key=("column", table, old.name), fix=fix, severity=severity)
 
 
 # Name parts too common to relate two columns on their own.
