@@ -86,6 +86,7 @@ class Report:
     cwd: Path = field(default_factory=Path.cwd)
     partial: list[PartialReview] = field(default_factory=list)
     baselined: int = 0  # findings left out because the baseline file knows them
+    fixed_files: list[Path] | None = None  # review --fix: the files it rewrote (None: not a --fix run)
 
     def sort(self) -> None:
         # The SQL breaks ties: SQLAlchemy emits a table's `index=True` indexes from a set, in an order that
