@@ -327,3 +327,182 @@ def test_a_fixed_file_that_no_longer_loads_is_put_back(tmp_path):
     assert "postgresql_concurrently" in calls[0]  # the fix was written, then reviewed
     assert path.read_text(encoding="utf-8") == original and plan.changes == [] and after.fixed_files == []
     assert any("did not load as before (load-error: ImportError: boom); put back" in n.message for n in after.notes)
+
+
+def test_enum_add_value_leaves_the_transaction(tmp_path):
+    setup = USERS_TABLE + "\nop.execute(\"CREATE TYPE mood AS ENUM ('ok')\")"
+    body = '''
+op.execute("ALTER TYPE mood ADD VALUE 'meh'")  # for the survey
+conn = op.get_bind()
+conn.execute(sa.text("UPDATE users SET status = 'meh'"))
+'''
+    path, after, _ = _fix(tmp_path, setup, body, select="enum-add-value-in-transaction")
+    assert _upgrade(path) == textwrap.indent(textwrap.dedent('''\
+        with op.get_context().autocommit_block():
+            op.execute("ALTER TYPE mood ADD VALUE 'meh'")  # for the survey
+        conn = op.get_bind()
+        conn.execute(sa.text("UPDATE users SET status = 'meh'"))'''), "    ")
+    assert _rules(after) == []
+
+
+def test_constraint_not_valid_then_validate_op_and_sql_forms(tmp_path):
+    body = '''
+op.add_column("users", sa.Column("boss_id", sa.Integer()))
+op.create_foreign_key("fk_users_boss", "users", "users",
+                      ["boss_id"], ["id"])  # self
+op.execute("""
+    ALTER TABLE users ADD CONSTRAINT ck_users_name CHECK (length(name) > 0)
+""")
+'''
+    path, after, _ = _fix(tmp_path, USERS_TABLE, body, select="constraint-without-not-valid")
+    assert _upgrade(path) == textwrap.indent(textwrap.dedent('''\
+        op.add_column("users", sa.Column("boss_id", sa.Integer()))
+        op.create_foreign_key("fk_users_boss", "users", "users",
+                              ["boss_id"], ["id"], postgresql_not_valid=True)  # self
+        with op.get_context().autocommit_block():
+            # constraint-without-not-valid: checks the rows after the ADD has committed, letting reads and writes through
+            op.execute("ALTER TABLE users VALIDATE CONSTRAINT fk_users_boss")
+        op.execute("""
+            ALTER TABLE users ADD CONSTRAINT ck_users_name CHECK (length(name) > 0) NOT VALID
+        """)
+        with op.get_context().autocommit_block():
+            # constraint-without-not-valid: checks the rows after the ADD has committed, letting reads and writes through
+            op.execute("ALTER TABLE users VALIDATE CONSTRAINT ck_users_name")'''), "    ")
+    assert _rules(after) == []
+
+
+def test_validate_in_the_adds_transaction_moves_out(tmp_path):
+    body = '''
+op.create_check_constraint("ck_users_name", "users", "length(name) > 0", postgresql_not_valid=True)
+op.execute("ALTER TABLE users VALIDATE CONSTRAINT ck_users_name")
+'''
+    path, after, _ = _fix(tmp_path, USERS_TABLE, body, select="constraint-without-not-valid")
+    assert _upgrade(path).endswith('''
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE users VALIDATE CONSTRAINT ck_users_name")''')
+    assert _rules(after) == []
+
+
+def test_unnamed_constraint_is_left_with_a_note(tmp_path):
+    body = 'op.execute("ALTER TABLE users ADD CHECK (length(name) > 0)")'
+    _, after, plan = _fix(tmp_path, USERS_TABLE, body, select="constraint-without-not-valid")
+    assert plan.changes == [] and _rules(after) == ["constraint-without-not-valid"]
+    assert any("no name to validate it by" in note.message for note in after.notes)
+
+
+def test_set_not_null_through_a_validated_check(tmp_path):
+    body = '''
+# Everyone has a name now.
+op.alter_column("users", "name",
+                existing_type=sa.String(50),
+                nullable=False)  # required
+op.execute("alter table users alter column status set not null")
+'''
+    path, after, _ = _fix(tmp_path, USERS_TABLE, body, select="set-not-null")
+    assert _upgrade(path) == textwrap.indent(textwrap.dedent('''\
+        # Everyone has a name now.
+        # set-not-null: a validated CHECK spares SET NOT NULL its full-table scan (PostgreSQL 12+)
+        op.execute("ALTER TABLE users ADD CONSTRAINT users_name_not_null CHECK (name IS NOT NULL) NOT VALID")
+        with op.get_context().autocommit_block():
+            op.execute("ALTER TABLE users VALIDATE CONSTRAINT users_name_not_null")
+        op.alter_column("users", "name",
+                        existing_type=sa.String(50),
+                        nullable=False)  # required
+        op.execute("ALTER TABLE users DROP CONSTRAINT users_name_not_null")
+        # set-not-null: a validated CHECK spares SET NOT NULL its full-table scan (PostgreSQL 12+)
+        op.execute("ALTER TABLE users ADD CONSTRAINT users_status_not_null CHECK (status IS NOT NULL) NOT VALID")
+        with op.get_context().autocommit_block():
+            op.execute("ALTER TABLE users VALIDATE CONSTRAINT users_status_not_null")
+        op.execute("alter table users alter column status set not null")
+        op.execute("ALTER TABLE users DROP CONSTRAINT users_status_not_null")'''), "    ")
+    assert _rules(after) == []
+
+
+def test_set_not_null_left_alone_before_12_or_with_other_changes(tmp_path):
+    _, after, plan = _fix(tmp_path, USERS_TABLE, 'op.alter_column("users", "name", nullable=False)',
+                          select="set-not-null", pg_version="11")
+    assert plan.changes == [] and any("PostgreSQL 11 scans" in note.message for note in after.notes)
+    body = 'op.alter_column("users", "name", nullable=False, server_default="x")'
+    _, after, plan = _fix(tmp_path / "other", USERS_TABLE, body, select="set-not-null")
+    assert plan.changes == [] and any("changes more than NOT NULL" in note.message for note in after.notes)
+
+
+def test_unique_constraint_from_a_concurrent_index(tmp_path):
+    body = '''
+op.create_unique_constraint("uq_users_email", "users", ["email"])
+op.execute('ALTER TABLE users ADD CONSTRAINT "Uq Name" UNIQUE (name, status)')
+'''
+    path, after, _ = _fix(tmp_path, USERS_TABLE, body, select="unique-constraint-builds-index")
+    assert _upgrade(path) == textwrap.indent(textwrap.dedent('''\
+        with op.get_context().autocommit_block():
+            # unique-constraint-builds-index: a failed concurrent build leaves an INVALID index; a retry drops it first
+            op.execute("DROP INDEX CONCURRENTLY IF EXISTS uq_users_email")
+            op.execute("CREATE UNIQUE INDEX CONCURRENTLY uq_users_email ON users (email)")
+        # unique-constraint-builds-index: attaching the built index takes ACCESS EXCLUSIVE, for a moment
+        op.execute("SET LOCAL lock_timeout = '2s'")
+        op.execute("ALTER TABLE users ADD CONSTRAINT uq_users_email UNIQUE USING INDEX uq_users_email")
+        with op.get_context().autocommit_block():
+            # unique-constraint-builds-index: a failed concurrent build leaves an INVALID index; a retry drops it first
+            op.execute('DROP INDEX CONCURRENTLY IF EXISTS "Uq Name"')
+            op.execute('CREATE UNIQUE INDEX CONCURRENTLY "Uq Name" ON users (name, status)')
+        # unique-constraint-builds-index: attaching the built index takes ACCESS EXCLUSIVE, for a moment
+        op.execute("SET LOCAL lock_timeout = '2s'")
+        op.execute('ALTER TABLE users ADD CONSTRAINT "Uq Name" UNIQUE USING INDEX "Uq Name"')'''), "    ")
+    assert _rules(after) == []
+
+
+def test_primary_key_is_left_with_a_note(tmp_path):
+    setup = 'op.execute("CREATE TABLE tags (id int, name text)")'
+    _, after, plan = _fix(tmp_path, setup, 'op.create_primary_key("pk_tags", "tags", ["id"])',
+                          select="unique-constraint-builds-index")
+    assert plan.changes == [] and _rules(after) == ["unique-constraint-builds-index"]
+    assert any("PRIMARY KEY USING INDEX sets its columns NOT NULL" in note.message for note in after.notes)
+
+
+def test_bare_commit_before_statements_that_need_no_transaction(tmp_path):
+    body = '''
+op.add_column("users", sa.Column("org_id", sa.Integer()))
+# CONCURRENTLY cannot run in a transaction
+op.execute("COMMIT")
+op.create_index("ix_users_org", "users", ["org_id"], postgresql_concurrently=True)
+op.execute("VACUUM users")
+'''
+    path, after, _ = _fix(tmp_path, USERS_TABLE, body, select="bare-commit")
+    assert _upgrade(path) == textwrap.indent(textwrap.dedent('''\
+        op.add_column("users", sa.Column("org_id", sa.Integer()))
+        # CONCURRENTLY cannot run in a transaction
+        with op.get_context().autocommit_block():
+            op.create_index("ix_users_org", "users", ["org_id"], postgresql_concurrently=True)
+            op.execute("VACUUM users")'''), "    ")
+    assert _rules(after) == []
+
+
+def test_bare_commit_before_work_that_needs_a_transaction_is_left(tmp_path):
+    body = '''
+op.add_column("users", sa.Column("org_id", sa.Integer()))
+op.execute("COMMIT")
+op.execute("UPDATE users SET org_id = 1")
+'''
+    _, after, plan = _fix(tmp_path, USERS_TABLE, body, select="bare-commit")
+    assert plan.changes == [] and _rules(after) == ["bare-commit"]
+    assert any("need a transaction" in note.message for note in after.notes)
+
+
+def test_the_dangerous_sample_after_fix(tmp_path):
+    """The issue's check: `review --fix` on a copy of sample_migrations/dangerous leaves no finding of a rule
+    that has a fix, except the one docs/fix.md names: the lock_timeout of the DETACH ... CONCURRENTLY inside
+    its autocommit block."""
+    import shutil
+
+    from migsafe.fixing import all_fixes
+
+    project = tmp_path / "dangerous"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "sample_migrations" / "dangerous", project)
+    fixed = _migsafe("review", "--fix", "--format", "json", "--no-cache", cwd=project)
+    assert fixed.returncode == 1, fixed.stderr
+    after = _migsafe("review", "--format", "json", "--no-cache", cwd=project)
+    left = sorted((f["rule"], f["sql"].split()[0]) for f in json.loads(after.stdout)["findings"]
+                  if f["rule"] in all_fixes())
+    assert left == [("missing-lock-timeout", "ALTER")]
+    assert not json.loads(after.stdout)["errors"]
+    assert len(json.loads(fixed.stdout)["fixed_files"]) == 19

@@ -69,6 +69,16 @@ class RevisionSource:
         """``old`` becomes ``new`` (several statements), wherever it sits."""
         self.module = self.module.visit(_StatementReplacer(old, new))  # type: ignore[assignment]
 
+    def following(self, node: cst.SimpleStatementLine) -> list[cst.BaseStatement] | None:
+        """The statements after ``node`` in its block (None: not found)."""
+        finder = _Siblings(node)
+        self.module.visit(finder)
+        return finder.after
+
+    def replace_from(self, node: cst.SimpleStatementLine, new: Sequence[cst.BaseStatement]) -> None:
+        """``node`` and every statement after it in its block become ``new``."""
+        self.module = self.module.visit(_TailReplacer(node, new))  # type: ignore[assignment]
+
     def merge_autocommit_blocks(self) -> None:
         """Adjacent autocommit blocks become one: fixes wrap statements one at a time, and a reader should see
         one block for a run of statements that leave the transaction together."""
@@ -155,6 +165,30 @@ class _StatementReplacer(cst.CSTTransformer):
                                   ) -> "cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]":
         if original_node is self.old:
             return cst.FlattenSentinel(self.new)
+        return updated_node
+
+
+class _Siblings(cst.CSTVisitor):
+    def __init__(self, node: cst.SimpleStatementLine) -> None:
+        self.node = node
+        self.after: list[cst.BaseStatement] | None = None
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        for number, statement in enumerate(node.body):
+            if statement is self.node:
+                self.after = list(node.body[number + 1:])
+
+
+class _TailReplacer(cst.CSTTransformer):
+    def __init__(self, node: cst.SimpleStatementLine, new: Sequence[cst.BaseStatement]) -> None:
+        self.node = node
+        self.new = new
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
+                            updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        for number, statement in enumerate(original_node.body):
+            if statement is self.node:
+                return updated_node.with_changes(body=[*updated_node.body[:number], *self.new])
         return updated_node
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import libcst as cst
+from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 from pglast.parser import scan
 
 from migsafe.sql.analysis import ParsedStatement, parse
@@ -92,3 +93,18 @@ def keyword_offset(sql: str, after: tuple[str, ...]) -> int | None:
             last = tokens[start + len(after) - 1]
             return len(encoded[:last.end + 1].decode("utf-8"))
     return None
+
+
+_KEYWORDS = RESERVED_KEYWORDS | COL_NAME_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS
+
+
+def identifier(name: str) -> str:
+    """``name`` as SQL writes it: bare when PostgreSQL would read it back unchanged, else double-quoted."""
+    plain = name.isidentifier() and name == name.lower() and name.isascii() and name not in _KEYWORDS
+    return name if plain else '"' + name.replace('"', '""') + '"'
+
+
+def relation(range_var: object) -> str:
+    """A pglast RangeVar as SQL (``schema.table`` when the statement named the schema)."""
+    schema, name = getattr(range_var, "schemaname", None), getattr(range_var, "relname", "")
+    return f"{identifier(schema)}.{identifier(name)}" if schema else identifier(name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from migsafe.fixing import Fix
-from migsafe.fixing.concurrently import ConcurrentForm, make_concurrent
+from migsafe.fixing.autocommit import AutocommitForm, into_autocommit_block
 
-FIX = Fix(rule="concurrent-index-in-transaction", statement=partial(make_concurrent, form=ConcurrentForm(
+FIX = Fix(rule="concurrent-index-in-transaction", statement=partial(into_autocommit_block, form=AutocommitForm(
     rule="concurrent-index-in-transaction", op_names=frozenset({"create_index", "drop_index"}))))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from migsafe.fixing import Fix
-from migsafe.fixing.concurrently import ConcurrentForm, make_concurrent
+from migsafe.fixing.autocommit import AutocommitForm, into_autocommit_block
 
-FIX = Fix(rule="detach-partition-not-concurrent", statement=partial(make_concurrent, form=ConcurrentForm(
+FIX = Fix(rule="detach-partition-not-concurrent", statement=partial(into_autocommit_block, form=AutocommitForm(
     rule="detach-partition-not-concurrent", keyword_after=("$END",), min_pg=14)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from migsafe.fixing import Fix, FixContext
-from migsafe.fixing.concurrently import ConcurrentForm, make_concurrent
+from migsafe.fixing.autocommit import AutocommitForm, into_autocommit_block
 from migsafe.fixing.source import RevisionSource
 from migsafe.report import Finding
 from migsafe.sql import actions as A
@@ -18,7 +18,7 @@ def fix(source: RevisionSource, finding: Finding, context: FixContext) -> str | 
              if isinstance(action, A.Reindex)]
     if len(kinds) != 1 or kinds[0] not in _KEYWORD:
         return "only REINDEX INDEX and REINDEX TABLE have a mechanical concurrent form"
-    return make_concurrent(source, finding, context, ConcurrentForm(
+    return into_autocommit_block(source, finding, context, AutocommitForm(
         rule="reindex-not-concurrent", keyword_after=_KEYWORD[kinds[0]], min_pg=12))
 
 
