@@ -47,6 +47,8 @@ class Finding:
     # The size in words ("ACCESS EXCLUSIVE on tickets (41 M rows, 22 GB) for about 1.3-5.4 min while ..."), kept
     # apart from ``message`` so that baseline and code-scanning fingerprints do not change with a snapshot.
     size_words: str = ""
+    # From the rule, for `review --fix`: what only the schema model knew ((name, value) pairs; never shown).
+    facts: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:

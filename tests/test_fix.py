@@ -490,8 +490,8 @@ op.execute("UPDATE users SET org_id = 1")
 
 def test_the_dangerous_sample_after_fix(tmp_path):
     """The issue's check: `review --fix` on a copy of sample_migrations/dangerous leaves no finding of a rule
-    that has a fix, except the one docs/fix.md names: the lock_timeout of the DETACH ... CONCURRENTLY inside
-    its autocommit block."""
+    that has a fix, except the two docs/fix.md names: the lock_timeout of the DETACH ... CONCURRENTLY inside
+    its autocommit block, and the REFRESH of a view with no unique index (a note names the index it needs)."""
     import shutil
 
     from migsafe.fixing import all_fixes
@@ -503,6 +503,30 @@ def test_the_dangerous_sample_after_fix(tmp_path):
     after = _migsafe("review", "--format", "json", "--no-cache", cwd=project)
     left = sorted((f["rule"], f["sql"].split()[0]) for f in json.loads(after.stdout)["findings"]
                   if f["rule"] in all_fixes())
-    assert left == [("missing-lock-timeout", "ALTER")]
+    assert left == [("missing-lock-timeout", "ALTER"), ("refresh-matview-not-concurrent", "REFRESH")]
+    assert any("needs a unique index on plain columns of ticket_daily_stats" in note["message"]
+               for note in json.loads(fixed.stdout)["notes"])
     assert not json.loads(after.stdout)["errors"]
     assert len(json.loads(fixed.stdout)["fixed_files"]) == 19
+
+
+MATVIEW = '''
+op.execute("CREATE MATERIALIZED VIEW user_counts AS SELECT status, count(*) AS n FROM users GROUP BY status")
+'''
+
+
+def test_refresh_concurrently_when_the_view_has_a_unique_index(tmp_path):
+    setup = MATVIEW + 'op.execute("CREATE UNIQUE INDEX ix_user_counts ON user_counts (status)")'
+    body = 'op.execute("REFRESH MATERIALIZED VIEW user_counts")  # nightly numbers'
+    path, after, _ = _fix(tmp_path, USERS_TABLE, setup, body, select="refresh-matview-not-concurrent")
+    assert _upgrade(path) == '    op.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY user_counts")  # nightly numbers'
+    assert _rules(after) == []
+
+
+def test_refresh_without_a_usable_unique_index_is_left_with_a_note(tmp_path):
+    # A partial unique index does not do: PostgreSQL refuses CONCURRENTLY with it.
+    setup = MATVIEW + 'op.execute("CREATE UNIQUE INDEX ix_user_counts ON user_counts (status) WHERE n > 0")'
+    _, after, plan = _fix(tmp_path, USERS_TABLE, setup, 'op.execute("REFRESH MATERIALIZED VIEW user_counts")',
+                          select="refresh-matview-not-concurrent")
+    assert plan.changes == [] and _rules(after) == ["refresh-matview-not-concurrent"]
+    assert any("needs a unique index on plain columns of user_counts" in note.message for note in after.notes)
