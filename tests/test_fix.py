@@ -451,12 +451,28 @@ op.execute('ALTER TABLE users ADD CONSTRAINT "Uq Name" UNIQUE (name, status)')
     assert _rules(after) == []
 
 
-def test_primary_key_is_left_with_a_note(tmp_path):
+def test_primary_key_on_nullable_columns_is_left_with_a_note(tmp_path):
     setup = 'op.execute("CREATE TABLE tags (id int, name text)")'
     _, after, plan = _fix(tmp_path, setup, 'op.create_primary_key("pk_tags", "tags", ["id"])',
                           select="unique-constraint-builds-index")
     assert plan.changes == [] and _rules(after) == ["unique-constraint-builds-index"]
     assert any("PRIMARY KEY USING INDEX sets its columns NOT NULL" in note.message for note in after.notes)
+    # A table no revision created: its columns' nullability is unknown, so it is left alone too.
+    _, after, plan = _fix(tmp_path / "unknown", USERS_TABLE, 'op.create_primary_key("pk_legacy", "legacy", ["id"])',
+                          select="unique-constraint-builds-index")
+    assert plan.changes == [] and _rules(after) == ["unique-constraint-builds-index"]
+
+
+def test_primary_key_on_not_null_columns_is_attached_from_a_concurrent_index(tmp_path):
+    setup = 'op.execute("CREATE TABLE tags (id int NOT NULL, name text)")'
+    path, after, _ = _fix(tmp_path, setup, 'op.create_primary_key("pk_tags", "tags", ["id"])',
+                          select="unique-constraint-builds-index")
+    assert _upgrade(path).splitlines()[3:] == [
+        '        op.execute("CREATE UNIQUE INDEX CONCURRENTLY pk_tags ON tags (id)")',
+        "    # unique-constraint-builds-index: attaching the built index takes ACCESS EXCLUSIVE, for a moment",
+        "    op.execute(\"SET LOCAL lock_timeout = '2s'\")",
+        '    op.execute("ALTER TABLE tags ADD CONSTRAINT pk_tags PRIMARY KEY USING INDEX pk_tags")']
+    assert _rules(after) == []
 
 
 def test_bare_commit_before_statements_that_need_no_transaction(tmp_path):

@@ -1,8 +1,8 @@
 """unique-constraint-builds-index: build the unique index concurrently in an autocommit block, then attach it
 with ``ADD CONSTRAINT ... UNIQUE USING INDEX`` (ACCESS EXCLUSIVE for a moment: no build) after a lock_timeout.
 
-A PRIMARY KEY is left alone: ``USING INDEX`` sets its columns NOT NULL, which scans the table unless they
-already are, and an offline fix cannot see that for every table.
+A PRIMARY KEY only when the schema model knows its columns are NOT NULL already: ``USING INDEX`` sets them
+NOT NULL, which scans the table otherwise.
 """
 
 from __future__ import annotations
@@ -25,15 +25,19 @@ def fix(source: RevisionSource, finding: Finding, context: FixContext) -> str | 
     constraint = command.def_ if command is not None else None
     if not isinstance(constraint, ast.Constraint) or command.subtype != enums.AlterTableType.AT_AddConstraint:
         return "not a single ALTER TABLE ... ADD CONSTRAINT"
-    if constraint.contype != enums.ConstrType.CONSTR_UNIQUE:
-        return ("a PRIMARY KEY USING INDEX sets its columns NOT NULL, a full scan unless they already are: "
-                "make them NOT NULL first (set-not-null), then attach a concurrently built index by hand")
+    kind = {enums.ConstrType.CONSTR_UNIQUE: "UNIQUE", enums.ConstrType.CONSTR_PRIMARY: "PRIMARY KEY"}.get(
+        constraint.contype)
+    if kind is None:
+        return "not a UNIQUE or PRIMARY KEY constraint"
+    if kind == "PRIMARY KEY" and ("columns-not-null", "yes") not in finding.facts:
+        return ("a PRIMARY KEY USING INDEX sets its columns NOT NULL, a full scan unless they already are, and "
+                "they are not known to be: make them NOT NULL first (set-not-null), then run --fix again")
     if not constraint.conname or not constraint.keys:
         return "the constraint has no name (or no columns) to build its index by"
     if (constraint.including or constraint.options or constraint.indexspace or constraint.deferrable
             or getattr(constraint, "nulls_not_distinct", False) or constraint.where_clause is not None):
         return "the constraint has options (INCLUDE, WITH, DEFERRABLE, NULLS NOT DISTINCT...) to carry over by hand"
-    done = rewrite(source, finding, Edit(op_names=frozenset({"create_unique_constraint"})))
+    done = rewrite(source, finding, Edit(op_names=frozenset({"create_unique_constraint", "create_primary_key"})))
     if isinstance(done, str):
         return done
     if done.located.in_autocommit:
@@ -46,7 +50,7 @@ def fix(source: RevisionSource, finding: Finding, context: FixContext) -> str | 
     attach = [
         execute_statement(f"SET LOCAL lock_timeout = '{context.lock_timeout}'", quote,
                           comment=f"{RULE}: attaching the built index takes ACCESS EXCLUSIVE, for a moment"),
-        execute_statement(f"ALTER TABLE {table} ADD CONSTRAINT {identifier(name)} UNIQUE USING INDEX "
+        execute_statement(f"ALTER TABLE {table} ADD CONSTRAINT {identifier(name)} {kind} USING INDEX "
                           f"{identifier(name)}", quote),
     ]
     block = autocommit_block([drop_index_if_exists(name, node.relation.schemaname, quote, RULE), build],
