@@ -46,6 +46,15 @@ def _rules(report) -> list[str]:
     return [f.rule for f in report.findings]
 
 
+def _left_alone(tmp_path: Path, rule: str, reason: str, *bodies: str, **options: object) -> None:
+    """The finding of ``rule`` (in the last of ``bodies``) stays, nothing is written, and a note gives
+    ``reason``."""
+    path, after, plan = _fix(tmp_path, *bodies, select=rule, **options)
+    assert plan.changes == [] and _rules(after) == [rule]
+    assert textwrap.indent(textwrap.dedent(bodies[-1]).strip(), "    ") in path.read_text(encoding="utf-8")
+    assert any(reason in note.message for note in after.notes), [note.message for note in after.notes]
+
+
 def test_index_op_form_keeps_comments_and_layout(tmp_path):
     body = '''
 # Look users up by email.
@@ -94,9 +103,7 @@ def test_index_in_another_schema_drops_the_qualified_name(tmp_path):
 
 def test_escapes_where_the_keyword_goes_are_left_alone(tmp_path):
     body = 'op.execute("CREATE\\tINDEX ix_users_name ON users (name)")'
-    path, after, plan = _fix(tmp_path, USERS_TABLE, body, select="index-not-concurrent")
-    assert plan.changes == [] and _rules(after) == ["index-not-concurrent"]
-    assert any("escape sequences" in note.message for note in after.notes)
+    _left_alone(tmp_path, "index-not-concurrent", "escape sequences", USERS_TABLE, body)
 
 
 def test_drop_index_op_and_bind_forms(tmp_path):
@@ -119,10 +126,8 @@ conn.execute(sa.text("DROP INDEX ix_users_status"))  # old
 
 def test_drop_index_cascade_is_left_with_a_note(tmp_path):
     setup = USERS_TABLE + '\nop.create_index("ix_users_name", "users", ["name"])'
-    path, after, plan = _fix(tmp_path, setup, 'op.execute("DROP INDEX ix_users_name CASCADE")',
-                             select="drop-index-not-concurrent")
-    assert plan.changes == [] and _rules(after) == ["drop-index-not-concurrent"]
-    assert any("one index and no CASCADE" in note.message for note in plan.notes)
+    _left_alone(tmp_path, "drop-index-not-concurrent", "one index and no CASCADE", setup,
+                'op.execute("DROP INDEX ix_users_name CASCADE")')
 
 
 def test_concurrent_index_in_transaction_moves_into_the_existing_style(tmp_path):
@@ -164,10 +169,8 @@ op.execute("reindex table users")
 
 def test_reindex_before_postgresql_12_is_left_with_a_note(tmp_path):
     setup = USERS_TABLE + '\nop.create_index("ix_users_name", "users", ["name"])'
-    _, after, plan = _fix(tmp_path, setup, 'op.execute("REINDEX INDEX ix_users_name")',
-                          select="reindex-not-concurrent", pg_version="11")
-    assert plan.changes == [] and _rules(after) == ["reindex-not-concurrent"]
-    assert any("PostgreSQL 11 has no concurrent form" in note.message for note in after.notes)
+    _left_alone(tmp_path, "reindex-not-concurrent", "PostgreSQL 11 has no concurrent form", setup,
+                'op.execute("REINDEX INDEX ix_users_name")', pg_version="11")
 
 
 def test_detach_partition(tmp_path):
@@ -385,9 +388,7 @@ op.execute("ALTER TABLE users VALIDATE CONSTRAINT ck_users_name")
 
 def test_unnamed_constraint_is_left_with_a_note(tmp_path):
     body = 'op.execute("ALTER TABLE users ADD CHECK (length(name) > 0)")'
-    _, after, plan = _fix(tmp_path, USERS_TABLE, body, select="constraint-without-not-valid")
-    assert plan.changes == [] and _rules(after) == ["constraint-without-not-valid"]
-    assert any("no name to validate it by" in note.message for note in after.notes)
+    _left_alone(tmp_path, "constraint-without-not-valid", "no name to validate it by", USERS_TABLE, body)
 
 
 def test_set_not_null_through_a_validated_check(tmp_path):
@@ -419,12 +420,10 @@ op.execute("alter table users alter column status set not null")
 
 
 def test_set_not_null_left_alone_before_12_or_with_other_changes(tmp_path):
-    _, after, plan = _fix(tmp_path, USERS_TABLE, 'op.alter_column("users", "name", nullable=False)',
-                          select="set-not-null", pg_version="11")
-    assert plan.changes == [] and any("PostgreSQL 11 scans" in note.message for note in after.notes)
-    body = 'op.alter_column("users", "name", nullable=False, server_default="x")'
-    _, after, plan = _fix(tmp_path / "other", USERS_TABLE, body, select="set-not-null")
-    assert plan.changes == [] and any("changes more than NOT NULL" in note.message for note in after.notes)
+    _left_alone(tmp_path, "set-not-null", "PostgreSQL 11 scans", USERS_TABLE,
+                'op.alter_column("users", "name", nullable=False)', pg_version="11")
+    _left_alone(tmp_path / "other", "set-not-null", "changes more than NOT NULL", USERS_TABLE,
+                'op.alter_column("users", "name", nullable=False, server_default="x")')
 
 
 def test_unique_constraint_from_a_concurrent_index(tmp_path):
@@ -453,14 +452,11 @@ op.execute('ALTER TABLE users ADD CONSTRAINT "Uq Name" UNIQUE (name, status)')
 
 def test_primary_key_on_nullable_columns_is_left_with_a_note(tmp_path):
     setup = 'op.execute("CREATE TABLE tags (id int, name text)")'
-    _, after, plan = _fix(tmp_path, setup, 'op.create_primary_key("pk_tags", "tags", ["id"])',
-                          select="unique-constraint-builds-index")
-    assert plan.changes == [] and _rules(after) == ["unique-constraint-builds-index"]
-    assert any("PRIMARY KEY USING INDEX sets its columns NOT NULL" in note.message for note in after.notes)
+    _left_alone(tmp_path, "unique-constraint-builds-index", "PRIMARY KEY USING INDEX sets its columns NOT NULL",
+                setup, 'op.create_primary_key("pk_tags", "tags", ["id"])')
     # A table no revision created: its columns' nullability is unknown, so it is left alone too.
-    _, after, plan = _fix(tmp_path / "unknown", USERS_TABLE, 'op.create_primary_key("pk_legacy", "legacy", ["id"])',
-                          select="unique-constraint-builds-index")
-    assert plan.changes == [] and _rules(after) == ["unique-constraint-builds-index"]
+    _left_alone(tmp_path / "unknown", "unique-constraint-builds-index", "they are not known to be", USERS_TABLE,
+                'op.create_primary_key("pk_legacy", "legacy", ["id"])')
 
 
 def test_primary_key_on_not_null_columns_is_attached_from_a_concurrent_index(tmp_path):
@@ -499,9 +495,7 @@ op.add_column("users", sa.Column("org_id", sa.Integer()))
 op.execute("COMMIT")
 op.execute("UPDATE users SET org_id = 1")
 '''
-    _, after, plan = _fix(tmp_path, USERS_TABLE, body, select="bare-commit")
-    assert plan.changes == [] and _rules(after) == ["bare-commit"]
-    assert any("need a transaction" in note.message for note in after.notes)
+    _left_alone(tmp_path, "bare-commit", "need a transaction", USERS_TABLE, body)
 
 
 def test_the_dangerous_sample_after_fix(tmp_path):
@@ -542,7 +536,5 @@ def test_refresh_concurrently_when_the_view_has_a_unique_index(tmp_path):
 def test_refresh_without_a_usable_unique_index_is_left_with_a_note(tmp_path):
     # A partial unique index does not do: PostgreSQL refuses CONCURRENTLY with it.
     setup = MATVIEW + 'op.execute("CREATE UNIQUE INDEX ix_user_counts ON user_counts (status) WHERE n > 0")'
-    _, after, plan = _fix(tmp_path, USERS_TABLE, setup, 'op.execute("REFRESH MATERIALIZED VIEW user_counts")',
-                          select="refresh-matview-not-concurrent")
-    assert plan.changes == [] and _rules(after) == ["refresh-matview-not-concurrent"]
-    assert any("needs a unique index on plain columns of user_counts" in note.message for note in after.notes)
+    _left_alone(tmp_path, "refresh-matview-not-concurrent", "needs a unique index on plain columns of user_counts",
+                USERS_TABLE, setup, 'op.execute("REFRESH MATERIALIZED VIEW user_counts")')
