@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional, TextIO
+from typing import TYPE_CHECKING, Callable, List, Optional, TextIO
 
 import typer
 
 from migsafe import __version__
 from migsafe.errors import MigsafeError
+
+if TYPE_CHECKING:
+    from migsafe.engine import ReviewOptions
+    from migsafe.report import Report
 
 app = typer.Typer(
     name="migsafe",
@@ -185,7 +189,8 @@ def review(
     _leave(report.exit_code())
 
 
-def _fix(options, report, again, out: TextIO, *, write: bool, no_color: bool):  # type: ignore[no-untyped-def]
+def _fix(options: "ReviewOptions", report: "Report", again: "Callable[[], Report]", out: TextIO, *, write: bool,
+         no_color: bool) -> "Report":
     """``--fix``: the report after fixing (its notes say what was left and why); ``--diff``: print the diff
     and leave (exit 1 when there is one). libcst is imported here only: plain reviews never load it."""
     from migsafe.fixing.session import fix_review

@@ -18,6 +18,8 @@ from migsafe.report import Report
 
 
 def context_for(options: ReviewOptions, report: Report) -> FixContext:
+    """The version and transaction model the review judged by (a stats snapshot or env.py may have set them,
+    and the fixes must agree with the findings), and the lock_timeout the configuration asks fixes to write."""
     settings = resolve_settings(options, locate(options.paths, options.cwd))
     return FixContext(pg_version=PgVersion.parse(report.pg_version, "pg-version"),
                       transaction_model=report.transaction_model,
@@ -72,10 +74,10 @@ def fix_review(options: ReviewOptions, report: Report, review: Callable[[], Repo
     return after, FixPlan(changes=list(made.values()), notes=notes)
 
 
-def _newly_broken(before: Report, after: Report, paths: set) -> dict:  # type: ignore[type-arg]
+def _newly_broken(before: Report, after: Report, paths: set[Path]) -> dict[Path, str]:
     """The fixed files that fail to load, or load only partly, where they did not before: why, by path."""
     failed_before = {error.path for error in before.errors} | {partial.path for partial in before.partial}
-    broken = {}
+    broken: dict[Path, str] = {}
     for error in after.errors:
         if error.path in paths and error.path not in failed_before:
             broken[error.path] = f"{error.kind}: {error.message}"
