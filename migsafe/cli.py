@@ -132,6 +132,10 @@ def review(
                                                   "(docs/fix.md: review only what production has not run)."),
     diff: bool = typer.Option(False, "--diff", help="Print what --fix would change as a unified diff and write "
                                                     "nothing; exit 1 when it would change a file."),
+    followup_revision: bool = typer.Option(False, "--followup-revision",
+                                           help="With --fix: validate constraints added NOT VALID in a new revision "
+                                                "after the head (from script.py.mako) instead of an autocommit "
+                                                "block in the same revision."),
 ) -> None:
     """Review revision scripts and report the migrations that will hurt a live database."""
     from migsafe.engine import ReviewOptions
@@ -150,6 +154,8 @@ def review(
                                                      else f"--format {output_format}"))
     if fix and statistics:
         _fail("--fix reports the findings that remain: leave out --statistics")
+    if followup_revision and (diff or not fix):
+        _fail("--followup-revision writes a new revision: it goes with --fix, without --diff")
     targets = _output_targets(outputs or [], FORMATS)
     options = ReviewOptions(paths=list(paths or []), config_file=config, pg_version=pg_version, select=select,
                             extend_select=extend_select, ignore=[*(ignore or []), *(extend_ignore or [])],
@@ -166,7 +172,8 @@ def review(
     out = _claim_stdout()
     report = _guard(lambda: _with_progress(no_color, lambda: run_review(options)))
     if fix or diff:
-        report = _fix(options, report, lambda: run_review(options), out, write=not diff, no_color=no_color)
+        report = _fix(options, report, lambda: run_review(options), out, write=not diff, no_color=no_color,
+                      followup=followup_revision)
     for fmt, target in targets:
         try:
             target.write_text(render(fmt, report, color=False, width=output_width()), encoding="utf-8")
@@ -190,13 +197,13 @@ def review(
 
 
 def _fix(options: "ReviewOptions", report: "Report", again: "Callable[[], Report]", out: TextIO, *, write: bool,
-         no_color: bool) -> "Report":
+         no_color: bool, followup: bool = False) -> "Report":
     """``--fix``: the report after fixing (its notes say what was left and why); ``--diff``: print the diff
     and leave (exit 1 when there is one). libcst is imported here only: plain reviews never load it."""
     from migsafe.fixing.session import fix_review
 
     shown, plan = _guard(lambda: fix_review(options, report, lambda: _with_progress(no_color, again),
-                                            write=write))
+                                            write=write, followup=followup))
     if write:
         fixed = sum(len(change.fixed) for change in plan.changes)
         typer.echo(f"migsafe: fixed {fixed} finding{'s' if fixed != 1 else ''} in {len(plan.changes)} "

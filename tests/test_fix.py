@@ -538,3 +538,60 @@ def test_refresh_without_a_usable_unique_index_is_left_with_a_note(tmp_path):
     setup = MATVIEW + 'op.execute("CREATE UNIQUE INDEX ix_user_counts ON user_counts (status) WHERE n > 0")'
     _left_alone(tmp_path, "refresh-matview-not-concurrent", "needs a unique index on plain columns of user_counts",
                 USERS_TABLE, setup, 'op.execute("REFRESH MATERIALIZED VIEW user_counts")')
+
+
+LINK_TICKETS = "2024_05_20_1605-4b9e6a2c7d31_link_tickets_to_sla_policies.py"
+
+
+def _dangerous_copy(tmp_path: Path, hook: bool = False) -> Path:
+    import shutil
+
+    project = tmp_path / "dangerous"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "sample_migrations" / "dangerous", project)
+    if hook:  # a post-write hook that leaves a mark: --fix must not run it on the revision it writes
+        mark = project / "mark.py"
+        mark.write_text("import pathlib\npathlib.Path(__file__).with_name('hook-ran').write_text('')\n",
+                        encoding="utf-8")
+        ini = project / "alembic.ini"
+        ini.write_text(ini.read_text(encoding="utf-8").replace(
+            "[post_write_hooks]\n", f"[post_write_hooks]\nhooks = mark\nmark.type = exec\nmark.executable = "
+                                    f"{sys.executable}\nmark.options = {mark} REVISION_SCRIPT_FILENAME\n"),
+            encoding="utf-8")
+    return project
+
+
+def test_followup_revision_holds_the_validations(tmp_path):
+    project = _dangerous_copy(tmp_path, hook=True)
+    versions = project / "migrations" / "versions"
+    before = set(versions.iterdir())
+    fixed = _migsafe("review", "--fix", "--followup-revision", "--format", "json", "--no-cache",
+                     f"migrations/versions/{LINK_TICKETS}", cwd=project)
+    [new] = set(versions.iterdir()) - before
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert json.loads(fixed.stdout)["fixed_files"] == [f"migrations/versions/{LINK_TICKETS}",
+                                                       f"migrations/versions/{new.name}"]
+    assert new.name.endswith("_validate_constraints_added_not_valid.py")  # the project's file_template
+    text = new.read_text(encoding="utf-8")
+    assert "down_revision: Union[str, Sequence[str], None] = 'd94f0a6e2b17'" in text  # script.py.mako, after head
+    assert "op.execute('ALTER TABLE tickets VALIDATE CONSTRAINT fk_tickets_sla_policy_id_sla_policies')" in text
+    assert "op.execute('ALTER TABLE tickets VALIDATE CONSTRAINT ck_tickets_reopen_count_non_negative')" in text
+    fixed_file = (versions / LINK_TICKETS).read_text(encoding="utf-8")
+    assert fixed_file.count("postgresql_not_valid=True") == 2 and "VALIDATE" not in fixed_file
+    assert not (project / "hook-ran").exists()
+    again = _migsafe("review", "--format", "json", "--no-cache", cwd=project)
+    assert not [f for f in json.loads(again.stdout)["findings"] if f["rule"] == "constraint-without-not-valid"]
+
+
+def test_followup_revision_needs_one_head(tmp_path):
+    project = _dangerous_copy(tmp_path)
+    versions = project / "migrations" / "versions"
+    (versions / "zz_branch.py").write_text('revision = "b1"\ndown_revision = "3b8e51d07c2a"\nbranch_labels = None\n'
+                                           'depends_on = None\n\n\ndef upgrade():\n    pass\n\n\n'
+                                           'def downgrade():\n    pass\n', encoding="utf-8")
+    original = (versions / LINK_TICKETS).read_text(encoding="utf-8")
+    refused = _migsafe("review", "--fix", "--followup-revision", "--no-cache", f"migrations/versions/{LINK_TICKETS}",
+                       cwd=project)
+    assert refused.returncode == 2 and "2 heads" in refused.stderr and "merge them first" in refused.stderr
+    assert (versions / LINK_TICKETS).read_text(encoding="utf-8") == original
+    alone = _migsafe("review", "--followup-revision", "--no-cache", cwd=project)
+    assert alone.returncode == 2 and "goes with --fix" in alone.stderr

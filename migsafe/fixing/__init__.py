@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Optional
 
@@ -26,6 +26,8 @@ class FixContext:
     pg_version: PgVersion
     transaction_model: str  # "per-migration", "single" or "none", as the report states it
     lock_timeout: str
+    # --followup-revision: the VALIDATE statements for a new revision (None: validate in the same revision).
+    followup: list[str] | None = field(default=None, compare=False)
 
 
 # A statement fix edits the statement of one finding; None when done, else why it left the finding alone.

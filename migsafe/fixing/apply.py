@@ -27,11 +27,13 @@ class FileChange:
     before: str
     after: str
     fixed: list[Finding]
+    created: bool = False  # a new file (the follow-up revision): putting it back means removing it
 
     def diff(self, shown: str) -> str:
         return "".join(difflib.unified_diff(self.before.splitlines(keepends=True),
                                             self.after.splitlines(keepends=True),
-                                            fromfile=f"a/{shown}", tofile=f"b/{shown}"))
+                                            fromfile="/dev/null" if self.created else f"a/{shown}",
+                                            tofile=f"b/{shown}"))
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """constraint-without-not-valid: ``NOT VALID`` on the ADD, then ``VALIDATE CONSTRAINT`` in an autocommit block
-right after it (a transaction of its own, under SHARE UPDATE EXCLUSIVE); a VALIDATE reported for running in the
-ADD's transaction moves into an autocommit block."""
+right after it (after the ADD's transaction has committed; it scans under SHARE UPDATE EXCLUSIVE), or, with
+``--followup-revision``, in a new revision after the head; a VALIDATE reported for running in the ADD's
+transaction moves into an autocommit block."""
 
 from __future__ import annotations
 
@@ -42,6 +43,11 @@ def fix(source: RevisionSource, finding: Finding, context: FixContext) -> str | 
     if done.located.in_autocommit:
         return "the ADD runs in an autocommit block already: validate it in a later revision"
     added = done.statement.with_changes(leading_lines=done.located.node.leading_lines)
+    if context.followup is not None:  # --followup-revision: the VALIDATE goes in a new revision after the head
+        context.followup.append(f"ALTER TABLE {relation(node.relation)} VALIDATE CONSTRAINT "
+                                f"{identifier(constraint.conname)}")
+        source.replace_statement(done.located.node, [added])
+        return None
     source.replace_statement(done.located.node, [added, autocommit_block([validate], ())])
     return None
 
