@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional, TextIO
+from typing import TYPE_CHECKING, Callable, List, Optional, TextIO
 
 import typer
 
 from migsafe import __version__
 from migsafe.errors import MigsafeError
+
+if TYPE_CHECKING:
+    from migsafe.engine import ReviewOptions
+    from migsafe.report import Report
 
 app = typer.Typer(
     name="migsafe",
@@ -123,6 +127,15 @@ def review(
                                                     help="A `migsafe calibrate` file: estimates use its measured "
                                                          "throughputs instead of the built-in defaults (default: "
                                                          "\\[tool.migsafe] calibration)."),
+    fix: bool = typer.Option(False, "--fix", help="Rewrite the reviewed revisions in place into the safe form "
+                                                  "of the findings that have one, then report what remains "
+                                                  "(docs/fix.md: review only what production has not run)."),
+    diff: bool = typer.Option(False, "--diff", help="Print what --fix would change as a unified diff and write "
+                                                    "nothing; exit 1 when it would change a file."),
+    followup_revision: bool = typer.Option(False, "--followup-revision",
+                                           help="With --fix: validate constraints added NOT VALID in a new revision "
+                                                "after the head (from script.py.mako) instead of an autocommit "
+                                                "block in the same revision."),
 ) -> None:
     """Review revision scripts and report the migrations that will hurt a live database."""
     from migsafe.engine import ReviewOptions
@@ -136,6 +149,13 @@ def review(
         _fail("--hook prints compact text; leave out --format")
     if statistics and (hook or output_format not in ("text", "json")):
         _fail("--statistics prints text or json: leave out " + ("--hook" if hook else f"--format {output_format}"))
+    if diff and (hook or output_format != "text" or statistics):
+        _fail("--diff prints a diff: leave out " + ("--hook" if hook else "--statistics" if statistics
+                                                     else f"--format {output_format}"))
+    if fix and statistics:
+        _fail("--fix reports the findings that remain: leave out --statistics")
+    if followup_revision and (diff or not fix):
+        _fail("--followup-revision writes a new revision: it goes with --fix, without --diff")
     targets = _output_targets(outputs or [], FORMATS)
     options = ReviewOptions(paths=list(paths or []), config_file=config, pg_version=pg_version, select=select,
                             extend_select=extend_select, ignore=[*(ignore or []), *(extend_ignore or [])],
@@ -151,6 +171,9 @@ def review(
         _fail("--cache-dir and --no-cache contradict each other")
     out = _claim_stdout()
     report = _guard(lambda: _with_progress(no_color, lambda: run_review(options)))
+    if fix or diff:
+        report = _fix(options, report, lambda: run_review(options), out, write=not diff, no_color=no_color,
+                      followup=followup_revision)
     for fmt, target in targets:
         try:
             target.write_text(render(fmt, report, color=False, width=output_width()), encoding="utf-8")
@@ -171,6 +194,28 @@ def review(
         out.write(render(output_format, report, color=_use_color(no_color, out), width=output_width(out)))
     out.flush()
     _leave(report.exit_code())
+
+
+def _fix(options: "ReviewOptions", report: "Report", again: "Callable[[], Report]", out: TextIO, *, write: bool,
+         no_color: bool, followup: bool = False) -> "Report":
+    """``--fix``: the report after fixing (its notes say what was left and why); ``--diff``: print the diff
+    and leave (exit 1 when there is one). libcst is imported here only: plain reviews never load it."""
+    from migsafe.fixing.session import fix_review
+
+    shown, plan = _guard(lambda: fix_review(options, report, lambda: _with_progress(no_color, again),
+                                            write=write, followup=followup))
+    if write:
+        fixed = sum(len(change.fixed) for change in plan.changes)
+        typer.echo(f"migsafe: fixed {fixed} finding{'s' if fixed != 1 else ''} in {len(plan.changes)} "
+                   f"file{'s' if len(plan.changes) != 1 else ''}", err=True)
+        return shown
+    for change in plan.changes:
+        out.write(change.diff(report.display_path(change.path)))
+    out.flush()
+    for note in plan.notes:
+        where = f"{report.display_path(note.path)}:{note.line}: " if note.path and note.line else ""
+        typer.echo(f"migsafe: {where}{note.message}", err=True)
+    _leave(1 if plan.changes else 0)
 
 
 @app.command("baseline")

@@ -68,6 +68,8 @@ class Settings:
     strict_imports: bool = False
     # The lock_timeout the deploy sets for the migration's session ("2s"), when it is set outside Alembic.
     lock_timeout: str | None = None
+    # The lock_timeout `review --fix` writes into revisions (missing-lock-timeout's fix); None: the suggested one.
+    fix_lock_timeout: str | None = None
     transactional_ddl: bool = True
     connection_autocommit: bool = False  # env.py puts its connection in AUTOCOMMIT (read from env.py only)
     # Seconds a revision's import and upgrade may run before it becomes a load-error (0: no limit).
@@ -105,8 +107,8 @@ class Settings:
 
 
 _KEYS = {"pg-version", "select", "extend-select", "ignore", "extend-ignore", "severity", "start-after", "fail-on",
-         "transaction-per-migration", "strict-imports", "lock-timeout", "transactional-ddl", "default-schema",
-         "driver", "downgrade", "revision-timeout", "baseline", "cache-dir", "deploy",
+         "transaction-per-migration", "strict-imports", "lock-timeout", "fix-lock-timeout", "transactional-ddl",
+         "default-schema", "driver", "downgrade", "revision-timeout", "baseline", "cache-dir", "deploy",
          "stats", "calibration", "small-table-rows", "large-table-rows", "stats-max-age"}
 
 
@@ -239,6 +241,9 @@ def load_settings(config_file: Path | None, known_rules: set[str]) -> Settings:
             settings = replace(settings, **{key.replace("-", "_"): value})
     if "lock-timeout" in table:
         settings = replace(settings, lock_timeout=check_lock_timeout(table["lock-timeout"], where))
+    if "fix-lock-timeout" in table:
+        settings = replace(settings, fix_lock_timeout=check_lock_timeout(table["fix-lock-timeout"], where,
+                                                                           "fix-lock-timeout"))
     if "revision-timeout" in table:
         settings = replace(settings, revision_timeout=check_revision_timeout(table["revision-timeout"], where))
     if "baseline" in table:
@@ -301,10 +306,10 @@ def check_revision_timeout(value: object, where: str) -> float:
     return float(value)
 
 
-def check_lock_timeout(value: object, where: str) -> str:
+def check_lock_timeout(value: object, where: str, key: str = "lock-timeout") -> str:
     """A PostgreSQL duration as ``SET lock_timeout`` accepts it: "2s", "500ms", "1min", or a number of ms."""
     if isinstance(value, bool) or not isinstance(value, (str, int)) or duration_ms(value) is None:
-        raise UsageError(f"{where}: lock-timeout must be a PostgreSQL duration such as \"2s\", \"500ms\" or "
+        raise UsageError(f"{where}: {key} must be a PostgreSQL duration such as \"2s\", \"500ms\" or "
                          f"\"1min\" (units us, ms, s, min, h, d), not {value!r}")
     return str(value)
 

@@ -456,6 +456,7 @@ def _check_revision(revision: RecordedRevision, order: int, rules: list[Rule], s
             direction=revision.direction,
             table=sized.table,
             phase=sized.phase,
+            facts=hit.facts,
         ))
     active = {r.id for r in rules}
     # With --downgrade, a file's ignore comments serve both passes: the downgrade pass reports the unused ones.

@@ -47,6 +47,8 @@ class Finding:
     # The size in words ("ACCESS EXCLUSIVE on tickets (41 M rows, 22 GB) for about 1.3-5.4 min while ..."), kept
     # apart from ``message`` so that baseline and code-scanning fingerprints do not change with a snapshot.
     size_words: str = ""
+    # From the rule, for `review --fix`: what only the schema model knew ((name, value) pairs; never shown).
+    facts: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:
@@ -86,6 +88,7 @@ class Report:
     cwd: Path = field(default_factory=Path.cwd)
     partial: list[PartialReview] = field(default_factory=list)
     baselined: int = 0  # findings left out because the baseline file knows them
+    fixed_files: list[Path] | None = None  # review --fix: the files it rewrote (None: not a --fix run)
 
     def sort(self) -> None:
         # The SQL breaks ties: SQLAlchemy emits a table's `index=True` indexes from a set, in an order that

@@ -86,6 +86,7 @@ class Index:
     unique: bool = False
     created_in: str | None = None
     columns: tuple[str, ...] = ()  # "*" for an expression element
+    partial: bool = False  # has a WHERE clause
 
 
 @dataclass
@@ -300,7 +301,7 @@ def _drop_constraint(schema: Schema, a: A.DropConstraint, rev: str | None) -> No
 def _create_index(schema: Schema, a: A.CreateIndex, rev: str | None) -> None:
     if a.name is not None:
         schema.indexes[a.name] = Index(name=a.name, table=a.table, unique=a.unique, created_in=rev,
-                                       columns=a.columns)
+                                       columns=a.columns, partial=a.partial)
 
 
 def _drop_index(schema: Schema, a: A.DropIndex, rev: str | None) -> None:

@@ -495,6 +495,9 @@ class Recorder(OperationTracker):
                     enums[action.new_type.qname] = self.schema.enums.get(action.new_type.qname)
                 # A type change rebuilds the indexes on the column: rules need to know them.
                 indexes.update({ix.name: ix for ix in self.schema.indexes.values() if ix.table == action.table})
+            if isinstance(action, A.RefreshMatView):
+                # REFRESH ... CONCURRENTLY needs a unique index on the view: its fix needs to know them.
+                indexes.update({ix.name: ix for ix in self.schema.indexes.values() if ix.table == action.view})
         statement.tables_before = tables
         statement.enums_before = enums
         statement.indexes_before = indexes

@@ -83,4 +83,7 @@ def _finding(report: Report, f: Finding) -> dict[str, Any]:
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    return json.dumps(as_dict(report), indent=2) + "\n"
+    data = as_dict(report)
+    if report.fixed_files is not None:  # review --fix: the state after fixing, and the files it changed
+        data["fixed_files"] = [report.display_path(path) for path in report.fixed_files]
+    return json.dumps(data, indent=2) + "\n"

@@ -177,7 +177,9 @@ def render_hook(report: Report, *, color: bool = False) -> str:
         where = location(report, note.path, note.line)
         console.print(f"  [dim]{escape(where)}note ({note.kind}): {escape(_first_line(note.message))}[/dim]")
     if report.findings or report.errors:
-        console.print(f"[dim]advisory only: Alembic ignores this hook's result and the file is left as written; "
+        state = ("--fix rewrote the file; what remains is yours to fix" if report.fixed_files
+                 else "the file is left as written")
+        console.print(f"[dim]advisory only: Alembic ignores this hook's result and {state}; "
                       f"migsafe in pre-commit or CI blocks the merge: {BLOCKING_CHECKS_URL}[/dim]")
     return buffer.getvalue()
 

@@ -32,6 +32,8 @@ class Hit:
     key: tuple[object, ...] = ()
     fix: str | None = None  # overrides the rule's generic fix when the rule knows better
     severity: str | None = None  # overrides the rule's default severity for this one finding
+    # What only the schema model knows and `review --fix` needs ((name, value) pairs; migsafe/fixing/rules/).
+    facts: tuple[tuple[str, str], ...] = ()
 
 
 CheckFunction = Callable[["RevisionView"], Iterable[Hit]]
@@ -295,8 +297,8 @@ class RevisionView:
         return f"line {statement.line} of another revision"
 
     def hit(self, statement: Statement, message: str, key: tuple[object, ...] = (), fix: str | None = None,
-            severity: str | None = None) -> Hit:
-        return Hit(statement=statement, message=message, key=key, fix=fix, severity=severity)
+            severity: str | None = None, facts: tuple[tuple[str, str], ...] = ()) -> Hit:
+        return Hit(statement=statement, message=message, key=key, fix=fix, severity=severity, facts=facts)
 
 
 _ACCESS_EXCLUSIVE: dict[str, Any] = {"history": None, "index": {}}

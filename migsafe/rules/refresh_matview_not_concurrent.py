@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from migsafe.model import Statement
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
 
@@ -44,4 +45,13 @@ def check(view: RevisionView) -> Iterator[Hit]:
                 message = (f"refreshes materialized view {action.view} without CONCURRENTLY: it takes an ACCESS "
                            "EXCLUSIVE lock on the view until the transaction commits, so every query reading the "
                            "view waits for the whole recompute")
-            yield view.hit(statement, message, key=("matview", action.view))
+            yield view.hit(statement, message, key=("matview", action.view),
+                           facts=tuple(("unique-index", str(name)) for name in _usable_indexes(statement, action)))
+
+
+def _usable_indexes(statement: Statement, action: A.RefreshMatView) -> list[A.QName]:
+    """The view's unique indexes that REFRESH ... CONCURRENTLY accepts: on plain columns, with no WHERE
+    (for `review --fix`, which adds CONCURRENTLY only when there is one)."""
+    return [index.name for index in statement.indexes_before.values()
+            if index is not None and index.table == action.view and index.unique and not index.partial
+            and "*" not in index.columns]

@@ -219,6 +219,7 @@ class CreateIndex(Action):
     unique: bool = False
     columns: tuple[str, ...] = ()
     if_not_exists: bool = False
+    partial: bool = False  # WHERE ...: a partial index, which REFRESH ... CONCURRENTLY cannot use
 
 
 @dataclass(frozen=True)

@@ -472,7 +472,8 @@ def _index(node: Any, schema: str) -> Iterable[A.Action]:
     columns = tuple(getattr(p, "name", None) or "*" for p in node.indexParams or ())
     name = QName(table.schema, node.idxname) if node.idxname else None
     yield A.CreateIndex(table=table, name=name, concurrently=bool(node.concurrent), unique=bool(node.unique),
-                        columns=columns, if_not_exists=bool(node.if_not_exists))
+                        columns=columns, if_not_exists=bool(node.if_not_exists),
+                        partial=node.whereClause is not None)
 
 
 def _drop(node: Any, schema: str) -> Iterable[A.Action]:
