@@ -500,8 +500,8 @@ op.execute("UPDATE users SET org_id = 1")
 
 def test_the_dangerous_sample_after_fix(tmp_path):
     """The issue's check: `review --fix` on a copy of sample_migrations/dangerous leaves no finding of a rule
-    that has a fix, except the two docs/fix.md names: the lock_timeout of the DETACH ... CONCURRENTLY inside
-    its autocommit block, and the REFRESH of a view with no unique index (a note names the index it needs)."""
+    that has a fix, except the one docs/fix.md names: the REFRESH of a view with no unique index (a note names
+    the index it needs)."""
     import shutil
 
     from migsafe.fixing import all_fixes
@@ -513,7 +513,7 @@ def test_the_dangerous_sample_after_fix(tmp_path):
     after = _migsafe("review", "--format", "json", "--no-cache", cwd=project)
     left = sorted((f["rule"], f["sql"].split()[0]) for f in json.loads(after.stdout)["findings"]
                   if f["rule"] in all_fixes())
-    assert left == [("missing-lock-timeout", "ALTER"), ("refresh-matview-not-concurrent", "REFRESH")]
+    assert left == [("refresh-matview-not-concurrent", "REFRESH")]
     assert any("needs a unique index on plain columns of ticket_daily_stats" in note["message"]
                for note in json.loads(fixed.stdout)["notes"])
     assert not json.loads(after.stdout)["errors"]
@@ -595,3 +595,20 @@ def test_followup_revision_needs_one_head(tmp_path):
     assert (versions / LINK_TICKETS).read_text(encoding="utf-8") == original
     alone = _migsafe("review", "--followup-revision", "--no-cache", cwd=project)
     assert alone.returncode == 2 and "goes with --fix" in alone.stderr
+
+
+def test_lock_timeout_for_a_statement_inside_an_autocommit_block(tmp_path):
+    # DETACH ... CONCURRENTLY runs outside Alembic's transaction and takes ACCESS EXCLUSIVE on the partition in
+    # its second phase: SET LOCAL would not last there, so the session gets the setting around the statement.
+    body = '''
+with op.get_context().autocommit_block():
+    op.execute("ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY")
+'''
+    path, after, _ = _fix(tmp_path, PARTITIONED, body, select="missing-lock-timeout")
+    assert _upgrade(path) == textwrap.indent(textwrap.dedent('''\
+        with op.get_context().autocommit_block():
+            # missing-lock-timeout: for this statement only (outside a transaction SET LOCAL would not last)
+            op.execute("SET lock_timeout = '2s'")
+            op.execute("ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY")
+            op.execute("RESET lock_timeout")'''), "    ")
+    assert _rules(after) == []

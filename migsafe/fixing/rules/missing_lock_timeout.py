@@ -23,6 +23,9 @@ def fix(source: RevisionSource, findings: list[Finding], context: FixContext) ->
     upgrade = source.upgrade()
     if upgrade is None or not isinstance(upgrade.body, cst.IndentedBlock):
         return "no upgrade() function with a body of its own"
+    _bound_inside_autocommit_blocks(source, findings, context.lock_timeout)
+    upgrade = source.upgrade()
+    assert upgrade is not None and isinstance(upgrade.body, cst.IndentedBlock)
     setting = f"SET LOCAL lock_timeout = '{context.lock_timeout}'"
     body: list[cst.BaseStatement] = []
     starts_transaction = True
@@ -37,6 +40,30 @@ def fix(source: RevisionSource, findings: list[Finding], context: FixContext) ->
         body.append(statement)
     source.replace(upgrade.body, upgrade.body.with_changes(body=body))
     return None
+
+
+def _bound_inside_autocommit_blocks(source: RevisionSource, findings: list[Finding], timeout: str) -> None:
+    """A statement the finding cites inside ``autocommit_block()`` runs in a transaction of its own, where
+    ``SET LOCAL`` would end with the SET itself: there the session gets the setting just before it and loses
+    it just after (``DETACH PARTITION ... CONCURRENTLY`` takes ACCESS EXCLUSIVE on the partition in its second
+    phase; if that times out, the partition is left "detach pending" and ``ALTER TABLE ... DETACH PARTITION
+    ... FINALIZE`` completes it, as docs/fix.md says). Bottom-up, so the lines of the rest still hold."""
+    for finding in sorted(findings, key=lambda f: f.line, reverse=True):
+        located = source.statement_at(finding.line)
+        if located is None or not located.in_autocommit:
+            continue
+        code = source.module.code_for_node(located.node)
+        if "lock_timeout" in code:
+            continue
+        source.replace_statement(located.node, [
+            execute_statement(f"SET lock_timeout = '{timeout}'", "\"", comment=_SESSION_COMMENT),
+            located.node,
+            execute_statement("RESET lock_timeout", "\""),
+        ])
+
+
+_SESSION_COMMENT = ("missing-lock-timeout: for this statement only (outside a transaction SET LOCAL would not "
+                    "last)")
 
 
 def _docstring(statement: cst.BaseStatement, first: bool) -> bool:
