@@ -26,6 +26,8 @@ def upgrade() -> None:
         "SELECT date_trunc('day', created_at) AS day, status, priority, count(*) AS tickets "
         "FROM tickets GROUP BY 1, 2, 3"
     )
+    # One row per (day, status, priority): the key REFRESH ... CONCURRENTLY matches rows on.
+    op.execute("CREATE UNIQUE INDEX ux_ticket_daily_stats ON ticket_daily_stats (day, status, priority)")
 
 
 def downgrade() -> None:
