@@ -24,7 +24,7 @@ from migsafe.engine import ReviewOptions, plan, review
 from migsafe.model import RecordedRevision
 from migsafe.replay.contention import ContentionOptions, Measurer
 from migsafe.replay.model import ReplayedRevision
-from migsafe.replay.reconcile import configured, reconcile
+from migsafe.replay.reconcile import configured, contention_evidence, reconcile
 from migsafe.report import Report
 
 DEFAULT_ROWS = 5000
@@ -88,6 +88,8 @@ def replay(options: ReplayOptions) -> ReplayReport:
         _extrapolate(result.revisions, work.sizing.snapshot)
     found = configured(reconcile(static, result.revisions, server, judged, order), work.settings)
     static.findings.extend(found)
+    if result.contention is not None:
+        contention_evidence(static.findings, result.revisions)
     static.sort()
     result.seconds = time.perf_counter() - started
     return result

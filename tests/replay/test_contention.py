@@ -109,7 +109,18 @@ def test_statements_that_take_no_conflicting_lock_on_an_existing_table_are_not_m
         migration.execute("ALTER TABLE tickets ADD COLUMN a int")
         second = measurer.in_transaction(migration, "ALTER TABLE tickets ADD COLUMN b int", None, existing, {}, False)
         migration.rollback()
+        # Once per table per transaction, even when a later statement takes a stronger lock on it.
+        index = measurer.in_transaction(migration, "CREATE INDEX ix_a ON tickets (id)", None, existing, {}, True)
+        migration.execute("CREATE INDEX ix_a ON tickets (id)")
+        stronger = measurer.in_transaction(migration, "ALTER TABLE tickets ADD COLUMN b int", None, existing, {},
+                                           False)
+        migration.rollback()
+        # A new transaction measures the table again.
+        again = measurer.in_transaction(migration, "ALTER TABLE tickets ADD COLUMN b int", None, existing, {}, True)
+        migration.rollback()
     assert first is not None and second is None
+    assert index is not None and index.mode == "ShareLock" and stronger is None
+    assert again is not None
 
 
 def test_every_connection_and_thread_of_a_scene_is_gone_afterwards(db):
