@@ -151,3 +151,53 @@ def measurer_target(conn: psycopg.Connection):
     with conn.cursor() as cursor:
         oid = cursor.execute("SELECT 'tickets'::regclass::oid").fetchone()[0]
         return _targets(cursor, {oid: "AccessExclusiveLock"})[0]
+
+
+# --------------------------------------------------------------------------------------------- the command
+
+
+def _cli(*args: str, cwd):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "migsafe", "replay", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "COLUMNS": "200"})
+
+
+def test_replay_contention_reports_the_queue_in_json_markdown_and_the_timeline(tmp_path):
+    import json
+
+    from conftest import USERS_TABLE, write_history
+
+    write_history(tmp_path / "versions", [USERS_TABLE, 'op.add_column("users", sa.Column("nick", sa.Text()))'])
+    svg = tmp_path / "timeline.svg"
+    args = ("versions", "--rows", "50", "--contention", "--contention-reader", "1", "--contention-rate", "10")
+    result = _cli(*args, "--format", "json", "--timeline", str(svg), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    [measured] = [s for s in data["statements"] if s["contention"]]
+    c = measured["contention"]
+    assert c["table"] == "users" and c["mode"] == "AccessExclusiveLock"
+    assert {"lock_wait_ms", "lock_held_ms", "app_queries", "app_blocked", "app_wait_max_ms", "app_wait_p99_ms",
+            "app_errors"} <= set(c) <= set(c["with_timeout"]) | {"table", "mode", "reader_seconds", "app_rate",
+                                                                   "with_timeout", "note", "words"}
+    assert abs(c["app_wait_max_ms"] - 1000) <= 300 and c["app_blocked"] > 0
+    assert c["with_timeout"]["lock_timeout"] == "2s" and not c["with_timeout"]["gave_up"]  # 1 s reader < 2 s
+    assert data["contention"]["lock_timeout_source"] == "migsafe's suggested value (the project sets none)"
+    up_to = f"blocked up to {c['app_wait_max_ms'] / 1000:.1f} s"
+    assert c["words"].startswith(f"without lock_timeout: {c['app_blocked']} application queries on `users` {up_to} "
+                                 "while the migration waited 1.0 s behind a 1 s report query; with lock_timeout = 2s")
+    [finding] = [f for f in data["findings"] if f["rule"] == "missing-lock-timeout"]
+    assert f"under contention: {c['app_blocked']} application queries on users {up_to}" in finding["replay_detail"]
+    picture = svg.read_text()
+    assert picture.startswith("<svg") and picture.count("<rect") >= 6  # reader, wait, hold, blocked; two runs
+
+    markdown = _cli(*args, "--format", "markdown", cwd=tmp_path).stdout
+    assert "| line | table | run | lock wait |" in markdown and "```mermaid" in markdown
+    assert "migration waits :crit," in markdown
+
+
+def test_timeline_needs_contention(tmp_path):
+    result = _cli("versions", "--timeline", str(tmp_path / "t.svg"), cwd=tmp_path)
+    assert result.returncode == 2 and "--timeline draws what --contention measures" in result.stderr
