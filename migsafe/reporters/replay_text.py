@@ -191,8 +191,8 @@ def render(result: ReplayReport, *, color: bool = False, width: int = 140) -> st
             console.print(Padding(Text("under contention:"), (0, 0, 0, 2), expand=False))
             console.print(Padding(_contention_table(measured), (0, 0, 0, 2), expand=False))
             for s in measured:
-                console.print(Padding(Text(f"line {s.line}: {contention.sentence(s.contention)}"),  # type: ignore[arg-type]
-                                      (0, 0, 0, 4), expand=False))
+                words = contention.sentence(s.contention)  # type: ignore[arg-type]
+                console.print(Padding(Text(f"line {s.line}: {words}"), (0, 0, 0, 4), expand=False))
         if revision.error:
             console.print(Padding(Text(f"failed: {revision.error}", style="red"), (0, 0, 0, 2), expand=False))
         findings = _findings(result, revision)

@@ -187,7 +187,8 @@ def test_replay_contention_reports_the_queue_in_json_markdown_and_the_timeline(t
     assert data["contention"]["lock_timeout_source"] == "migsafe's suggested value (the project sets none)"
     up_to = f"blocked up to {c['app_wait_max_ms'] / 1000:.1f} s"
     assert c["words"].startswith(f"without lock_timeout: {c['app_blocked']} application queries on `users` {up_to} "
-                                 "while the migration waited 1.0 s behind a 1 s report query; with lock_timeout = 2s")
+                                 f"while the migration waited {c['lock_wait_ms'] / 1000:.1f} s behind a 1 s report "
+                                 "query; with lock_timeout = 2s")
     [finding] = [f for f in data["findings"] if f["rule"] == "missing-lock-timeout"]
     assert f"under contention: {c['app_blocked']} application queries on users {up_to}" in finding["replay_detail"]
     picture = svg.read_text()
