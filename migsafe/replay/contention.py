@@ -51,6 +51,7 @@ DEFAULT_RUN_BUDGET = 480.0  # seconds of contention per replay; later statements
 LEAD = 0.3  # seconds of application load before the reader takes its lock, and after the lock is released
 START_AFTER_READER = 0.05  # the migration statement is sent this long after the reader has its lock
 POLL = 0.01  # the monitor's interval
+READER_LOCK_WAIT_MS = 1000  # how long the slow reader may wait for its own lock before the scene fails
 STATEMENT_SLACK = 30.0  # a run's statement budget: the reader's time plus this
 TABLE_KINDS = ("r", "p", "m")  # table, partitioned table, materialized view: what applications read
 
@@ -235,9 +236,10 @@ class _SlowReader:
         self.held: tuple[float, float] = (0.0, 0.0)
 
     def take(self) -> None:
-        # lock_timeout: should the migration's transaction already hold a conflicting lock (it never should,
-        # the statement is measured only when it takes the lock anew), the scene fails instead of hanging.
-        self._conn.execute("SET lock_timeout = '1s'")
+        # Should the migration's transaction already hold a conflicting lock (it never should, the statement is
+        # measured only when it takes the lock anew), the scene fails instead of hanging. The reader's own
+        # guard, not a value suggested to anyone (that one is SUGGESTED_LOCK_TIMEOUT).
+        self._conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(READER_LOCK_WAIT_MS)))
         if self._target.kind == "m":  # LOCK TABLE refuses materialized views: a report query on it, then
             self._conn.execute(sql.SQL("SELECT 1 FROM {} LIMIT 1").format(self._target.identifier))
         else:

@@ -10,9 +10,10 @@ import threading
 import psycopg
 import pytest
 
+from conftest import USERS_TABLE, needs_sqlalchemy_2, write_history
 from migsafe.replay.contention import ContentionOptions, Measurer
 from migsafe.replay.server import scratch_database
-from replay.test_server import needs_postgres
+from replay.test_server import needs_postgres, processes_in
 
 pytestmark = needs_postgres
 
@@ -165,10 +166,9 @@ def _cli(*args: str, cwd):
                           text=True, timeout=300, env={**os.environ, "COLUMNS": "200"})
 
 
+@needs_sqlalchemy_2
 def test_replay_contention_reports_the_queue_in_json_markdown_and_the_timeline(tmp_path):
     import json
-
-    from conftest import USERS_TABLE, write_history
 
     write_history(tmp_path / "versions", [USERS_TABLE, 'op.add_column("users", sa.Column("nick", sa.Text()))'])
     svg = tmp_path / "timeline.svg"
@@ -202,3 +202,43 @@ def test_replay_contention_reports_the_queue_in_json_markdown_and_the_timeline(t
 def test_timeline_needs_contention(tmp_path):
     result = _cli("versions", "--timeline", str(tmp_path / "t.svg"), cwd=tmp_path)
     assert result.returncode == 2 and "--timeline draws what --contention measures" in result.stderr
+
+
+@needs_sqlalchemy_2
+def test_ctrl_c_during_a_scene_leaves_no_server_connection_or_directory(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from replay.test_replay import _scratch_dirs, _servers_of
+
+    write_history(tmp_path / "versions", [USERS_TABLE, 'op.add_column("users", sa.Column("nick", sa.Text()))'])
+    before = _scratch_dirs()
+    process = subprocess.Popen([sys.executable, "-m", "migsafe", "replay", "versions", "--rows", "10", "--contention",
+                                "--contention-reader", "120"], cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    created: set = set()
+    while time.monotonic() < deadline and not created:
+        created = _servers_of(process.pid, _scratch_dirs() - before)
+        time.sleep(0.1)
+    if not created:
+        process.kill()
+        raise AssertionError("replay never started its server")
+    # The scene is on once the reader, the monitor and the application's 8 connections are in (the cluster's own
+    # processes and replay's two connections are about 8).
+    while time.monotonic() < deadline and max(len(processes_in(d)) for d in created) < 15:
+        time.sleep(0.1)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise AssertionError("replay did not exit on Ctrl-C during a scene")
+    assert process.returncode == 130  # Ctrl-C, cleaned up
+    for directory in created:
+        assert not directory.exists(), f"{directory} left behind"
+        assert processes_in(directory) == []
+    assert "Traceback" not in process.stderr.read().decode()
