@@ -207,38 +207,16 @@ def test_timeline_needs_contention(tmp_path):
 @needs_sqlalchemy_2
 def test_ctrl_c_during_a_scene_leaves_no_server_connection_or_directory(tmp_path):
     import signal
-    import subprocess
-    import sys
     import time
 
-    from replay.test_replay import _scratch_dirs, _servers_of
+    from replay.test_replay import start_replay, stop_replay
 
     write_history(tmp_path / "versions", [USERS_TABLE, 'op.add_column("users", sa.Column("nick", sa.Text()))'])
-    before = _scratch_dirs()
-    process = subprocess.Popen([sys.executable, "-m", "migsafe", "replay", "versions", "--rows", "10", "--contention",
-                                "--contention-reader", "120"], cwd=tmp_path, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    created: set = set()
-    while time.monotonic() < deadline and not created:
-        created = _servers_of(process.pid, _scratch_dirs() - before)
-        time.sleep(0.1)
-    if not created:
-        process.kill()
-        raise AssertionError("replay never started its server")
+    process, created = start_replay(tmp_path, "versions", "--rows", "10", "--contention", "--contention-reader", "120")
     # The scene is on once the reader, the monitor and the application's 8 connections are in (the cluster's own
     # processes and replay's two connections are about 8).
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline and max(len(processes_in(d)) for d in created) < 15:
         time.sleep(0.1)
     time.sleep(0.5)
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise AssertionError("replay did not exit on Ctrl-C during a scene")
-    assert process.returncode == 130  # Ctrl-C, cleaned up
-    for directory in created:
-        assert not directory.exists(), f"{directory} left behind"
-        assert processes_in(directory) == []
-    assert "Traceback" not in process.stderr.read().decode()
+    assert stop_replay(process, created, signal.SIGINT) == 130  # Ctrl-C, cleaned up
