@@ -277,6 +277,17 @@ def replay(
                                                    "production (the largest gets --rows) and extrapolate each "
                                                    "statement's duration to the production size (default: "
                                                    "\\[tool.migsafe] stats)."),
+    contention: bool = typer.Option(False, "--contention",
+                                    help="Replay the lock queue: run each statement that takes a lock blocking "
+                                         "reads or writes of an existing table behind a slow reader and under a "
+                                         "small application load, as written and with a lock_timeout."),
+    contention_reader: float = typer.Option(4.0, "--contention-reader", metavar="SECONDS", min=0.1, max=600,
+                                            help="With --contention: how long the slow reader holds ACCESS SHARE."),
+    contention_rate: float = typer.Option(20.0, "--contention-rate", metavar="QUERIES", min=1, max=200,
+                                          help="With --contention: application queries per second."),
+    timeline: Optional[Path] = typer.Option(None, "--timeline", metavar="PATH",
+                                            help="With --contention: write the timeline (lock wait and hold against "
+                                                 "the application's waits) as an SVG file."),
 ) -> None:
     """Run the revisions on a throwaway PostgreSQL and show the locks, rewrites and scans they really cause."""
     from migsafe.replay.run import ReplayOptions
@@ -285,10 +296,17 @@ def replay(
     formats = ("text", "json", "markdown")
     if output_format not in formats:
         _fail(f"--format must be one of {', '.join(formats)}, not {output_format!r}")
+    if timeline is not None and not contention:
+        _fail("--timeline draws what --contention measures: add --contention")
+    measure = None
+    if contention:
+        from migsafe.replay.contention import ContentionOptions
+
+        measure = ContentionOptions(reader_seconds=contention_reader, rate=contention_rate)
     options = ReplayOptions(paths=list(paths or []), config_file=config, pg_version=pg_version, fail_on=fail_on,
                             since=since, database_url=database_url, pg_bin=pg_bin, rows=rows,
                             changed_since=changed_since, strict_imports=strict_imports,
-                            revision_timeout=revision_timeout, stats=stats_file)
+                            revision_timeout=revision_timeout, stats=stats_file, contention=measure)
     out = _claim_stdout()
     result = _guard(lambda: _with_progress(no_color, lambda: run_replay(options)))
     if output_format == "text":
@@ -299,7 +317,20 @@ def replay(
         module = __import__(f"migsafe.reporters.replay_{output_format}", fromlist=["render"])
         out.write(module.render(result, color=_use_color(no_color, out)))
     out.flush()
+    if timeline is not None:
+        _write_timeline(timeline, result)
     raise typer.Exit(result.exit_code())
+
+
+def _write_timeline(path: Path, result: object) -> None:
+    from migsafe.reporters.timeline import svg
+
+    measured = [(r.revision, s) for r in result.revisions for s in r.statements  # type: ignore[attr-defined]
+                if s.contention is not None]
+    try:
+        path.write_text(svg(measured), encoding="utf-8")
+    except OSError as error:
+        _fail(f"{path}: cannot write the timeline: {error.strerror or error}")
 
 
 @app.command()

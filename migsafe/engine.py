@@ -299,7 +299,7 @@ def _review(options: ReviewOptions, work: Plan) -> Report:
             if revision.stubbed:  # a shimmed idiom's note is among the revision's own notes
                 report.notes.append(_partial_note(revision))
         suppressions[revision.revision] = _check_revision(revision, order, rules, settings, recorded, report,
-                                                          env_py=_env_py(project),
+                                                          env_py=project_env_py(project),
                                                           unused_notes=revision.downgrade is None
                                                           or revision.downgrade.error is not None)
     progress.report("checking revisions", len(recorded), len(recorded))
@@ -310,7 +310,7 @@ def _review(options: ReviewOptions, work: Plan) -> Report:
             report.errors.append(revision.error)
             continue
         report.notes.extend(revision.notes)
-        _check_revision(revision, order, rules, settings, downgrades, report, env_py=_env_py(project),
+        _check_revision(revision, order, rules, settings, downgrades, report, env_py=project_env_py(project),
                         suppressions=suppressions.get(revision.revision))
     if work.sizing is not None:
         from migsafe.stats.sizing import apply as apply_sizes
@@ -391,7 +391,7 @@ def _changed_revisions(ref: str, history: History, project: Project,
     return reported & changed, added  # type: ignore[return-value]
 
 
-def _env_py(project: Project) -> Path | None:
+def project_env_py(project: Project) -> Path | None:
     """The project's env.py: from the Alembic configuration, else next to a ``versions`` directory."""
     if project.env_py is not None:
         return project.env_py

@@ -50,6 +50,43 @@ class Extrapolation:
 
 
 @dataclass
+class ContentionRun:
+    """One run of a statement under the slow reader and the application load (``replay --contention``).
+
+    Times on the timeline are seconds from the moment the application load started."""
+
+    lock_wait_ms: float  # the migration statement waiting for its lock
+    lock_held_ms: float  # acquisition to the end of its transaction (0: it gave up, never held it)
+    app_queries: int
+    app_blocked: int  # application queries that waited over BLOCKED_MS
+    app_wait_max_ms: float
+    app_wait_p99_ms: float
+    app_errors: int
+    gave_up: bool = False  # the statement failed (lock_timeout, or the statement budget) instead of running
+    error: str | None = None  # PostgreSQL's message when it gave up
+    reader: tuple[float, float] = (0.0, 0.0)  # the slow reader held ACCESS SHARE from .. to
+    started: float = 0.0  # the migration statement was sent
+    acquired: float | None = None  # ... got its lock (None: never)
+    ended: float = 0.0  # ... returned (ran or gave up)
+    blocked: list[tuple[float, float]] = field(default_factory=list)  # (sent, waited s) of each blocked query
+
+
+@dataclass
+class Contention:
+    """A statement measured under contention: as written, then with a lock_timeout (see docs/replay.md)."""
+
+    table: str  # display name of the table the slow reader and the application load used
+    mode: str  # the conflicting lock the statement takes on it
+    reader_seconds: float
+    rate: float  # application queries per second
+    as_written: ContentionRun
+    with_timeout: ContentionRun | None  # None: measured once (it cannot run in a transaction)
+    lock_timeout: str  # the value of the second run
+    lock_timeout_source: str  # where it came from, for the report ("migsafe's suggested value", ...)
+    note: str | None = None  # why it was measured once, or anything else the report must say
+
+
+@dataclass
 class ObservedStatement:
     revision: str
     path: Path
@@ -68,6 +105,7 @@ class ObservedStatement:
     existing_rewrites: list[str] = field(default_factory=list)
     existing_scans: list[str] = field(default_factory=list)
     extrapolation: Extrapolation | None = None  # with replay --stats: the duration at the production size
+    contention: Contention | None = None  # with replay --contention: the lock queue it causes under traffic
 
 
 @dataclass

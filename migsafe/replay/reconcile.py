@@ -260,6 +260,37 @@ def _unpredicted(revisions: list[ReplayedRevision], predicted: dict[tuple[str, i
     return found
 
 
+# The findings ``replay --contention`` confirms (or not) with its measurements.
+CONTENTION_RULES = frozenset({"missing-lock-timeout", "observed-blocking-lock"})
+
+
+def contention_evidence(findings: list[Finding], revisions: list[ReplayedRevision]) -> None:
+    """Add to each ``missing-lock-timeout`` and ``observed-blocking-lock`` finding what the lock queue did under
+    the slow reader and the application load, on the statements measured on its line: confirmed when
+    application queries were blocked, said so when none was."""
+    measured: dict[tuple[str, int], list[ObservedStatement]] = {}
+    for revision in revisions:
+        for s in revision.statements:
+            if s.contention is not None:
+                measured.setdefault((s.revision, s.line), []).append(s)
+    for finding in findings:
+        statements = measured.get((finding.revision, finding.line), [])
+        if finding.rule not in CONTENTION_RULES or not statements:
+            continue
+        runs = [s.contention for s in statements]
+        blocked = [c for c in runs if c is not None and c.as_written.app_blocked]
+        if blocked:
+            worst = max(blocked, key=lambda c: c.as_written.app_wait_max_ms)
+            text = (f"under contention: {worst.as_written.app_blocked} application queries on {worst.table} "
+                    f"blocked up to {worst.as_written.app_wait_max_ms / 1000:.1f} s")
+            if worst.with_timeout is not None:
+                text += (f"; with lock_timeout = {worst.lock_timeout} up to "
+                         f"{worst.with_timeout.app_wait_max_ms / 1000:.1f} s")
+        else:
+            text = "under contention: no application query waited over 100 ms"
+        finding.replay_detail = f"{finding.replay_detail}; {text}" if finding.replay_detail else text
+
+
 def _index_names(s: ObservedStatement) -> set[str]:
     return {lock.relation for lock in s.locks if lock.kind == "index"}
 

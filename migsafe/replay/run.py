@@ -22,8 +22,9 @@ from migsafe import progress
 from migsafe.config import PgVersion
 from migsafe.engine import ReviewOptions, plan, review
 from migsafe.model import RecordedRevision
+from migsafe.replay.contention import ContentionOptions, Measurer
 from migsafe.replay.model import ReplayedRevision
-from migsafe.replay.reconcile import configured, reconcile
+from migsafe.replay.reconcile import configured, contention_evidence, reconcile
 from migsafe.report import Report
 
 DEFAULT_ROWS = 5000
@@ -35,6 +36,7 @@ class ReplayOptions(ReviewOptions):
     database_url: str | None = None
     pg_bin: Path | None = None
     rows: int = DEFAULT_ROWS
+    contention: ContentionOptions | None = None  # replay --contention; its lock_timeout is resolved here
 
 
 @dataclass
@@ -46,6 +48,8 @@ class ReplayReport:
     server: str = ""
     server_version: str = ""
     seconds: float = 0.0
+    contention: ContentionOptions | None = None  # with --contention: how it was measured
+    unmeasured: list[str] = field(default_factory=list)  # with --contention: statements not measured, and why
 
     def exit_code(self) -> int:
         return self.report.exit_code()
@@ -64,7 +68,7 @@ def replay(options: ReplayOptions) -> ReplayReport:
     files = work.history.files
     reported = work.reported
     positions = [i for i, f in enumerate(files) if f.revision in reported]
-    result = ReplayReport(report=static)
+    result = ReplayReport(report=static, contention=_contention_options(options.contention, work))
     if not positions:
         return result
     to_run = files[: positions[-1] + 1]
@@ -79,11 +83,13 @@ def replay(options: ReplayOptions) -> ReplayReport:
         result.server_version = db.server_version
         server = PgVersion(db.server_version_num // 10000, db.server_version_num % 10000)
         stubs = {r.revision: r.stubbed for r in static.partial}
-        result.revisions = _run(db, to_run, reported, work, options.rows, stubs)
+        result.revisions = _run(db, to_run, reported, work, options.rows, stubs, result)
     if work.sizing is not None:
         _extrapolate(result.revisions, work.sizing.snapshot)
     found = configured(reconcile(static, result.revisions, server, judged, order), work.settings)
     static.findings.extend(found)
+    if result.contention is not None:
+        contention_evidence(static.findings, result.revisions)
     static.sort()
     result.seconds = time.perf_counter() - started
     return result
@@ -111,8 +117,37 @@ def _require_sqlalchemy_2() -> None:
                          "run replay from an environment with SQLAlchemy 2")
 
 
+def _contention_options(options: ContentionOptions | None, work: object) -> ContentionOptions | None:
+    """``--contention``'s options with the lock_timeout of its second run: the project's, else the suggested one."""
+    if options is None:
+        return None
+    from dataclasses import replace
+
+    from migsafe.engine import project_env_py
+    from migsafe.replay.contention import lock_timeout_for
+    from migsafe.rules.missing_lock_timeout import env_sets_lock_timeout
+
+    env_py = project_env_py(work.project)  # type: ignore[attr-defined]
+    value, source = lock_timeout_for(work.settings.lock_timeout,  # type: ignore[attr-defined]
+                                     env_py is not None and env_sets_lock_timeout(env_py))
+    return replace(options, lock_timeout=value, lock_timeout_source=source)
+
+
+def _measurer(db: object, engine: object, options: ContentionOptions | None) -> Measurer | None:
+    """``--contention``: the scenes connect to the scratch database as the throwaway role, as the revisions do;
+    the commits and rollbacks of the migration's connection end the holds of the statements measured."""
+    if options is None:
+        return None
+    from sqlalchemy import event
+
+    measurer = Measurer(lambda: db.connect(autocommit=True), options)  # type: ignore[attr-defined]
+    event.listen(engine, "commit", lambda conn: measurer.transaction_ended())
+    event.listen(engine, "rollback", lambda conn: measurer.transaction_ended())
+    return measurer
+
+
 def _run(db: object, files: list, reported: set[str], work: object, rows: int,
-         stubs: dict[str, tuple[str, ...]]) -> list[ReplayedRevision]:
+         stubs: dict[str, tuple[str, ...]], result: ReplayReport) -> list[ReplayedRevision]:
     import sqlalchemy as sa
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy.pool import NullPool
@@ -137,6 +172,7 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int,
     engine = sa.create_engine(db.url, poolclass=NullPool)  # type: ignore[attr-defined]
     backends = Backends(engine)  # first: its listener runs before the tracer's queries, which a timeout may cut
     tracer = Tracer(engine)
+    tracer.contention = measurer = _measurer(db, engine, result.contention)
     replayed: list[ReplayedRevision] = []
     try:
         with engine.connect() as connection:
@@ -212,6 +248,9 @@ def _run(db: object, files: list, reported: set[str], work: object, rows: int,
 
         raise MigsafeError(f"replay failed: {server_message(exc)}") from None
     finally:
+        if measurer is not None:
+            measurer.close()
+            result.unmeasured = measurer.unmeasured
         engine.dispose()
     return replayed
 

@@ -17,8 +17,9 @@ from sqlalchemy import event
 
 from migsafe.model import RecordedRevision
 from migsafe.recording.tracking import OperationTracker
+from migsafe.replay.contention import Measurer, Outside
 from migsafe.replay.documented import documented_locks
-from migsafe.replay.model import LockObservation, ObservedStatement
+from migsafe.replay.model import Contention, LockObservation, ObservedStatement
 from migsafe.sql.analysis import catalog_query, driver_sql_to_postgres
 
 _RELKINDS = {"r": "table", "p": "partitioned table", "i": "index", "I": "partitioned index", "S": "sequence",
@@ -66,6 +67,9 @@ class Tracer(OperationTracker):
         self._held: dict[int, str] = {}
         self._existing: set[int] = set()
         self._names: dict[int, Relation] = {}
+        self.contention: Measurer | None = None  # replay --contention
+        self._measured: Contention | None = None
+        self._outside: Outside | None = None
         event.listen(engine, "before_cursor_execute", self._before)
         event.listen(engine, "after_cursor_execute", self._after)
         event.listen(engine, "handle_error", self._error)
@@ -95,8 +99,19 @@ class Tracer(OperationTracker):
         if catalog_query(driver_sql_to_postgres(statement)):
             return  # SQLAlchemy's own introspection (Enum.create(checkfirst=True), has_table): not migration work
         dbapi = cursor.connection
-        if dbapi.info.transaction_status != _IN_TRANSACTION:
+        new_transaction = dbapi.info.transaction_status != _IN_TRANSACTION
+        if new_transaction:
             self._held = {}  # a new transaction: nothing is held yet
+        self._measured = self._outside = None
+        if self.contention is not None and not executemany:
+            # Before the snapshot: the measured runs are rolled back, the snapshot sees what the real run changes.
+            names = {lock.relation: lock.mode for lock in documented_locks(statement, self._existing_names())
+                     if lock.existing}
+            if dbapi.autocommit:
+                self._outside = self.contention.outside_transaction(dbapi, statement, names)
+            else:
+                self._measured = self.contention.in_transaction(dbapi, statement, parameters, self._existing,
+                                                                names, new_transaction)
         before = self._snapshot(dbapi)
         self._names.update(before)
         self._pending = (before, time.perf_counter())
@@ -114,6 +129,7 @@ class Tracer(OperationTracker):
         self._names.update(after)
         observed = self._new_statement(statement, in_transaction, elapsed)
         observed.created = sorted(after[o].name for o in after.keys() - before.keys())
+        observed.contention = self._contention(dbapi, None)
         for oid in before.keys() & after.keys():
             b, a = before[oid], after[oid]
             if b.relfilenode != a.relfilenode and b.kind in ("table", "partitioned table", "materialized view",
@@ -146,9 +162,22 @@ class Tracer(OperationTracker):
         observed = self._new_statement(statement, True, elapsed)
         observed.error = server_message(exception_context.original_exception) + _privilege_hint(
             exception_context.original_exception, statement)
+        dbapi = getattr(exception_context.connection, "connection", None)
+        observed.contention = self._contention(getattr(dbapi, "dbapi_connection", None), observed.error)
         self.statements.append(observed)
 
     # -- helpers -----------------------------------------------------------------------------------------------
+    def _contention(self, dbapi: Any, error: str | None) -> Contention | None:
+        """The statement's measurement under contention, if it was measured: taken before it ran (in a
+        transaction), or finished now that its real run has returned (outside one)."""
+        measured, outside = self._measured, self._outside
+        self._measured = self._outside = None
+        if outside is not None:
+            return outside.finish(dbapi, error)
+        if measured is not None and self.contention is not None:
+            self.contention.ran(measured)
+        return measured
+
     def _new_statement(self, statement: str, in_transaction: bool, elapsed: float) -> ObservedStatement:
         current = self.current
         assert self.revision is not None

@@ -7,6 +7,7 @@ from typing import Any
 
 from migsafe.pg_locks import blocks
 from migsafe.replay.run import ReplayReport
+from migsafe.reporters import contention
 from migsafe.reporters.json_reporter import as_dict as review_dict
 
 
@@ -50,9 +51,16 @@ def as_dict(result: ReplayReport) -> dict[str, Any]:
                 "seeded_rows": s.extrapolation.seeded_rows, "production_rows": s.extrapolation.production_rows,
                 "seconds_low": s.extrapolation.seconds_low, "seconds_high": s.extrapolation.seconds_high,
                 "words": s.extrapolation.words()},
+            # replay --contention: the lock queue it caused under a slow reader and an application load
+            "contention": contention.as_dict(s.contention),
         }
         for r in result.revisions if r.reviewed for s in r.statements
     ]
+    if result.contention is not None:
+        options = result.contention
+        data["contention"] = {"reader_seconds": options.reader_seconds, "app_rate": options.rate,
+                              "app_connections": options.connections, "lock_timeout": options.lock_timeout,
+                              "lock_timeout_source": options.lock_timeout_source, "unmeasured": result.unmeasured}
     return data
 
 

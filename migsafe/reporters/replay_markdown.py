@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from migsafe.replay.run import ReplayReport
+from migsafe.reporters import contention
 from migsafe.reporters.replay_text import _blocks, _locks
+from migsafe.reporters.timeline import mermaid
 
 
 def _cell(text: str) -> str:
@@ -31,6 +33,14 @@ def render(result: ReplayReport, *, color: bool = False) -> str:
         if extrapolated:
             lines += ["", "Extrapolated to the production size (stats snapshot; linear in rows, not measured):", ""]
             lines += [f"- line {s.line}: {_cell(s.extrapolation.words())}" for s in extrapolated]  # type: ignore[union-attr]
+        measured = contention.measured(revision)
+        if measured:
+            lines += ["", "Under contention:", "", "| " + " | ".join(contention.HEADERS) + " |",
+                      "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+            lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for s in measured for row in contention.rows(s)]
+            lines += [""] + [f"- line {s.line}: {_cell(contention.sentence(s.contention))}"  # type: ignore[arg-type]
+                             for s in measured]
+            lines += ["", *mermaid(revision)]
         findings = [f for f in report.findings if f.revision == revision.revision]
         if findings:
             lines += ["", "| line | rule | replay | detail |", "|---:|---|---|---|"]
@@ -41,6 +51,11 @@ def render(result: ReplayReport, *, color: bool = False) -> str:
         lines += ["### Could not be reviewed", ""]
         lines += [f"- `{report.display_path(e.path)}:{e.line}`: {_cell(e.message)}" for e in report.errors]
         lines.append("")
+    if result.contention is not None:
+        lines += [f"_Contention: {_cell(contention.setup(result.contention))}._", ""]
+        lines += [f"- not measured: {_cell(why)}" for why in result.unmeasured]
+        if result.unmeasured:
+            lines.append("")
     lines.append(f"_Assumed PostgreSQL {report.pg_version}, {report.transaction_description}; "
                  f"{report.settings_description}._")
     return "\n".join(lines) + "\n"

@@ -22,7 +22,7 @@ from rich.text import Text
 from migsafe.pg_locks import blocks
 from migsafe.replay.model import ObservedStatement, ReplayedRevision
 from migsafe.replay.run import ReplayReport
-from migsafe.reporters import text_reporter
+from migsafe.reporters import contention, text_reporter
 from migsafe.reporters.fit import column_widths, fold_path
 
 _STATUS = {"confirmed": "green", "not observed": "yellow", "not observable": "cyan", "observed": "magenta"}
@@ -128,6 +128,17 @@ def _header(revision: ReplayedRevision, path: str, width: int) -> list[Renderabl
     return [title, *(Text("  " + line) for line in fold_path(path, width - 2))]
 
 
+def _contention_table(measured: list[ObservedStatement]) -> Table:
+    """``--contention``'s numbers: as written, then with the lock_timeout, for each measured statement."""
+    grid = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
+    for header in contention.HEADERS:
+        grid.add_column(header, justify="left" if header in ("table", "run") else "right", overflow="fold")
+    for s in measured:
+        for row in contention.rows(s):
+            grid.add_row(*row)
+    return grid
+
+
 def _findings(result: ReplayReport, revision: ReplayedRevision) -> Table | None:
     """The revision's findings, each ``line N: rule status: detail``, wrapped under its text (the revision's
     path is in the header above)."""
@@ -175,6 +186,13 @@ def render(result: ReplayReport, *, color: bool = False, width: int = 140) -> st
             for s in extrapolated:
                 console.print(Padding(Text(f"line {s.line}: {s.extrapolation.words()}"),  # type: ignore[union-attr]
                                       (0, 0, 0, 4), expand=False))
+        measured = contention.measured(revision)
+        if measured:
+            console.print(Padding(Text("under contention:"), (0, 0, 0, 2), expand=False))
+            console.print(Padding(_contention_table(measured), (0, 0, 0, 2), expand=False))
+            for s in measured:
+                words = contention.sentence(s.contention)  # type: ignore[arg-type]
+                console.print(Padding(Text(f"line {s.line}: {words}"), (0, 0, 0, 4), expand=False))
         if revision.error:
             console.print(Padding(Text(f"failed: {revision.error}", style="red"), (0, 0, 0, 2), expand=False))
         findings = _findings(result, revision)
@@ -186,6 +204,10 @@ def render(result: ReplayReport, *, color: bool = False, width: int = 140) -> st
     console.print(f"static findings: {statuses['confirmed']} confirmed, {statuses['not observed']} not observed, "
                   f"{statuses['not observable']} not observable on this server; "
                   f"{statuses['observed']} found by replay alone")
+    if result.contention is not None:
+        console.print(Text(f"contention: {contention.setup(result.contention)}", style="dim"))
+        for why in result.unmeasured:
+            console.print(Text(f"not measured: {why}", style="yellow"))
     console.print(Text(f"server: {result.server}; replay took {result.seconds:.1f} s", style="dim"))
     text_reporter.print_problems(console, report)
     text_reporter.print_summary(console, report)

@@ -161,9 +161,16 @@ def test_sigterm_during_replay_leaves_no_server_and_no_directory(tmp_path):
 # is_offline_mode() answers as online, but the migration context stays as_sql).
     sleeper = "from alembic import context\nimport time\nif not context.get_context().as_sql:\n    time.sleep(120)"
     write_history(tmp_path / "versions", [USERS_TABLE, sleeper])
+    process, created = start_replay(tmp_path, "versions", "--rows", "10")
+    time.sleep(1.0)  # let it reach the sleeping revision
+    assert stop_replay(process, created, signal.SIGTERM) != 0
+
+
+def start_replay(cwd: Path, *args: str) -> tuple[subprocess.Popen[bytes], set[Path]]:
+    """``migsafe replay ARGS`` in the background, once its server is up; and the server's directories."""
     before = _scratch_dirs()
-    process = subprocess.Popen([sys.executable, "-m", "migsafe", "replay", "versions", "--rows", "10"],
-                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen([sys.executable, "-m", "migsafe", "replay", *args], cwd=cwd, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     created: set[Path] = set()
     while time.monotonic() < deadline and not created:
@@ -172,18 +179,22 @@ def test_sigterm_during_replay_leaves_no_server_and_no_directory(tmp_path):
     if not created:
         process.kill()
         raise AssertionError("replay never started its server")
-    time.sleep(1.0)  # let it reach the sleeping revision
-    process.send_signal(signal.SIGTERM)
+    return process, created
+
+
+def stop_replay(process: subprocess.Popen[bytes], created: set[Path], signum: int) -> int:
+    """Send ``signum``; the replay must exit, its server and directories be gone, and no traceback shown."""
+    process.send_signal(signum)
     try:
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
-        raise AssertionError("replay did not exit on SIGTERM")
-    assert process.returncode != 0
+        raise AssertionError(f"replay did not exit on signal {signum}")
     for directory in created:
         assert not directory.exists(), f"{directory} left behind"
         assert processes_in(directory) == []
     assert "Traceback" not in process.stderr.read().decode()
+    return process.returncode
 
 
 def test_cli_text_and_markdown_output(tmp_path):
