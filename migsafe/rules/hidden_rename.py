@@ -265,12 +265,14 @@ def _column_hit(view: RevisionView, old: _DroppedColumn, new: A.ColumnSpec, fail
     elif failing is not None:
         # With a row in the table the revision stops at that ADD; without one there is nothing to lose. The
         # rename is still wrong, and the usual fix of the ADD (a default, or nullable) would lose the values.
-        message = (f"{found}. As written it loses nothing: {failing} is NOT NULL without a default, which "
+        hedge = "" if related else (f"; the names share nothing, so it may as well be a redesign, and then this "
+                                    f"is a plain drop (see drop-column)")
+        message = (f"{found}{hedge}. As written it loses nothing: {failing} is NOT NULL without a default, which "
                    f"PostgreSQL aborts on a table with rows (not-null-without-default); but once that ADD is made "
-                   f"to pass (a default, or nullable), {deletes}")
-        fix = (f"Replace the add_column/drop_column pair with {alter} (see rename-column to do it without "
-               "breaking running code), which also keeps the column's values; if the data really should go, "
-               "suppress this finding.")
+                   f"to pass (a default, or nullable), {'if it is a rename, ' if not related else ''}{deletes}")
+        fix = (f"{'If this is a rename, replace' if not related else 'Replace'} the add_column/drop_column pair "
+               f"with {alter} (see rename-column to do it without breaking running code), which also keeps the "
+               "column's values; if the data really should go, suppress this finding.")
     else:
         severity = None
         message = f"{found}, and {deletes}"
@@ -280,7 +282,10 @@ def _column_hit(view: RevisionView, old: _DroppedColumn, new: A.ColumnSpec, fail
 
 
 # Name parts too common to relate two columns on their own.
-_GENERIC_PARTS = frozenset({"id", "at", "on", "by", "is", "has", "of", "to", "the", "and", "key", "num", "no"})
+_GENERIC_PARTS = frozenset({"id", "at", "on", "by", "is", "has", "of", "to", "the", "and", "key", "num", "no",
+                            "in", "usd", "eur", "pct", "percent", "ms", "sec", "secs", "seconds", "minutes",
+                            "hours", "days", "bytes", "count", "total", "amount", "url", "date", "time", "ts",
+                            "json", "flag"})
 
 
 def names_related(old: str, new: str) -> str | None:

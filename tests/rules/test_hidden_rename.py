@@ -798,8 +798,25 @@ op.drop_column("members", "archived")
     ("prompt_template", "task_type", None),
     ("website_url", "item_id", None),              # "id" alone relates nothing
     ("occurred_at", "happened_at", None),
+    ("min_balance_in_usd", "monthly_limit_in_usd", None),  # a unit is no kinship
 ])
 def test_what_two_names_share(old, new, shared):
     from migsafe.rules.hidden_rename import names_related
 
     assert names_related(old, new) == shared
+
+
+def test_unrelated_names_keep_their_hedge_when_the_add_would_fail(review_history):
+    # license_key dropped, display_name added NOT NULL without a default: the ADD fails on a table with rows, and
+    # nothing says the two are one column: both readings, and the rename fix only "if this is a rename".
+    body = '''
+op.add_column("users", sa.Column("display_name", sa.String(length=50), nullable=False))
+op.drop_column("users", "license_key")
+'''
+    first = USERS_TABLE + 'op.add_column("users", sa.Column("license_key", sa.String(length=50)))\n'
+    report = review_history(first, body)
+    [finding] = [f for f in report.findings if f.rule == RULE]
+    assert finding.severity == "warning"
+    assert "the names share nothing, so it may as well be a redesign" in finding.message
+    assert "As written it loses nothing" in finding.message and finding.fix.startswith("If this is a rename")
+
