@@ -7,6 +7,7 @@ from typing import Iterator
 from migsafe.model import Statement
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
+from migsafe.sql.locks import transaction_facts
 
 RULE = Rule(
     id="drop-index-not-concurrent",
@@ -38,11 +39,32 @@ def check(view: RevisionView) -> Iterator[Hit]:
             # the drop, a catalog change, waits for nothing and blocks nothing more. CONCURRENTLY would shorten
             # no wait: that statement's lock is what to look at (missing-lock-timeout and its own rules).
             continue
+        if table is not None and _table_dropped_next(view, statement, table):
+            # autogenerate's drop_index(...) then drop_table(...): the DROP TABLE takes the same lock a moment
+            # later and removes the index with the table. CONCURRENTLY would shorten no wait; drop-table and
+            # missing-lock-timeout speak for that lock.
+            continue
         where = f"table {table}" if table is not None else "its table"
         message = (f"drops index {action.name} without CONCURRENTLY: takes an ACCESS EXCLUSIVE lock on {where}, "
                    "so every query on it, reads included, waits behind the drop and behind whatever the drop "
                    "waits for")
         yield view.hit(statement, message, key=("index", action.name))
+
+
+def _table_dropped_next(view: RevisionView, statement: Statement, table: A.QName) -> bool:
+    """Whether the same transaction drops ``table`` later, with nothing slow (a scan, rewrite, index build or
+    back-fill) between the index drop and the table drop."""
+    if statement.transaction is None or not statement.in_transaction:
+        return False
+    later_ids = {id(s) for s in view.later_in_transaction(statement)}
+    for fact in transaction_facts(view, statement.transaction):
+        if id(fact.statement) not in later_ids:
+            continue
+        if any(isinstance(action, A.DropTable) and action.table == table for action in fact.statement.actions):
+            return True
+        if fact.slow is not None:
+            return False
+    return False
 
 
 def _named_table(statement: Statement, action: A.DropIndex) -> A.QName | None:

@@ -38,6 +38,20 @@ op.execute("DROP INDEX ux_users_legacy")
     assert rule_hits(report, RULE) == [("r2", body_line(body, "DROP INDEX ux_users_legacy"))]
 
 
+def test_an_index_dropped_right_before_its_table_is_not_reported(review_history):
+    # autogenerate's drop_index(...) then drop_table(...): the DROP TABLE takes the same ACCESS EXCLUSIVE a
+    # moment later and removes the index anyway; CONCURRENTLY would shorten no wait. With a back-fill of the
+    # table between the two, the drop's lock is held through it: reported.
+    body = """
+op.drop_index("ix_users_email", table_name="users")
+op.drop_table("users")
+"""
+    assert rule_hits(review_history(USERS_WITH_INDEX, body), RULE) == []
+    slow = body.replace('op.drop_table("users")', 'op.execute("UPDATE users SET email = lower(email)")\n'
+                                                  'op.drop_table("users")')
+    assert rule_hits(review_history(USERS_WITH_INDEX, slow), RULE) == [("r2", body_line(slow, "drop_index"))]
+
+
 def test_drop_index_in_batch_block(review_history):
     body = '''
 with op.batch_alter_table("users") as batch_op:
