@@ -28,9 +28,26 @@ def check(view: RevisionView) -> Iterator[Hit]:
             continue
         if action.if_exists and view.column_never_made(statement, action.table, action.column):
             continue  # no revision made it: IF EXISTS drops nothing, and no code of this history used it
+        if column_name_restored(view, statement, action.table, action.column):
+            # Dropped and added again under the same name (a type change written as drop + add): at commit
+            # running code finds the column; what is lost is every value in it.
+            yield view.hit(
+                statement,
+                f"drops column {action.column!r} of table {action.table} and adds it again in the same transaction: "
+                "running code still finds the column at commit, but every value stored in it is lost (the new "
+                "column starts empty, or with its default)",
+                key=("column", action.table, action.column),
+                fix=_FIX_READDED,
+            )
+            continue
         yield view.hit(
             statement,
             f"drops column {action.column!r} of table {action.table}: takes an ACCESS EXCLUSIVE lock, and "
             "running code that still selects or inserts it fails until the new release is deployed",
             key=("column", action.table, action.column),
         )
+
+
+_FIX_READDED = ("To change the column's type, alter it in place (`op.alter_column(..., type_=..., "
+                "postgresql_using=...)`), which keeps the values (it may rewrite the table: see column-type-rewrite); "
+                "if the values really should go, suppress this finding.")

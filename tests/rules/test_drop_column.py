@@ -150,3 +150,21 @@ def test_drop_column_if_exists_of_a_column_no_revision_made(review_history):
     stand_in = "import myapp_not_installed.schema_helpers as helpers\nhelpers.add_audit_columns(op, 'users')"
     assert rule_hits(review_history(USERS_TABLE, stand_in, body), "drop-column") == [
         ("r3", body_line(body, "DROP COLUMN"))]
+
+
+def test_a_column_dropped_and_added_again_loses_its_values_not_its_name(review_history):
+    # A type change written as drop + add: at commit running code finds the column, so the finding says what
+    # is lost (every value), not that code breaks. Outside a transaction the gap is visible: the usual finding.
+    body = """
+with op.batch_alter_table("users") as batch:
+    batch.drop_column("status")
+    batch.add_column(sa.Column("status", sa.Numeric(), nullable=True))
+"""
+    report = review_history(USERS_TABLE, body)
+    assert rule_hits(report, "drop-column") == [("r2", body_line(body, "drop_column"))]
+    [finding] = [f for f in report.findings if f.rule == "drop-column"]
+    assert "adds it again in the same transaction" in finding.message
+    assert "every value stored in it is lost" in finding.message and "fails until" not in finding.message
+    apart = "with op.get_context().autocommit_block():\n" + "\n".join("    " + line for line in body.splitlines())
+    [finding] = [f for f in review_history(USERS_TABLE, apart).findings if f.rule == "drop-column"]
+    assert "fails until the new release is deployed" in finding.message
