@@ -7,7 +7,7 @@ import sys
 import alembic.context
 import alembic.op
 
-from conftest import USERS_TABLE, body_line, review_bodies, write_history
+from conftest import USERS_TABLE, body_line, review_bodies, rule_hits, write_history
 from migsafe.engine import ReviewOptions, review
 from migsafe.model import RecordedRevision
 from migsafe.recording.runner import record_history
@@ -387,3 +387,18 @@ op.execute(CreateIndex(sa.Index("ix_users_email", users.c.email)))
     report = review_bodies(tmp_path, USERS_TABLE, body)
     assert not report.errors
     assert ("index-not-concurrent", body_line(body, "op.execute")) in [(f.rule, f.line) for f in report.findings]
+
+
+def test_the_target_metadata_env_py_passes_is_there_for_revisions_that_read_it(tmp_path):
+    # `context.get_context().opts['target_metadata']` is the application's MetaData under `alembic upgrade`; a
+    # revision reading its naming convention must not become a load error because the models are not imported.
+    body = """
+from alembic import context as alembic_context
+metadata = alembic_context.get_context().opts["target_metadata"]
+with op.batch_alter_table("users", naming_convention=metadata.naming_convention) as batch_op:
+    batch_op.add_column(sa.Column("nickname", sa.Text()))
+"""
+    report = review_bodies(tmp_path, USERS_TABLE, body)
+    assert not report.errors, [e.message for e in report.errors]
+    assert rule_hits(report, "missing-lock-timeout") == [("r2", body_line(body, "batch_op.add_column"))]
+

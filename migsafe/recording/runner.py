@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterator
 
 from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import MetaData
 
 from migsafe import progress
 from migsafe.cache import Cache
@@ -145,6 +146,10 @@ def record_history(
             "output_buffer": buffer,
             "transactional_ddl": transactional_ddl,
             "transaction_per_migration": transaction_per_migration,
+            # env.py passes the application's MetaData here; some revisions read it back
+            # (``context.get_context().opts['target_metadata'].naming_convention``). The models are not
+            # imported here: an empty MetaData answers with SQLAlchemy's default naming convention.
+            "target_metadata": MetaData(),
         },
     )
     # configure() builds a MigrationContext whatever class it is called on: give it the recording behaviour.
