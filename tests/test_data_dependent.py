@@ -227,3 +227,17 @@ for row in conn.execute(sa.text("SELECT * FROM events ORDER BY created_at")).fet
     assert not report.errors
     assert not any("made the revision fail" in n.message for n in report.notes)
     assert rule_hits(report, "backfill-in-transaction") == [("r2", body_line(body, "UPDATE events"))]
+
+
+def test_a_parenthesised_query_is_a_read_like_any_other(tmp_path):
+    # `(SELECT ...)` is answered with rows like `SELECT ...`: the loop over its result runs, and it is not an
+    # "object does not return rows" load error.
+    body = """
+conn = op.get_bind()
+for row in conn.execute(sa.text("(SELECT id, email FROM users WHERE status IS NULL)")):
+    conn.execute(sa.text("UPDATE users SET status = 'active' WHERE id = :id"), {"id": row[0]})
+"""
+    report = review_bodies(tmp_path, USERS_TABLE, body)
+    assert not report.errors, [e.message for e in report.errors]
+    assert rule_hits(report, "backfill-in-transaction") == [("r2", body_line(body, "UPDATE users"))]
+

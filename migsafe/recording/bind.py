@@ -167,11 +167,11 @@ class _Cursor:
         self._prepare(sql)
 
     def _prepare(self, sql: str) -> None:
-        from migsafe.sql.analysis import driver_sql_to_postgres, result_shape
+        from migsafe.sql.analysis import driver_sql_to_postgres, result_shape, statement_head
 
         description, self.next_description = self.next_description, None
         types_, self.next_types = self.next_types, None
-        head = sql.lstrip().upper()
+        head = statement_head(sql)
         self._rows = []
         reads = head.startswith(("SELECT", "WITH"))
         answer = (reads or head.startswith(("UPDATE", "DELETE"))) and self.connection.control.answer_rows(sql)

@@ -30,7 +30,7 @@ from migsafe.recording.tracking import OperationTracker
 from migsafe.schema import Schema
 from migsafe.sql import actions as A
 from migsafe.sql.analysis import (ParsedStatement, catalog_query, driver_sql_to_postgres, parse, parse_type,
-                                  standin_types)
+                                  standin_types, statement_head)
 
 _IGNORE_SQL_RE = re.compile(r"--\s*migsafe:\s*ignore(?:\[([^\]]*)\])?", re.IGNORECASE)
 
@@ -158,7 +158,7 @@ class Recorder(OperationTracker):
         if not self.answering or self.revision is None or not self.capturing or line is None:
             return False
         # Reads and writes are counted apart: an ORM autoflush's UPDATE runs at the line of the next query.
-        read = sql.lstrip().upper().startswith(("SELECT", "WITH"))
+        read = statement_head(sql).startswith(("SELECT", "WITH"))
         if (line, read) in self.answered or catalog_query(driver_sql_to_postgres(sql)):
             return False
         self.answered.append((line, read))
@@ -231,7 +231,7 @@ class Recorder(OperationTracker):
                 self.catalog_reads.append(rec.line)
             return
         self._ingest(pg_sql, rec, "bind", bound_strings(parameters))
-        reads = sql.lstrip().upper().startswith(("SELECT", "WITH", "SHOW")) or " RETURNING " in sql.upper()
+        reads = statement_head(sql).startswith(("SELECT", "WITH", "SHOW")) or " RETURNING " in sql.upper()
         if reads and self.capturing and not any(n.kind == "data-dependent" for n in self.revision.notes):
             self.revision.notes.append(Note(
                 kind="data-dependent",

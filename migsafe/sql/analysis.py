@@ -61,6 +61,12 @@ class ParsedStatement:
 _PARAM_RE = re.compile(r"%\((\w+)\)s|%s")
 
 
+def statement_head(sql: str) -> str:
+    """The statement's first keyword onwards, upper-cased, for telling reads from writes before parsing: a
+    parenthesised query (``(SELECT ...)``, ``((SELECT ...) UNION (...))``) is a read like any other."""
+    return sql.lstrip().lstrip("(").lstrip().upper()
+
+
 def driver_sql_to_postgres(sql: str) -> str:
     """Replace DBAPI placeholders (``%(name)s``, ``%s``) with ``$n`` so pglast can parse driver-level SQL."""
     counter = iter(range(1, 10_000))
