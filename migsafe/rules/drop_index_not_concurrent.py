@@ -7,7 +7,7 @@ from typing import Iterator
 from migsafe.model import Statement
 from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.sql import actions as A
-from migsafe.sql.locks import transaction_facts
+from migsafe.sql.locks import later_facts
 
 RULE = Rule(
     id="drop-index-not-concurrent",
@@ -56,10 +56,7 @@ def _table_dropped_next(view: RevisionView, statement: Statement, table: A.QName
     back-fill) between the index drop and the table drop."""
     if statement.transaction is None or not statement.in_transaction:
         return False
-    later_ids = {id(s) for s in view.later_in_transaction(statement)}
-    for fact in transaction_facts(view, statement.transaction):
-        if id(fact.statement) not in later_ids:
-            continue
+    for fact in later_facts(view, statement):
         if any(isinstance(action, A.DropTable) and action.table == table for action in fact.statement.actions):
             return True
         if fact.slow is not None:

@@ -18,7 +18,7 @@ from migsafe.rules.base import Hit, RevisionView, Rule
 from migsafe.rules.drop_table import created_in_this_deploy
 from migsafe.rules.missing_lock_timeout import lock_timeout_in_effect
 from migsafe.sql import actions as A
-from migsafe.sql.locks import transaction_facts
+from migsafe.sql.locks import later_facts
 
 RULE = Rule(
     id="lock-table",
@@ -72,16 +72,16 @@ def _held(view: RevisionView, statement: Statement) -> str:
 def _bounded_and_brief(view: RevisionView, statement: Statement, actions: list[A.LockTable]) -> bool:
     """The careful pattern: take the lock first with a bounded wait (NOWAIT, or a lock_timeout in effect), then
     a statement that needs that lock anyway (ALTER TABLE on the table), and only quick statements (catalog
-    changes: no scan, rewrite, index build or back-fill) until the transaction ends. A bounded lock nothing
-    after it needs is still reported: it has no purpose but blocking. The wait cannot queue traffic for longer than the bound, and the hold lasts as long as the quick
-    statements, which need that lock anyway: the LOCK TABLE adds nothing to block. Usually wrapped in a retry
-    loop (``LOCK TABLE t IN ACCESS EXCLUSIVE MODE NOWAIT`` then ``ALTER TABLE t ADD COLUMN ...``)."""
+    changes: no scan, rewrite, index build or back-fill) until the transaction ends; usually in a retry loop
+    (``LOCK TABLE t IN ACCESS EXCLUSIVE MODE NOWAIT`` then ``ALTER TABLE t ADD COLUMN ...``). The wait cannot
+    queue traffic for longer than the bound, and the hold lasts as long as the quick statements, which need the
+    lock anyway: the LOCK TABLE adds nothing to block. A bounded lock nothing after it needs has no purpose but
+    blocking, and is still reported."""
     if not (all(a.nowait for a in actions) or lock_timeout_in_effect(view, statement)):
         return False
     if statement.transaction is None:
         return False
-    later_ids = {id(s) for s in view.later_in_transaction(statement)}
-    later = [fact for fact in transaction_facts(view, statement.transaction) if id(fact.statement) in later_ids]
+    later = later_facts(view, statement)
     locked = {a.table for a in actions}
     needs_it = any(strength(lock.mode) >= strength(actions[0].mode) and lock.table in locked
                    for fact in later for lock in fact.strong)

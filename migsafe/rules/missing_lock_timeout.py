@@ -50,7 +50,7 @@ RULE = Rule(
 
 @RULE.check
 def check(view: RevisionView) -> Iterator[Hit]:
-    if _configured(view.settings.lock_timeout) or (view.env_py is not None and env_sets_lock_timeout(view.env_py)):
+    if _project_sets_timeout(view):
         return
     timeout = _Timeout()
     first: tuple[Statement, TableLock] | None = None
@@ -79,7 +79,7 @@ def check(view: RevisionView) -> Iterator[Hit]:
 def lock_timeout_in_effect(view: RevisionView, statement: Statement) -> bool:
     """Whether a lock_timeout bounds the wait of ``statement``: the project sets one (configuration, env.py) or
     the revision set one before it, in its transaction (SET LOCAL) or its session."""
-    if _configured(view.settings.lock_timeout) or (view.env_py is not None and env_sets_lock_timeout(view.env_py)):
+    if _project_sets_timeout(view):
         return True
     timeout = _Timeout()
     for earlier in view.statements:
@@ -87,6 +87,12 @@ def lock_timeout_in_effect(view: RevisionView, statement: Statement) -> bool:
             return timeout.in_effect(statement)
         timeout.apply(earlier)
     return False
+
+
+def _project_sets_timeout(view: RevisionView) -> bool:
+    """The deploy sets one for every migration: ``[tool.migsafe] lock-timeout``, or env.py."""
+    return _configured(view.settings.lock_timeout) or (view.env_py is not None
+                                                       and env_sets_lock_timeout(view.env_py))
 
 
 def _configured(value: str | None) -> bool:

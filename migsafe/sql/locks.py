@@ -428,6 +428,14 @@ def transaction_facts(view: Any, transaction: int) -> list[StatementFacts]:
     return facts[key]
 
 
+def later_facts(view: Any, statement: Any) -> list[StatementFacts]:
+    """The facts of the statements after ``statement`` in its transaction (see ``view.later_in_transaction``)."""
+    if statement.transaction is None:
+        return []
+    later = {id(s) for s in view.later_in_transaction(statement)}
+    return [fact for fact in transaction_facts(view, statement.transaction) if id(fact.statement) in later]
+
+
 def _facts(view: Any, statement: Any) -> StatementFacts:
     strong = tuple(lock for lock in statement_locks(statement)
                    if lock.strong and lock_on_live_table(view, statement, lock))
