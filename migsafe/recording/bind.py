@@ -33,6 +33,9 @@ SqlSink = Callable[[str, str, Any], None]  # (sql, kind, parameters); kind is "e
 
 class DriverControl(Protocol):
     driver_state: Any  # .autocommit: whether the connection autocommits now
+    # Set while a second connection the revision opened runs a statement: "autocommit" or "joined" (see
+    # RecordingConnection._as_its_own_session); None for the migration's own connection.
+    detached: str | None
 
     def set_autocommit(self, value: bool) -> None: ...
 
@@ -59,6 +62,7 @@ class _NoControl:
         from migsafe.recording.recorder import DriverState
 
         self.driver_state = DriverState()
+        self.detached: str | None = None
 
     def set_autocommit(self, value: bool) -> None:
         from dataclasses import replace
@@ -318,7 +322,7 @@ class RecordingConnection(Connection):
     @contextlib.contextmanager
     def _as_its_own_session(self) -> Iterator[None]:
         control = self.engine._migsafe_control  # type: ignore[attr-defined]
-        if not self._migsafe_secondary or not hasattr(control, "detached"):
+        if not self._migsafe_secondary:
             yield
             return
         before = control.detached
